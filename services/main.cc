@@ -1,0 +1,166 @@
+// zhiyuand: Zhiyuan's gRPC server. Every flag can also come from the environment variable named
+// in its help; a flag on the command line wins.
+#include <pthread.h>
+#include <signal.h>
+
+#include <cstdlib>
+#include <iostream>
+#include <string>
+#include <thread>
+
+#include <glog/logging.h>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/reflection.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "services/server.h"
+#include "storage/embedded_postgres.h"
+#include "storage/migrations.h"
+
+ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
+          "host:port to serve gRPC on; port 0 picks a free one [ZHIYUAN_LISTEN]");
+ABSL_FLAG(std::string, database_url, "",
+          "libpq connection string of the database; empty runs an embedded PostgreSQL under "
+          "--data_dir [ZHIYUAN_DATABASE_URL]");
+ABSL_FLAG(std::string, data_dir, "var",
+          "directory for local state: the embedded PostgreSQL cluster lives in <data_dir>/pg "
+          "[ZHIYUAN_DATA_DIR]");
+ABSL_FLAG(int, pool_size, 8, "database connections shared by all calls [ZHIYUAN_POOL_SIZE]");
+ABSL_FLAG(int, worker_threads, 16, "threads serving calls at most [ZHIYUAN_WORKER_THREADS]");
+ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
+          "on SIGINT/SIGTERM, how long calls in flight may take to finish "
+          "[ZHIYUAN_SHUTDOWN_GRACE]");
+ABSL_FLAG(absl::Duration, startup_timeout, absl::Seconds(60),
+          "how long to wait for the database at startup [ZHIYUAN_STARTUP_TIMEOUT]");
+ABSL_FLAG(bool, migrate, true,
+          "apply pending schema migrations at startup; without it zhiyuand serves NOT_SERVING "
+          "until someone else migrates [ZHIYUAN_MIGRATE]");
+ABSL_FLAG(bool, migrate_only, false, "apply pending schema migrations and exit");
+
+namespace {
+
+using zhiyuan::services::Server;
+using zhiyuan::storage::EmbeddedPostgres;
+
+constexpr char kEmbeddedDatabase[] = "zhiyuan";
+
+// Sets flags from their environment variables; the command line, parsed after, overrides them.
+void ApplyEnvironment() {
+  const std::pair<const char*, const char*> kFlagsFromEnv[] = {
+      {"listen", "ZHIYUAN_LISTEN"},
+      {"database_url", "ZHIYUAN_DATABASE_URL"},
+      {"data_dir", "ZHIYUAN_DATA_DIR"},
+      {"pool_size", "ZHIYUAN_POOL_SIZE"},
+      {"worker_threads", "ZHIYUAN_WORKER_THREADS"},
+      {"shutdown_grace", "ZHIYUAN_SHUTDOWN_GRACE"},
+      {"startup_timeout", "ZHIYUAN_STARTUP_TIMEOUT"},
+      {"migrate", "ZHIYUAN_MIGRATE"},
+  };
+  for (const auto& [flag_name, env_name] : kFlagsFromEnv) {
+    const char* value = std::getenv(env_name);
+    if (value == nullptr) continue;
+    std::string error;
+    if (!absl::FindCommandLineFlag(flag_name)->ParseFrom(value, &error)) {
+      std::cerr << "zhiyuand: " << env_name << "=" << value << ": " << error << "\n";
+      std::exit(2);
+    }
+  }
+}
+
+// Runs the server until SIGINT or SIGTERM. Returns the process's exit code.
+int Serve(const std::string& database_url) {
+  const auto migrations = zhiyuan::storage::BuiltinMigrations();
+  const bool migrate = absl::GetFlag(FLAGS_migrate) || absl::GetFlag(FLAGS_migrate_only);
+  const absl::StatusOr<zhiyuan::storage::SchemaState> schema = zhiyuan::storage::PrepareSchema(
+      database_url, migrations, migrate, absl::Now() + absl::GetFlag(FLAGS_startup_timeout));
+  if (!schema.ok()) {
+    LOG(ERROR) << "database not usable: " << schema.status();
+    return 1;
+  }
+  LOG(INFO) << "schema at version " << schema->applied_version << " of "
+            << schema->known_version;
+  if (absl::GetFlag(FLAGS_migrate_only)) return 0;
+
+  zhiyuan::services::ServerOptions options;
+  options.listen_address = absl::GetFlag(FLAGS_listen);
+  options.database_url = database_url;
+  options.pool_size = absl::GetFlag(FLAGS_pool_size);
+  options.worker_threads = absl::GetFlag(FLAGS_worker_threads);
+  options.migrations = migrations;
+  absl::StatusOr<std::unique_ptr<Server>> server = Server::Start(options);
+  if (!server.ok()) {
+    LOG(ERROR) << "cannot start: " << server.status();
+    return 1;
+  }
+  LOG(INFO) << "zhiyuand " << zhiyuan::services::kVersion << " serving on port "
+            << (*server)->port();
+
+  std::thread signals([&server] {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    int signal = 0;
+    sigwait(&set, &signal);
+    LOG(INFO) << "received " << strsignal(signal) << "; shutting down";
+    (*server)->Shutdown(absl::GetFlag(FLAGS_shutdown_grace));
+  });
+  (*server)->Wait();
+  signals.join();
+  LOG(INFO) << "server stopped";
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Signals are taken by one thread with sigwait(); every thread started from here inherits the
+  // mask, so none of them is interrupted.
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+
+  FLAGS_logtostderr = true;
+  google::InitGoogleLogging(argv[0]);
+  absl::SetProgramUsageMessage("Zhiyuan's gRPC server. See README.md.");
+  ApplyEnvironment();
+  absl::ParseCommandLine(argc, argv);
+
+  std::string database_url = absl::GetFlag(FLAGS_database_url);
+  std::unique_ptr<EmbeddedPostgres> embedded;
+  if (database_url.empty()) {
+    const std::string directory = absl::StrCat(absl::GetFlag(FLAGS_data_dir), "/pg");
+    EmbeddedPostgres::Options embedded_options;
+    embedded_options.directory = directory;
+    absl::StatusOr<std::unique_ptr<EmbeddedPostgres>> started =
+        EmbeddedPostgres::Start(embedded_options);
+    if (!started.ok()) {
+      LOG(ERROR) << "cannot start the embedded PostgreSQL in " << directory << ": "
+                 << started.status();
+      return 1;
+    }
+    embedded = *std::move(started);
+    const absl::Status created = embedded->CreateDatabase(kEmbeddedDatabase);
+    if (!created.ok()) {
+      LOG(ERROR) << created;
+      (void)embedded->Stop();
+      return 1;
+    }
+    database_url = embedded->ConnInfo(kEmbeddedDatabase);
+  }
+
+  const int exit_code = Serve(database_url);
+  if (embedded != nullptr) {
+    const absl::Status stopped = embedded->Stop();
+    if (!stopped.ok()) {
+      LOG(ERROR) << "stopping the embedded PostgreSQL: " << stopped;
+      return 1;
+    }
+  }
+  return exit_code;
+}

@@ -1,0 +1,104 @@
+#include "services/server.h"
+
+#include <thread>
+#include <utility>
+
+#include <glog/logging.h>
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/resource_quota.h>
+#include <grpcpp/server_builder.h>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "grpc/health/v1/health.pb.h"
+#include "services/rpc_log.h"
+#include "storage/status_macros.h"
+
+namespace zhiyuan::services {
+
+absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
+  if (options.worker_threads < 2) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("worker_threads must be at least 2, got ", options.worker_threads));
+  }
+  std::unique_ptr<Server> server(new Server());
+  ZY_ASSIGN_OR_RETURN(server->pool_, storage::ConnectionPool::Create(
+                                         {options.database_url, options.pool_size}));
+  // The health monitor has a connection of its own, so that a pool busy with calls does not
+  // read as a database that is down.
+  ZY_ASSIGN_OR_RETURN(server->health_pool_,
+                      storage::ConnectionPool::Create({options.database_url, 1}));
+  server->info_store_ = std::make_unique<storage::PostgresDatabaseInfoStore>(
+      *server->pool_, options.migrations);
+  server->health_store_ = std::make_unique<storage::PostgresDatabaseInfoStore>(
+      *server->health_pool_, options.migrations);
+  server->server_info_service_ = std::make_unique<ServerInfoServiceImpl>(
+      *server->info_store_, kVersion, absl::Now());
+
+  // Reflection serves the descriptors in the generated pool. gRPC's built-in health service is
+  // written without the generated grpc.health.v1 classes; naming one here links them in, so that
+  // reflection clients (buf curl) can resolve the health service too.
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  (void)grpc::health::v1::HealthCheckRequest::descriptor();
+  grpc::EnableDefaultHealthCheckService(true);
+
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(options.listen_address, grpc::InsecureServerCredentials(),
+                           &server->port_);
+  builder.RegisterService(server->server_info_service_.get());
+  grpc::ResourceQuota quota("zhiyuand");
+  quota.SetMaxThreads(options.worker_threads);
+  builder.SetResourceQuota(quota);
+  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MIN_POLLERS,
+                              options.worker_threads / 2);
+  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS,
+                              options.worker_threads);
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+      interceptors;
+  interceptors.push_back(std::make_unique<RpcLogInterceptorFactory>());
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
+
+  server->server_ = builder.BuildAndStart();
+  if (server->server_ == nullptr || server->port_ == 0) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen on ", options.listen_address));
+  }
+  server->health_monitor_ = std::make_unique<HealthMonitor>(
+      *server->health_store_, *server->server_->GetHealthCheckService(),
+      options.health_check_interval);
+  return server;
+}
+
+Server::~Server() {
+  if (server_ != nullptr) Shutdown(absl::ZeroDuration());  // Null when Start() failed.
+}
+
+void Server::Shutdown(absl::Duration grace) {
+  bool first;
+  {
+    absl::MutexLock lock(&mu_);
+    first = !shutdown_started_;
+    shutdown_started_ = true;
+  }
+  if (!first) {
+    Wait();
+    return;
+  }
+  // gRPC cancels the calls still running at the deadline, but a handler blocked in a statement
+  // only returns when the statement ends: cancel those statements then too.
+  const absl::Time deadline = absl::Now() + grace;
+  absl::Notification done;
+  std::thread canceller([&] {
+    if (!done.WaitForNotificationWithDeadline(deadline)) pool_->CancelInFlight();
+  });
+  server_->Shutdown(absl::ToChronoTime(deadline));
+  done.Notify();
+  canceller.join();
+  health_monitor_.reset();
+  pool_->Close();
+  health_pool_->Close();
+  shutdown_done_.Notify();
+}
+
+}  // namespace zhiyuan::services

@@ -1,0 +1,82 @@
+// zhiyuand's gRPC server: the zhiyuan.v1 services, grpc.health.v1 tied to the database, server
+// reflection and per-RPC logging, over one connection pool. Holds no state that another
+// instance would need: any number can serve the same database.
+#ifndef ZHIYUAN_SERVICES_SERVER_H_
+#define ZHIYUAN_SERVICES_SERVER_H_
+
+#include <memory>
+#include <string>
+
+#include <grpcpp/server.h>
+
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
+#include "absl/time/time.h"
+#include "absl/types/span.h"
+#include "services/health_monitor.h"
+#include "services/server_info_service.h"
+#include "storage/connection_pool.h"
+#include "storage/database_info_store.h"
+#include "storage/migrations.h"
+
+namespace zhiyuan::services {
+
+// The release of this source tree.
+inline constexpr char kVersion[] = "0.1.0";
+
+struct ServerOptions {
+  // host:port to listen on; port 0 picks a free one (see Server::port()).
+  std::string listen_address = "127.0.0.1:50051";
+  // libpq connection string of the (migrated) database.
+  std::string database_url;
+  // Connections in the pool shared by all calls.
+  int pool_size = 8;
+  // Threads serving calls at most; gRPC keeps half of them polling for new calls.
+  int worker_threads = 16;
+  // How often the health monitor checks the database.
+  absl::Duration health_check_interval = absl::Milliseconds(250);
+  // The migrations the binary carries (the schema version it needs).
+  absl::Span<const storage::Migration> migrations;
+};
+
+class Server {
+ public:
+  // Starts serving. Errors: INVALID_ARGUMENT for bad options; UNAVAILABLE when the address
+  // cannot be bound.
+  static absl::StatusOr<std::unique_ptr<Server>> Start(const ServerOptions& options);
+
+  // Shuts down if Shutdown() was not called.
+  ~Server();
+
+  // The port the server listens on.
+  int port() const { return port_; }
+
+  // Stops accepting calls, lets calls in flight finish for up to `grace`, then cancels those
+  // left (and their database statements), stops the health monitor and closes the pool.
+  // Returns when all of that is done. Safe to call from any thread; a second call
+  // waits for the first to finish.
+  void Shutdown(absl::Duration grace);
+
+  // Blocks until Shutdown() has finished.
+  void Wait() { shutdown_done_.WaitForNotification(); }
+
+ private:
+  Server() = default;
+
+  std::unique_ptr<storage::ConnectionPool> pool_;
+  std::unique_ptr<storage::ConnectionPool> health_pool_;
+  std::unique_ptr<storage::PostgresDatabaseInfoStore> info_store_;
+  std::unique_ptr<storage::PostgresDatabaseInfoStore> health_store_;
+  std::unique_ptr<ServerInfoServiceImpl> server_info_service_;
+  std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<HealthMonitor> health_monitor_;
+  int port_ = 0;
+  absl::Mutex mu_;
+  bool shutdown_started_ ABSL_GUARDED_BY(mu_) = false;
+  absl::Notification shutdown_done_;
+};
+
+}  // namespace zhiyuan::services
+
+#endif  // ZHIYUAN_SERVICES_SERVER_H_

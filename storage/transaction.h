@@ -1,0 +1,30 @@
+// Runs one RPC's database work as one transaction on a pooled connection, bounded by the RPC's
+// deadline: the wait for a connection and every statement (statement_timeout) end with it.
+#ifndef ZHIYUAN_STORAGE_TRANSACTION_H_
+#define ZHIYUAN_STORAGE_TRANSACTION_H_
+
+#include "absl/strings/string_view.h"
+
+#include <pqxx/transaction_base>
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "storage/connection_pool.h"
+
+namespace zhiyuan::storage {
+
+enum class Access { kReadOnly, kReadWrite };
+
+// Runs `body` in a READ COMMITTED transaction and commits when it returns OK; any other status,
+// or an exception, rolls back. `what` names the work for error messages ("reading server info").
+// Errors: DEADLINE_EXCEEDED when `deadline` passes before the transaction starts or while a
+// statement runs; those of ConnectionPool::Acquire; the status `body` returns; database errors
+// mapped by StatusFromCurrentException.
+absl::Status RunTransaction(ConnectionPool& pool, absl::Time deadline, absl::string_view what,
+                            Access access,
+                            absl::FunctionRef<absl::Status(pqxx::transaction_base&)> body);
+
+}  // namespace zhiyuan::storage
+
+#endif  // ZHIYUAN_STORAGE_TRANSACTION_H_
