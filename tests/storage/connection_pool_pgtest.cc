@@ -31,12 +31,15 @@ int BackendPid(pqxx::connection& connection) {
 
 absl::Time In(absl::Duration duration) { return absl::Now() + duration; }
 
-TEST(ConnectionPoolTest, CreateRejectsNonPositiveSize) {
+class ConnectionPoolTest : public ::zhiyuan::testing::PgTest {};
+class RunTransactionTest : public ::zhiyuan::testing::PgTest {};
+
+TEST_F(ConnectionPoolTest, CreateRejectsNonPositiveSize) {
   EXPECT_THAT(ConnectionPool::Create({TestDatabaseUrl(), 0}),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("size")));
 }
 
-TEST(ConnectionPoolTest, ReusesAReturnedConnection) {
+TEST_F(ConnectionPoolTest, ReusesAReturnedConnection) {
   auto pool = MakePool(1);
   int first_pid;
   {
@@ -49,7 +52,7 @@ TEST(ConnectionPoolTest, ReusesAReturnedConnection) {
   EXPECT_EQ(BackendPid(lease->connection()), first_pid);
 }
 
-TEST(ConnectionPoolTest, ExhaustedPoolFailsUnavailableAtTheDeadline) {
+TEST_F(ConnectionPoolTest, ExhaustedPoolFailsUnavailableAtTheDeadline) {
   auto pool = MakePool(2);
   auto first = pool->Acquire(In(absl::Seconds(5)));
   auto second = pool->Acquire(In(absl::Seconds(5)));
@@ -63,7 +66,7 @@ TEST(ConnectionPoolTest, ExhaustedPoolFailsUnavailableAtTheDeadline) {
   EXPECT_GE(absl::Now(), deadline);
 }
 
-TEST(ConnectionPoolTest, WaiterGetsTheConnectionReturnedBeforeItsDeadline) {
+TEST_F(ConnectionPoolTest, WaiterGetsTheConnectionReturnedBeforeItsDeadline) {
   auto pool = MakePool(1);
   auto held = pool->Acquire(In(absl::Seconds(5)));
   ASSERT_THAT(held, IsOk());
@@ -75,7 +78,7 @@ TEST(ConnectionPoolTest, WaiterGetsTheConnectionReturnedBeforeItsDeadline) {
   releaser.join();
 }
 
-TEST(ConnectionPoolTest, TerminatedBackendIsReplacedNotHandedOut) {
+TEST_F(ConnectionPoolTest, TerminatedBackendIsReplacedNotHandedOut) {
   auto pool = MakePool(1);
   int old_pid;
   {
@@ -100,7 +103,7 @@ TEST(ConnectionPoolTest, TerminatedBackendIsReplacedNotHandedOut) {
   EXPECT_NE(new_pid, old_pid);
 }
 
-TEST(ConnectionPoolTest, UnreachableDatabaseIsUnavailable) {
+TEST_F(ConnectionPoolTest, UnreachableDatabaseIsUnavailable) {
   auto pool = ConnectionPool::Create({"host=/nonexistent port=1 dbname=x connect_timeout=2", 1});
   ASSERT_THAT(pool, IsOk());
   EXPECT_THAT((*pool)->Acquire(In(absl::Seconds(5))),
@@ -110,14 +113,14 @@ TEST(ConnectionPoolTest, UnreachableDatabaseIsUnavailable) {
                                                                HasSubstr("connecting")));
 }
 
-TEST(ConnectionPoolTest, ClosedPoolIsUnavailable) {
+TEST_F(ConnectionPoolTest, ClosedPoolIsUnavailable) {
   auto pool = MakePool(1);
   pool->Close();
   EXPECT_THAT(pool->Acquire(In(absl::Seconds(1))),
               StatusIs(absl::StatusCode::kUnavailable, HasSubstr("closed")));
 }
 
-TEST(ConnectionPoolTest, CancelInFlightEndsARunningStatement) {
+TEST_F(ConnectionPoolTest, CancelInFlightEndsARunningStatement) {
   auto pool = MakePool(1);
   std::thread canceller([&pool] {
     absl::SleepFor(absl::Milliseconds(200));
@@ -133,7 +136,7 @@ TEST(ConnectionPoolTest, CancelInFlightEndsARunningStatement) {
   EXPECT_THAT(status, StatusIs(absl::StatusCode::kDeadlineExceeded));
 }
 
-TEST(RunTransactionTest, CommitsWhenBodySucceeds) {
+TEST_F(RunTransactionTest, CommitsWhenBodySucceeds) {
   auto pool = MakePool(1);
   ASSERT_THAT(RunTransaction(*pool, In(absl::Seconds(5)), "creating", Access::kReadWrite,
                              [](pqxx::transaction_base& txn) {
@@ -147,7 +150,7 @@ TEST(RunTransactionTest, CommitsWhenBodySucceeds) {
                   .as<bool>());
 }
 
-TEST(RunTransactionTest, RollsBackAndReturnsTheBodysError) {
+TEST_F(RunTransactionTest, RollsBackAndReturnsTheBodysError) {
   auto pool = MakePool(1);
   EXPECT_THAT(RunTransaction(*pool, In(absl::Seconds(5)), "creating", Access::kReadWrite,
                              [](pqxx::transaction_base& txn) {
@@ -161,7 +164,7 @@ TEST(RunTransactionTest, RollsBackAndReturnsTheBodysError) {
                    .as<bool>());
 }
 
-TEST(RunTransactionTest, DeadlineBecomesStatementTimeout) {
+TEST_F(RunTransactionTest, DeadlineBecomesStatementTimeout) {
   auto pool = MakePool(1);
   EXPECT_THAT(RunTransaction(*pool, In(absl::Milliseconds(300)), "sleeping", Access::kReadOnly,
                              [](pqxx::transaction_base& txn) {
@@ -178,7 +181,7 @@ TEST(RunTransactionTest, DeadlineBecomesStatementTimeout) {
               IsOk());
 }
 
-TEST(RunTransactionTest, PassedDeadlineFailsWithoutTouchingTheDatabase) {
+TEST_F(RunTransactionTest, PassedDeadlineFailsWithoutTouchingTheDatabase) {
   auto pool = MakePool(1);
   bool ran = false;
   EXPECT_THAT(RunTransaction(*pool, absl::Now() - absl::Seconds(1), "reading", Access::kReadOnly,
@@ -190,7 +193,7 @@ TEST(RunTransactionTest, PassedDeadlineFailsWithoutTouchingTheDatabase) {
   EXPECT_FALSE(ran);
 }
 
-TEST(RunTransactionTest, ReadOnlyTransactionRejectsWrites) {
+TEST_F(RunTransactionTest, ReadOnlyTransactionRejectsWrites) {
   auto pool = MakePool(1);
   EXPECT_THAT(RunTransaction(*pool, In(absl::Seconds(5)), "writing", Access::kReadOnly,
                              [](pqxx::transaction_base& txn) {
@@ -200,7 +203,7 @@ TEST(RunTransactionTest, ReadOnlyTransactionRejectsWrites) {
               StatusIs(absl::StatusCode::kInternal));
 }
 
-TEST(RunTransactionTest, UniqueViolationIsAlreadyExists) {
+TEST_F(RunTransactionTest, UniqueViolationIsAlreadyExists) {
   auto pool = MakePool(1);
   EXPECT_THAT(RunTransaction(*pool, In(absl::Seconds(5)), "inserting", Access::kReadWrite,
                              [](pqxx::transaction_base& txn) {

@@ -54,7 +54,10 @@ absl::StatusOr<SchemaState> Inspect(pqxx::connection& connection,
   return InspectSchema(txn, known);
 }
 
-TEST(MigrationsTest, FreshDatabaseIsAtVersionZero) {
+class MigrationsTest : public ::zhiyuan::testing::PgTest {};
+class PrepareSchemaTest : public ::zhiyuan::testing::PgTest {};
+
+TEST_F(MigrationsTest, FreshDatabaseIsAtVersionZero) {
   pqxx::connection connection(NewEmptyDatabase());
   const auto state = Inspect(connection, Sample());
   ASSERT_THAT(state, IsOk());
@@ -63,7 +66,7 @@ TEST(MigrationsTest, FreshDatabaseIsAtVersionZero) {
   EXPECT_FALSE(state->up_to_date());
 }
 
-TEST(MigrationsTest, AppliesInOrderAndRecordsEach) {
+TEST_F(MigrationsTest, AppliesInOrderAndRecordsEach) {
   pqxx::connection connection(NewEmptyDatabase());
   const auto state = MigrateSchema(connection, Sample());
   ASSERT_THAT(state, IsOk());
@@ -73,7 +76,7 @@ TEST(MigrationsTest, AppliesInOrderAndRecordsEach) {
   EXPECT_THAT(AppliedVersions(connection), ElementsAre(1, 2, 5));
 }
 
-TEST(MigrationsTest, SecondRunChangesNothing) {
+TEST_F(MigrationsTest, SecondRunChangesNothing) {
   pqxx::connection connection(NewEmptyDatabase());
   ASSERT_THAT(MigrateSchema(connection, Sample()), IsOk());
   const auto again = MigrateSchema(connection, Sample());
@@ -82,7 +85,7 @@ TEST(MigrationsTest, SecondRunChangesNothing) {
   EXPECT_THAT(Steps(connection), ElementsAre(2, 5));
 }
 
-TEST(MigrationsTest, AppliesOnlyWhatANewerBinaryAdds) {
+TEST_F(MigrationsTest, AppliesOnlyWhatANewerBinaryAdds) {
   pqxx::connection connection(NewEmptyDatabase());
   std::vector<Migration> migrations = Sample();
   ASSERT_THAT(MigrateSchema(connection, absl::MakeSpan(migrations).first(2)), IsOk());
@@ -91,7 +94,7 @@ TEST(MigrationsTest, AppliesOnlyWhatANewerBinaryAdds) {
   EXPECT_THAT(Steps(connection), ElementsAre(2, 5));
 }
 
-TEST(MigrationsTest, ConcurrentRunnersApplyEachMigrationOnce) {
+TEST_F(MigrationsTest, ConcurrentRunnersApplyEachMigrationOnce) {
   const std::string url = NewEmptyDatabase();
   const std::vector<Migration> migrations = Sample();
   std::vector<absl::StatusOr<SchemaState>> results(4, absl::UnknownError("not run"));
@@ -112,7 +115,7 @@ TEST(MigrationsTest, ConcurrentRunnersApplyEachMigrationOnce) {
   EXPECT_THAT(AppliedVersions(connection), ElementsAre(1, 2, 5));
 }
 
-TEST(MigrationsTest, RefusesAChangedMigrationFile) {
+TEST_F(MigrationsTest, RefusesAChangedMigrationFile) {
   pqxx::connection connection(NewEmptyDatabase());
   ASSERT_THAT(MigrateSchema(connection, Sample()), IsOk());
   std::vector<Migration> edited = Sample();
@@ -125,7 +128,7 @@ TEST(MigrationsTest, RefusesAChangedMigrationFile) {
   EXPECT_THAT(Steps(connection), ElementsAre(2, 5));
 }
 
-TEST(MigrationsTest, RefusesADatabaseNewerThanTheBinary) {
+TEST_F(MigrationsTest, RefusesADatabaseNewerThanTheBinary) {
   pqxx::connection connection(NewEmptyDatabase());
   ASSERT_THAT(MigrateSchema(connection, Sample()), IsOk());
   std::vector<Migration> older = Sample();
@@ -136,7 +139,7 @@ TEST(MigrationsTest, RefusesADatabaseNewerThanTheBinary) {
   EXPECT_THAT(Inspect(connection, older), StatusIs(absl::StatusCode::kFailedPrecondition));
 }
 
-TEST(MigrationsTest, RefusesAHistoryWithAGap) {
+TEST_F(MigrationsTest, RefusesAHistoryWithAGap) {
   pqxx::connection connection(NewEmptyDatabase());
   std::vector<Migration> without_two = Sample();
   without_two.erase(without_two.begin() + 1);
@@ -146,7 +149,7 @@ TEST(MigrationsTest, RefusesAHistoryWithAGap) {
                        HasSubstr("has migration 5 (fifth) where this binary expects migration 2")));
 }
 
-TEST(MigrationsTest, FailingMigrationRollsBackAloneAndStopsTheRun) {
+TEST_F(MigrationsTest, FailingMigrationRollsBackAloneAndStopsTheRun) {
   pqxx::connection connection(NewEmptyDatabase());
   std::vector<Migration> migrations = Sample();
   migrations[2].sql = "INSERT INTO log (step) VALUES (5); SELECT no_such_column FROM log";
@@ -159,14 +162,14 @@ TEST(MigrationsTest, FailingMigrationRollsBackAloneAndStopsTheRun) {
   EXPECT_THAT(Steps(connection), ElementsAre(2, 5));
 }
 
-TEST(MigrationsTest, RejectsMigrationsOutOfOrder) {
+TEST_F(MigrationsTest, RejectsMigrationsOutOfOrder) {
   pqxx::connection connection(NewEmptyDatabase());
   std::vector<Migration> migrations = Sample();
   std::swap(migrations[0], migrations[1]);
   EXPECT_THAT(MigrateSchema(connection, migrations), StatusIs(absl::StatusCode::kInternal));
 }
 
-TEST(MigrationsTest, BuiltinMigrationsApplyToAnEmptyDatabase) {
+TEST_F(MigrationsTest, BuiltinMigrationsApplyToAnEmptyDatabase) {
   const auto builtin = BuiltinMigrations();
   ASSERT_FALSE(builtin.empty());
   EXPECT_EQ(builtin.front().version, 1);
@@ -179,7 +182,7 @@ TEST(MigrationsTest, BuiltinMigrationsApplyToAnEmptyDatabase) {
   }
 }
 
-TEST(PrepareSchemaTest, InspectsWithoutApplying) {
+TEST_F(PrepareSchemaTest, InspectsWithoutApplying) {
   const std::string url = NewEmptyDatabase();
   const auto state = PrepareSchema(url, Sample(), /*apply=*/false, absl::Now() + absl::Seconds(5));
   ASSERT_THAT(state, IsOk());
@@ -189,7 +192,7 @@ TEST(PrepareSchemaTest, InspectsWithoutApplying) {
   EXPECT_EQ(applied->applied_version, 5);
 }
 
-TEST(PrepareSchemaTest, UnreachableDatabaseIsUnavailableAfterTheDeadline) {
+TEST_F(PrepareSchemaTest, UnreachableDatabaseIsUnavailableAfterTheDeadline) {
   EXPECT_THAT(PrepareSchema("host=/nonexistent port=1 dbname=x", Sample(), true,
                             absl::Now() + absl::Milliseconds(100)),
               StatusIs(absl::StatusCode::kUnavailable));

@@ -50,7 +50,7 @@ class PgTestEnvironment : public ::testing::Environment {
         FAIL() << "CI=true but ZHIYUAN_TEST_DATABASE_URL is not set: run the tests with "
                   "`make test`, which starts PostgreSQL";
       }
-      GTEST_SKIP() << "ZHIYUAN_TEST_DATABASE_URL is not set; `make test` sets it";
+      return;  // PgTest skips each test.
     }
     State& state = GetState();
     state.admin_url = absl::StrCat(url, " dbname=postgres");
@@ -73,6 +73,12 @@ class PgTestEnvironment : public ::testing::Environment {
 };
 
 }  // namespace
+
+void PgTest::SetUp() {
+  if (GetState().test_url.empty()) {
+    GTEST_SKIP() << "ZHIYUAN_TEST_DATABASE_URL is not set; `make test` sets it";
+  }
+}
 
 const std::string& TestDatabaseUrl() { return GetState().test_url; }
 

@@ -3,13 +3,21 @@
 // built by the real migrations and dropped when the binary ends. Without the variable the tests
 // are skipped, unless CI=true, where that is a failure.
 //
-// Link //tests/testing:pg_test_main instead of gtest_main.
+// Link //tests/testing:pg_test_main instead of gtest_main, and derive fixtures from PgTest.
 #ifndef ZHIYUAN_TESTS_TESTING_PG_TEST_ENVIRONMENT_H_
 #define ZHIYUAN_TESTS_TESTING_PG_TEST_ENVIRONMENT_H_
 
 #include <string>
 
+#include <gtest/gtest.h>
+
 namespace zhiyuan::testing {
+
+// Base fixture of real-database tests: skips the test when there is no database.
+class PgTest : public ::testing::Test {
+ protected:
+  void SetUp() override;
+};
 
 // The connection string of this binary's database, migrated with BuiltinMigrations().
 const std::string& TestDatabaseUrl();

@@ -17,11 +17,11 @@
 
 namespace zhiyuan::testing {
 
-inline int CodeOf(const absl::Status& status) { return static_cast<int>(status.code()); }
-inline int CodeOf(const grpc::Status& status) { return static_cast<int>(status.error_code()); }
+inline absl::StatusCode CodeOf(const absl::Status& status) { return status.code(); }
+inline grpc::StatusCode CodeOf(const grpc::Status& status) { return status.error_code(); }
 template <typename T>
-int CodeOf(const absl::StatusOr<T>& status_or) {
-  return CodeOf(status_or.status());
+absl::StatusCode CodeOf(const absl::StatusOr<T>& status_or) {
+  return status_or.status().code();
 }
 
 inline std::string MessageOf(const absl::Status& status) { return std::string(status.message()); }
@@ -32,21 +32,21 @@ std::string MessageOf(const absl::StatusOr<T>& status_or) {
 }
 
 MATCHER(IsOk, "is OK") {
-  if (CodeOf(arg) == 0) return true;
-  *result_listener << "code " << CodeOf(arg) << ": " << MessageOf(arg);
+  if (static_cast<int>(CodeOf(arg)) == 0) return true;
+  *result_listener << "code " << static_cast<int>(CodeOf(arg)) << ": " << MessageOf(arg);
   return false;
 }
 
-MATCHER_P2(StatusIs, code, message_matcher,
-           "has code " + ::testing::PrintToString(static_cast<int>(code))) {
-  *result_listener << "code " << CodeOf(arg) << ": " << MessageOf(arg);
-  return CodeOf(arg) == static_cast<int>(code) &&
+// `code` is a code of the status's own library, or a matcher of one.
+MATCHER_P2(StatusIs, code, message_matcher, "has the code and message") {
+  *result_listener << "code " << static_cast<int>(CodeOf(arg)) << ": " << MessageOf(arg);
+  return ::testing::Matches(code)(CodeOf(arg)) &&
          ::testing::ExplainMatchResult(message_matcher, MessageOf(arg), result_listener);
 }
 
-MATCHER_P(StatusIs, code, "has code " + ::testing::PrintToString(static_cast<int>(code))) {
-  *result_listener << "code " << CodeOf(arg) << ": " << MessageOf(arg);
-  return CodeOf(arg) == static_cast<int>(code);
+MATCHER_P(StatusIs, code, "has the code") {
+  *result_listener << "code " << static_cast<int>(CodeOf(arg)) << ": " << MessageOf(arg);
+  return ::testing::Matches(code)(CodeOf(arg));
 }
 
 MATCHER_P(EqualsProto, expected, "equals " + expected.ShortDebugString()) {

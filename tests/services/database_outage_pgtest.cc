@@ -1,0 +1,123 @@
+// The server while its database goes away and comes back: health and calls follow, with no
+// restart. Runs a PostgreSQL cluster of its own so that it can stop it.
+#include <gmock/gmock.h>
+#include <grpcpp/create_channel.h>
+#include <grpcpp/security/credentials.h>
+#include <gtest/gtest.h>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "services/server.h"
+#include "storage/migrations.h"
+#include "tests/testing/scratch_cluster.h"
+#include "tests/testing/status_matchers.h"
+#include "zhiyuan/v1/server_info.grpc.pb.h"
+
+namespace zhiyuan::services {
+namespace {
+
+using ::grpc::health::v1::Health;
+using ::grpc::health::v1::HealthCheckRequest;
+using ::grpc::health::v1::HealthCheckResponse;
+using ::zhiyuan::testing::IsOk;
+using ::zhiyuan::testing::ScratchCluster;
+using ::zhiyuan::testing::StatusIs;
+
+HealthCheckResponse::ServingStatus Check(Health::Stub& health) {
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
+  HealthCheckResponse reply;
+  const grpc::Status status = health.Check(&context, HealthCheckRequest(), &reply);
+  EXPECT_THAT(status, IsOk());
+  return reply.status();
+}
+
+// Polls until health reads `want`, for at most `limit`. Returns whether it did.
+bool AwaitHealth(Health::Stub& health, HealthCheckResponse::ServingStatus want,
+                 absl::Duration limit) {
+  const absl::Time give_up = absl::Now() + limit;
+  while (absl::Now() < give_up) {
+    if (Check(health) == want) return true;
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  return false;
+}
+
+grpc::Status GetServerInfo(zhiyuan::v1::ServerInfoService::Stub& stub) {
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
+  zhiyuan::v1::ServerInfo reply;
+  return stub.GetServerInfo(&context, zhiyuan::v1::GetServerInfoRequest(), &reply);
+}
+
+TEST(DatabaseOutageTest, HealthAndCallsFollowTheDatabaseWithoutARestart) {
+  ScratchCluster scratch;
+  auto cluster = scratch.Start();
+  ASSERT_THAT(cluster, IsOk());
+  ASSERT_THAT((*cluster)->CreateDatabase("zhiyuan"), IsOk());
+  const std::string url = (*cluster)->ConnInfo("zhiyuan");
+  ASSERT_THAT(storage::PrepareSchema(url, storage::BuiltinMigrations(), /*apply=*/true,
+                                     absl::Now() + absl::Seconds(10)),
+              IsOk());
+
+  ServerOptions options;
+  options.listen_address = "127.0.0.1:0";
+  options.database_url = url;
+  options.migrations = storage::BuiltinMigrations();
+  auto server = Server::Start(options);
+  ASSERT_THAT(server, IsOk());
+  auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", (*server)->port()),
+                                     grpc::InsecureChannelCredentials());
+  auto health = Health::NewStub(channel);
+  auto info = zhiyuan::v1::ServerInfoService::NewStub(channel);
+  EXPECT_EQ(Check(*health), HealthCheckResponse::SERVING);
+  EXPECT_THAT(GetServerInfo(*info), IsOk());
+
+  ASSERT_THAT(scratch.Stop(), IsOk());
+  // The monitor checks every 250 ms; the limits here are generous for a loaded machine, and
+  // docs/BENCHMARKS.md records the times measured.
+  EXPECT_TRUE(AwaitHealth(*health, HealthCheckResponse::NOT_SERVING, absl::Seconds(5)));
+  EXPECT_THAT(GetServerInfo(*info), StatusIs(grpc::StatusCode::UNAVAILABLE));
+
+  ASSERT_THAT(scratch.Start(), IsOk());
+  EXPECT_TRUE(AwaitHealth(*health, HealthCheckResponse::SERVING, absl::Seconds(10)));
+  EXPECT_THAT(GetServerInfo(*info), IsOk());
+  (*server)->Shutdown(absl::Seconds(1));
+}
+
+TEST(DatabaseOutageTest, UnmigratedDatabaseIsNotServing) {
+  ScratchCluster scratch;
+  auto cluster = scratch.Start();
+  ASSERT_THAT(cluster, IsOk());
+  ASSERT_THAT((*cluster)->CreateDatabase("zhiyuan"), IsOk());
+
+  ServerOptions options;
+  options.listen_address = "127.0.0.1:0";
+  options.database_url = (*cluster)->ConnInfo("zhiyuan");
+  options.migrations = storage::BuiltinMigrations();
+  auto server = Server::Start(options);
+  ASSERT_THAT(server, IsOk());
+  auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", (*server)->port()),
+                                     grpc::InsecureChannelCredentials());
+  auto health = Health::NewStub(channel);
+  EXPECT_EQ(Check(*health), HealthCheckResponse::NOT_SERVING);
+
+  grpc::ClientContext context;
+  zhiyuan::v1::ServerInfo reply;
+  ASSERT_THAT(zhiyuan::v1::ServerInfoService::NewStub(channel)->GetServerInfo(
+                  &context, zhiyuan::v1::GetServerInfoRequest(), &reply),
+              IsOk());
+  EXPECT_EQ(reply.database_status(), zhiyuan::v1::DATABASE_STATUS_MIGRATIONS_PENDING);
+  EXPECT_EQ(reply.schema_version(), 0);
+  EXPECT_EQ(reply.database_id(), "");
+
+  ASSERT_THAT(storage::PrepareSchema(options.database_url, storage::BuiltinMigrations(), true,
+                                     absl::Now() + absl::Seconds(10)),
+              IsOk());
+  EXPECT_TRUE(AwaitHealth(*health, HealthCheckResponse::SERVING, absl::Seconds(10)));
+  (*server)->Shutdown(absl::Seconds(1));
+}
+
+}  // namespace
+}  // namespace zhiyuan::services

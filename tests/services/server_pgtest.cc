@@ -1,0 +1,190 @@
+// zhiyuand's server end to end: a real gRPC client on a real port, over the test database.
+#include "services/server.h"
+
+#include <thread>
+#include <vector>
+
+#include <gmock/gmock.h>
+#include <grpcpp/create_channel.h>
+#include <grpcpp/security/credentials.h>
+#include <gtest/gtest.h>
+#include <pqxx/nontransaction>
+#include <pqxx/transaction>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "storage/migrations.h"
+#include "tests/testing/pg_test_environment.h"
+#include "tests/testing/status_matchers.h"
+#include "zhiyuan/v1/server_info.grpc.pb.h"
+
+namespace zhiyuan::services {
+namespace {
+
+using ::grpc::health::v1::Health;
+using ::grpc::health::v1::HealthCheckRequest;
+using ::grpc::health::v1::HealthCheckResponse;
+using ::testing::AnyOf;
+using ::zhiyuan::testing::EqualsProto;
+using ::zhiyuan::testing::IsOk;
+using ::zhiyuan::testing::StatusIs;
+using ::zhiyuan::testing::TestDatabaseUrl;
+using ::zhiyuan::v1::GetServerInfoRequest;
+using ::zhiyuan::v1::ServerInfo;
+using ::zhiyuan::v1::ServerInfoService;
+
+class ServerTest : public ::zhiyuan::testing::PgTest {
+ protected:
+  void SetUp() override {
+    PgTest::SetUp();
+    if (IsSkipped()) return;
+    ServerOptions options;
+    options.listen_address = "127.0.0.1:0";
+    options.database_url = TestDatabaseUrl();
+    options.pool_size = 4;
+    options.worker_threads = 8;
+    options.migrations = storage::BuiltinMigrations();
+    auto server = Server::Start(options);
+    ASSERT_THAT(server, IsOk());
+    server_ = *std::move(server);
+    channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()),
+                                   grpc::InsecureChannelCredentials());
+    info_ = ServerInfoService::NewStub(channel_);
+    health_ = Health::NewStub(channel_);
+  }
+
+  grpc::Status GetServerInfo(ServerInfo* reply, absl::Duration timeout = absl::Seconds(10)) {
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(absl::Now() + timeout));
+    return info_->GetServerInfo(&context, GetServerInfoRequest(), reply);
+  }
+
+  // Starts `count` GetServerInfo calls on threads; their statuses land in `statuses`.
+  std::vector<std::thread> StartCalls(int count, std::vector<grpc::Status>& statuses) {
+    statuses.assign(count, grpc::Status(grpc::StatusCode::UNKNOWN, "not finished"));
+    std::vector<std::thread> calls;
+    for (int i = 0; i < count; ++i) {
+      calls.emplace_back([this, &statuses, i] {
+        ServerInfo reply;
+        statuses[i] = GetServerInfo(&reply, absl::Seconds(30));
+      });
+    }
+    return calls;
+  }
+
+  std::unique_ptr<Server> server_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<ServerInfoService::Stub> info_;
+  std::unique_ptr<Health::Stub> health_;
+};
+
+// Holds an exclusive lock on database_identity, which GetServerInfo reads, so that calls block in
+// the database until Release().
+class IdentityLock {
+ public:
+  IdentityLock() : connection_(TestDatabaseUrl()), txn_(std::make_unique<pqxx::work>(connection_)) {
+    txn_->exec("LOCK TABLE database_identity IN ACCESS EXCLUSIVE MODE");
+  }
+  void Release() { txn_.reset(); }
+
+  // Waits until `count` sessions wait for this lock.
+  void AwaitWaiters(int count) {
+    pqxx::connection observer(TestDatabaseUrl());
+    for (int i = 0; i < 1000; ++i) {
+      const int waiting =
+          pqxx::nontransaction(observer)
+              .exec1("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                     "AND datname = current_database()")[0]
+              .as<int>();
+      if (waiting >= count) return;
+      absl::SleepFor(absl::Milliseconds(10));
+    }
+    FAIL() << "calls did not reach the database";
+  }
+
+ private:
+  pqxx::connection connection_;
+  std::unique_ptr<pqxx::work> txn_;
+};
+
+TEST_F(ServerTest, HealthIsServingOnAMigratedDatabase) {
+  grpc::ClientContext context;
+  HealthCheckResponse reply;
+  ASSERT_THAT(health_->Check(&context, HealthCheckRequest(), &reply), IsOk());
+  EXPECT_EQ(reply.status(), HealthCheckResponse::SERVING);
+}
+
+TEST_F(ServerTest, GetServerInfoDescribesServerAndDatabase) {
+  const absl::Time before = absl::Now();
+  ServerInfo reply;
+  ASSERT_THAT(GetServerInfo(&reply), IsOk());
+
+  pqxx::connection connection(TestDatabaseUrl());
+  const pqxx::row row = pqxx::nontransaction(connection).exec1(
+      "SELECT database_id::text, floor(extract(epoch FROM create_time))::bigint, "
+      "(extract(microseconds FROM create_time)::bigint % 1000000) * 1000, "
+      "current_setting('server_version') FROM database_identity");
+  const int schema_version = storage::BuiltinMigrations().back().version;
+  ServerInfo expected;
+  expected.set_version(kVersion);
+  expected.set_database_status(zhiyuan::v1::DATABASE_STATUS_READY);
+  expected.set_schema_version(schema_version);
+  expected.set_binary_schema_version(schema_version);
+  expected.set_database_id(row[0].as<std::string>());
+  expected.mutable_database_create_time()->set_seconds(row[1].as<int64_t>());
+  expected.mutable_database_create_time()->set_nanos(row[2].as<int>());
+  expected.set_database_server_version(row[3].as<std::string>());
+  // The start time is the server's own clock reading, taken in SetUp.
+  EXPECT_LE(reply.start_time().seconds(), absl::ToUnixSeconds(before));
+  EXPECT_GT(reply.start_time().seconds(), absl::ToUnixSeconds(before) - 60);
+  *expected.mutable_start_time() = reply.start_time();
+  EXPECT_THAT(reply, EqualsProto(expected));
+}
+
+TEST_F(ServerTest, DeadlineEndsACallBlockedInTheDatabase) {
+  IdentityLock lock;
+  ServerInfo reply;
+  EXPECT_THAT(GetServerInfo(&reply, absl::Milliseconds(300)),
+              StatusIs(grpc::StatusCode::DEADLINE_EXCEEDED));
+  lock.Release();
+  // The statement was cancelled by its statement_timeout: the pool's connections all still work.
+  for (int i = 0; i < 8; ++i) EXPECT_THAT(GetServerInfo(&reply), IsOk());
+}
+
+TEST_F(ServerTest, ShutdownLetsCallsInFlightFinishWithinTheGrace) {
+  IdentityLock lock;
+  std::vector<grpc::Status> statuses;
+  std::vector<std::thread> calls = StartCalls(3, statuses);
+  lock.AwaitWaiters(3);
+
+  std::thread shutdown([this] { server_->Shutdown(absl::Seconds(20)); });
+  absl::SleepFor(absl::Milliseconds(200));
+  // No new calls are taken meanwhile.
+  ServerInfo reply;
+  EXPECT_THAT(GetServerInfo(&reply, absl::Seconds(2)),
+              StatusIs(AnyOf(grpc::StatusCode::UNAVAILABLE, grpc::StatusCode::DEADLINE_EXCEEDED)));
+  lock.Release();
+  for (auto& call : calls) call.join();
+  shutdown.join();
+  for (const auto& status : statuses) EXPECT_THAT(status, IsOk());
+}
+
+TEST_F(ServerTest, ShutdownCancelsCallsStillRunningAfterTheGrace) {
+  IdentityLock lock;
+  std::vector<grpc::Status> statuses;
+  std::vector<std::thread> calls = StartCalls(2, statuses);
+  lock.AwaitWaiters(2);
+
+  // Returns although the lock is still held: the statements in flight are cancelled.
+  server_->Shutdown(absl::Milliseconds(300));
+  for (auto& call : calls) call.join();
+  for (const auto& status : statuses) {
+    EXPECT_THAT(status, StatusIs(AnyOf(grpc::StatusCode::CANCELLED, grpc::StatusCode::UNAVAILABLE,
+                                       grpc::StatusCode::DEADLINE_EXCEEDED)));
+  }
+  lock.Release();
+}
+
+}  // namespace
+}  // namespace zhiyuan::services
