@@ -23,6 +23,8 @@ ZHIYUAN_TEST_DATABASE_URL=$(bazel-bin/tools/pgcluster start "$cluster" 2>"$clust
 }
 rm -f "$cluster.log"
 export ZHIYUAN_TEST_DATABASE_URL
+ZHIYUAN_BUF=$PWD/tools/node_modules/.bin/buf
+export ZHIYUAN_BUF
 
 status=0
 bazel test //... "$@" || status=$?

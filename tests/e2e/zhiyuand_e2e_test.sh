@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# zhiyuand as a user runs it: the real binary on its embedded PostgreSQL, called with buf curl
+# through server reflection (no proto files at hand). Checks health, reflection, the info RPC,
+# that SIGINT leaves no process behind, and that a second start keeps the data.
+set -euo pipefail
+
+zhiyuand=$(realpath "$1")
+buf=${ZHIYUAN_BUF:?set ZHIYUAN_BUF to the buf binary (tools/test.sh does)}
+work=$(mktemp -d /tmp/zhiyuan-e2e.XXXXXX)
+chmod 755 "$work"
+address=""
+server=""
+cleanup() {
+  [[ -n "$server" ]] && kill -INT "$server" 2>/dev/null && wait "$server" 2>/dev/null || true
+  /usr/lib/postgresql/15/bin/pg_ctl status -D "$work/pg/data" >/dev/null 2>&1 &&
+    runuser -u postgres -- /usr/lib/postgresql/15/bin/pg_ctl stop -D "$work/pg/data" -m immediate >/dev/null 2>&1
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+passed=0
+check() {  # check NAME COMMAND...: runs COMMAND, fails the test with NAME if it fails.
+  local name=$1
+  shift
+  if "$@"; then
+    passed=$((passed + 1))
+  else
+    echo "FAILED: $name" >&2
+    echo "--- zhiyuand log:" >&2
+    cat "$work/zhiyuand.log" >&2
+    exit 1
+  fi
+}
+
+call() {  # call PATH: a unary call with an empty request
+  "$buf" curl --protocol grpc --http2-prior-knowledge "http://$address/$1"
+}
+
+start() {  # starts zhiyuand on a free port and waits until it serves
+  env -u ZHIYUAN_DATABASE_URL "$zhiyuand" --listen=127.0.0.1:0 --data_dir="$work" \
+    >"$work/zhiyuand.log" 2>&1 &
+  server=$!
+  for _ in $(seq 1 600); do
+    local port
+    port=$(sed -n 's/.*serving on port \([0-9]*\)$/\1/p' "$work/zhiyuand.log")
+    if [[ -n "$port" ]]; then
+      address=127.0.0.1:$port
+      return 0
+    fi
+    kill -0 "$server" 2>/dev/null || return 1
+    sleep 0.1
+  done
+  return 1
+}
+
+stop() {
+  kill -INT "$server"
+  local code=0
+  wait "$server" || code=$?
+  server=""
+  return $code
+}
+
+no_processes_left() {
+  ! pgrep -f "$work" >/dev/null
+}
+
+check "first start serves" start
+health=$(call grpc.health.v1.Health/Check)
+check "health is SERVING" grep -q '"SERVING"' <<<"$health"
+methods=$("$buf" curl --protocol grpc --http2-prior-knowledge --list-methods "http://$address")
+check "reflection lists zhiyuan.v1" grep -q '^zhiyuan.v1.ServerInfoService/GetServerInfo$' <<<"$methods"
+check "reflection lists health" grep -q '^grpc.health.v1.Health/Check$' <<<"$methods"
+info=$(call zhiyuan.v1.ServerInfoService/GetServerInfo)
+check "info says READY" grep -q '"databaseStatus": "DATABASE_STATUS_READY"' <<<"$info"
+database_id=$(sed -n 's/.*"databaseId": "\(.*\)".*/\1/p' <<<"$info")
+check "info has a database id" test -n "$database_id"
+check "one log line per RPC, with peer" grep -q 'rpc /zhiyuan.v1.ServerInfoService/GetServerInfo code=OK latency_ms=[0-9.]* peer=ipv4:127.0.0.1:' "$work/zhiyuand.log"
+check "SIGINT stops cleanly" stop
+check "no zhiyuand or postgres left" no_processes_left
+
+check "second start serves" start
+info=$(call zhiyuan.v1.ServerInfoService/GetServerInfo)
+check "second start keeps the database" grep -q "\"databaseId\": \"$database_id\"" <<<"$info"
+kill -TERM "$server"
+check "SIGTERM stops cleanly" wait "$server"
+server=""
+check "no process left after SIGTERM" no_processes_left
+
+echo "$passed passed, 0 failed"
