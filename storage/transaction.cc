@@ -23,21 +23,26 @@ template <typename Transaction>
 absl::Status Run(pqxx::connection& connection, absl::Time deadline, absl::string_view what,
                  absl::FunctionRef<absl::Status(pqxx::transaction_base&)> body) {
   Transaction txn(connection);
-  if (deadline != absl::InfiniteFuture()) {
-    // Whole milliseconds, rounded up so that a sliver of time left is not 0 (no timeout).
-    // At most INT_MAX, the largest statement_timeout PostgreSQL takes (24.8 days).
-    const double ms = std::min<double>(
-        std::ceil(absl::ToDoubleMilliseconds(deadline - absl::Now())),
-        std::numeric_limits<int32_t>::max());
-    if (ms <= 0) return DeadlinePassed(what);
-    txn.exec(absl::StrCat("SET LOCAL statement_timeout = ", static_cast<int64_t>(ms)));
-  }
+  ZY_RETURN_IF_ERROR(ApplyDeadline(txn, deadline, what));
   ZY_RETURN_IF_ERROR(body(txn));
   txn.commit();
   return absl::OkStatus();
 }
 
 }  // namespace
+
+absl::Status ApplyDeadline(pqxx::transaction_base& txn, absl::Time deadline,
+                           absl::string_view what) {
+  if (deadline == absl::InfiniteFuture()) return absl::OkStatus();
+  // Whole milliseconds, rounded up so that a sliver of time left is not 0 (no timeout), and at
+  // most INT_MAX, the largest statement_timeout PostgreSQL takes (24.8 days).
+  const double ms =
+      std::min<double>(std::ceil(absl::ToDoubleMilliseconds(deadline - absl::Now())),
+                       std::numeric_limits<int32_t>::max());
+  if (ms <= 0) return DeadlinePassed(what);
+  txn.exec(absl::StrCat("SET LOCAL statement_timeout = ", static_cast<int64_t>(ms)));
+  return absl::OkStatus();
+}
 
 absl::Status RunTransaction(ConnectionPool& pool, absl::Time deadline, absl::string_view what,
                             Access access,

@@ -25,6 +25,12 @@ absl::Status RunTransaction(ConnectionPool& pool, absl::Time deadline, absl::str
                             Access access,
                             absl::FunctionRef<absl::Status(pqxx::transaction_base&)> body);
 
+// Bounds every later statement of `txn` by `deadline` (SET LOCAL statement_timeout), for work
+// that holds a transaction open across calls, such as a streamed import. RunTransaction does this
+// itself. Errors: DEADLINE_EXCEEDED when the deadline has passed. Throws pqxx exceptions.
+absl::Status ApplyDeadline(pqxx::transaction_base& txn, absl::Time deadline,
+                           absl::string_view what);
+
 }  // namespace zhiyuan::storage
 
 #endif  // ZHIYUAN_STORAGE_TRANSACTION_H_
