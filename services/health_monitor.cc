@@ -7,8 +7,9 @@
 namespace zhiyuan::services {
 
 HealthMonitor::HealthMonitor(storage::DatabaseInfoStore& store,
-                             grpc::HealthCheckServiceInterface& health, absl::Duration interval)
-    : store_(store), health_(health), interval_(interval) {
+                             grpc::HealthCheckServiceInterface& health, absl::Duration interval,
+                             absl::Duration timeout)
+    : store_(store), health_(health), interval_(interval), timeout_(timeout) {
   health_.SetServingStatus(CheckOnce());
   thread_ = std::thread([this] { Loop(); });
 }
@@ -22,7 +23,7 @@ HealthMonitor::~HealthMonitor() {
 }
 
 bool HealthMonitor::CheckOnce() {
-  const absl::StatusOr<storage::DatabaseInfo> info = store_.Get(absl::Now() + interval_);
+  const absl::StatusOr<storage::DatabaseInfo> info = store_.Get(absl::Now() + timeout_);
   const bool serving = info.ok() && info->schema.up_to_date();
   if (serving != serving_) {  // Also true for the first check.
     if (serving) {

@@ -19,10 +19,10 @@ namespace zhiyuan::services {
 
 class HealthMonitor {
  public:
-  // Checks `store` every `interval` (each check bounded by it too) and sets `health`. Both must
-  // outlive the monitor. The first check runs before the constructor returns.
+  // Checks `store` every `interval`, each check given at most `timeout`, and sets `health`.
+  // Both must outlive the monitor. The first check runs before the constructor returns.
   HealthMonitor(storage::DatabaseInfoStore& store, grpc::HealthCheckServiceInterface& health,
-                absl::Duration interval);
+                absl::Duration interval, absl::Duration timeout);
   // Stops checking; returns when the checking thread has ended.
   ~HealthMonitor();
 
@@ -33,6 +33,7 @@ class HealthMonitor {
   storage::DatabaseInfoStore& store_;
   grpc::HealthCheckServiceInterface& health_;
   const absl::Duration interval_;
+  const absl::Duration timeout_;
   // The last status set; only the checking thread touches it after construction.
   std::optional<bool> serving_;
   absl::Mutex mu_;

@@ -15,6 +15,7 @@
 #include "absl/flags/reflection.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "services/server.h"
 #include "storage/embedded_postgres.h"
@@ -70,19 +71,21 @@ void ApplyEnvironment() {
   }
 }
 
-// Runs the server until SIGINT or SIGTERM. Returns the process's exit code.
-int Serve(const std::string& database_url) {
+// Runs the server until `stop` is notified. Returns the process's exit code.
+int Serve(const std::string& database_url, const absl::Notification& stop) {
   const auto migrations = zhiyuan::storage::BuiltinMigrations();
   const bool migrate = absl::GetFlag(FLAGS_migrate) || absl::GetFlag(FLAGS_migrate_only);
   const absl::StatusOr<zhiyuan::storage::SchemaState> schema = zhiyuan::storage::PrepareSchema(
-      database_url, migrations, migrate, absl::Now() + absl::GetFlag(FLAGS_startup_timeout));
+      database_url, migrations, migrate, absl::Now() + absl::GetFlag(FLAGS_startup_timeout),
+      &stop);
   if (!schema.ok()) {
+    if (stop.HasBeenNotified()) return 0;
     LOG(ERROR) << "database not usable: " << schema.status();
     return 1;
   }
   LOG(INFO) << "schema at version " << schema->applied_version << " of "
             << schema->known_version;
-  if (absl::GetFlag(FLAGS_migrate_only)) return 0;
+  if (absl::GetFlag(FLAGS_migrate_only) || stop.HasBeenNotified()) return 0;
 
   zhiyuan::services::ServerOptions options;
   options.listen_address = absl::GetFlag(FLAGS_listen);
@@ -98,18 +101,8 @@ int Serve(const std::string& database_url) {
   LOG(INFO) << "zhiyuand " << zhiyuan::services::kVersion << " serving on port "
             << (*server)->port();
 
-  std::thread signals([&server] {
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    int signal = 0;
-    sigwait(&set, &signal);
-    LOG(INFO) << "received " << strsignal(signal) << "; shutting down";
-    (*server)->Shutdown(absl::GetFlag(FLAGS_shutdown_grace));
-  });
-  (*server)->Wait();
-  signals.join();
+  stop.WaitForNotification();
+  (*server)->Shutdown(absl::GetFlag(FLAGS_shutdown_grace));
   LOG(INFO) << "server stopped";
   return 0;
 }
@@ -117,19 +110,33 @@ int Serve(const std::string& database_url) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  // Signals are taken by one thread with sigwait(); every thread started from here inherits the
-  // mask, so none of them is interrupted.
+  // SIGINT and SIGTERM are taken by one thread with sigwait() and turned into `stop`; every
+  // thread started from here inherits the mask, so none of them is interrupted. The dispositions
+  // are reset first: a shell starting us in the background may have set them to ignore.
+  signal(SIGINT, SIG_DFL);
+  signal(SIGTERM, SIG_DFL);
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  // Bounds every connection attempt (libpq reads it for URLs and key=value strings alike).
+  setenv("PGCONNECT_TIMEOUT", "10", /*overwrite=*/0);
 
   FLAGS_logtostderr = true;
   google::InitGoogleLogging(argv[0]);
   absl::SetProgramUsageMessage("Zhiyuan's gRPC server. See README.md.");
   ApplyEnvironment();
   absl::ParseCommandLine(argc, argv);
+
+  // Never destroyed: the signal thread may outlive main().
+  absl::Notification& stop = *new absl::Notification();
+  std::thread([&stop, set] {
+    int signal = 0;
+    sigwait(&set, &signal);
+    LOG(INFO) << "received " << strsignal(signal) << "; shutting down";
+    stop.Notify();
+  }).detach();
 
   std::string database_url = absl::GetFlag(FLAGS_database_url);
   std::unique_ptr<EmbeddedPostgres> embedded;
@@ -154,7 +161,7 @@ int main(int argc, char** argv) {
     database_url = embedded->ConnInfo(kEmbeddedDatabase);
   }
 
-  const int exit_code = Serve(database_url);
+  const int exit_code = Serve(database_url, stop);
   if (embedded != nullptr) {
     const absl::Status stopped = embedded->Stop();
     if (!stopped.ok()) {

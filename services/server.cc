@@ -23,18 +23,22 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
         absl::StrCat("worker_threads must be at least 2, got ", options.worker_threads));
   }
   std::unique_ptr<Server> server(new Server());
-  ZY_ASSIGN_OR_RETURN(server->pool_, storage::ConnectionPool::Create(
-                                         {options.database_url, options.pool_size}));
+  ZY_ASSIGN_OR_RETURN(server->pool_,
+                      storage::ConnectionPool::Create(
+                          {options.database_url, options.pool_size, "zhiyuand"}));
   // The health monitor has a connection of its own, so that a pool busy with calls does not
   // read as a database that is down.
   ZY_ASSIGN_OR_RETURN(server->health_pool_,
-                      storage::ConnectionPool::Create({options.database_url, 1}));
+                      storage::ConnectionPool::Create(
+                          {options.database_url, 1, "zhiyuand-health"}));
   server->info_store_ = std::make_unique<storage::PostgresDatabaseInfoStore>(
       *server->pool_, options.migrations);
   server->health_store_ = std::make_unique<storage::PostgresDatabaseInfoStore>(
       *server->health_pool_, options.migrations);
   server->server_info_service_ = std::make_unique<ServerInfoServiceImpl>(
       *server->info_store_, kVersion, absl::Now());
+  server->region_store_ = std::make_unique<storage::PostgresRegionStore>(*server->pool_);
+  server->region_service_ = std::make_unique<RegionServiceImpl>(*server->region_store_);
 
   // Reflection serves the descriptors in the generated pool. gRPC's built-in health service is
   // written without the generated grpc.health.v1 classes; naming one here links them in, so that
@@ -47,6 +51,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   builder.AddListeningPort(options.listen_address, grpc::InsecureServerCredentials(),
                            &server->port_);
   builder.RegisterService(server->server_info_service_.get());
+  builder.RegisterService(server->region_service_.get());
   grpc::ResourceQuota quota("zhiyuand");
   quota.SetMaxThreads(options.worker_threads);
   builder.SetResourceQuota(quota);
@@ -66,7 +71,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   }
   server->health_monitor_ = std::make_unique<HealthMonitor>(
       *server->health_store_, *server->server_->GetHealthCheckService(),
-      options.health_check_interval);
+      options.health_check_interval, options.health_check_timeout);
   return server;
 }
 
@@ -82,15 +87,25 @@ void Server::Shutdown(absl::Duration grace) {
     shutdown_started_ = true;
   }
   if (!first) {
-    Wait();
+    shutdown_done_.WaitForNotification();
     return;
   }
-  // gRPC cancels the calls still running at the deadline, but a handler blocked in a statement
-  // only returns when the statement ends: cancel those statements then too.
+  // Load balancers stop sending calls here while the ones in flight finish.
+  server_->GetHealthCheckService()->Shutdown();
+  // gRPC cancels the calls still running at the deadline, but a handler blocked in the database
+  // only returns when its statement ends, and gRPC's Shutdown waits for every handler. So from
+  // the deadline on, waits for a connection fail and running statements are cancelled, again
+  // and again until all handlers have returned (one may start a statement after a cancel).
   const absl::Time deadline = absl::Now() + grace;
   absl::Notification done;
   std::thread canceller([&] {
-    if (!done.WaitForNotificationWithDeadline(deadline)) pool_->CancelInFlight();
+    if (done.WaitForNotificationWithDeadline(deadline)) return;
+    pool_->Close();
+    do {
+      if (absl::Status cancelled = pool_->CancelInFlight(); !cancelled.ok()) {
+        LOG(WARNING) << "shutdown: " << cancelled;
+      }
+    } while (!done.WaitForNotificationWithTimeout(absl::Milliseconds(100)));
   });
   server_->Shutdown(absl::ToChronoTime(deadline));
   done.Notify();

@@ -15,10 +15,12 @@
 #include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "services/health_monitor.h"
+#include "services/region_service.h"
 #include "services/server_info_service.h"
 #include "storage/connection_pool.h"
 #include "storage/database_info_store.h"
 #include "storage/migrations.h"
+#include "storage/postgres_region_store.h"
 
 namespace zhiyuan::services {
 
@@ -34,8 +36,11 @@ struct ServerOptions {
   int pool_size = 8;
   // Threads serving calls at most; gRPC keeps half of them polling for new calls.
   int worker_threads = 16;
-  // How often the health monitor checks the database.
+  // How often the health monitor checks the database, and how long one check may take. A
+  // database that is down refuses at once; one that does not answer within the timeout counts
+  // as down.
   absl::Duration health_check_interval = absl::Milliseconds(250);
+  absl::Duration health_check_timeout = absl::Seconds(2);
   // The migrations the binary carries (the schema version it needs).
   absl::Span<const storage::Migration> migrations;
 };
@@ -52,14 +57,12 @@ class Server {
   // The port the server listens on.
   int port() const { return port_; }
 
-  // Stops accepting calls, lets calls in flight finish for up to `grace`, then cancels those
-  // left (and their database statements), stops the health monitor and closes the pool.
+  // Reports NOT_SERVING and stops accepting calls, lets calls in flight finish for up to `grace`,
+  // then cancels those left: their waits for a connection fail and their database statements are
+  // cancelled until they have all returned. Then stops the health monitor and closes the pools.
   // Returns when all of that is done. Safe to call from any thread; a second call
   // waits for the first to finish.
   void Shutdown(absl::Duration grace);
-
-  // Blocks until Shutdown() has finished.
-  void Wait() { shutdown_done_.WaitForNotification(); }
 
  private:
   Server() = default;
@@ -69,6 +72,8 @@ class Server {
   std::unique_ptr<storage::PostgresDatabaseInfoStore> info_store_;
   std::unique_ptr<storage::PostgresDatabaseInfoStore> health_store_;
   std::unique_ptr<ServerInfoServiceImpl> server_info_service_;
+  std::unique_ptr<storage::PostgresRegionStore> region_store_;
+  std::unique_ptr<RegionServiceImpl> region_service_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<HealthMonitor> health_monitor_;
   int port_ = 0;

@@ -6,9 +6,11 @@
 #include <utility>
 
 #include <glog/logging.h>
+#include <pqxx/nontransaction>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "storage/connect.h"
 #include "storage/pg_error.h"
 
 namespace zhiyuan::storage {
@@ -44,11 +46,17 @@ absl::StatusOr<std::unique_ptr<ConnectionPool>> ConnectionPool::Create(Options o
 }
 
 ConnectionPool::ConnectionPool(Options options)
-    : conninfo_(std::move(options.conninfo)), size_(options.size) {
+    : conninfo_(std::move(options.conninfo)),
+      application_name_(std::move(options.application_name)),
+      size_(options.size) {
   free_.resize(size_);
 }
 
-ConnectionPool::~ConnectionPool() { Close(); }
+ConnectionPool::~ConnectionPool() {
+  Close();
+  absl::MutexLock lock(&mu_);
+  DCHECK(leased_.empty()) << "a connection pool destroyed while connections are leased";
+}
 
 absl::StatusOr<ConnectionPool::Lease> ConnectionPool::Acquire(absl::Time deadline) {
   std::unique_ptr<pqxx::connection> connection;
@@ -73,39 +81,48 @@ absl::StatusOr<ConnectionPool::Lease> ConnectionPool::Acquire(absl::Time deadlin
   }
   if (connection == nullptr) {
     try {
-      connection = std::make_unique<pqxx::connection>(conninfo_);
+      connection = Connect(conninfo_, application_name_);
     } catch (...) {
       Return(nullptr);
       return StatusFromCurrentException("connecting to the database");
     }
   }
   absl::MutexLock lock(&mu_);
-  leased_.push_back(connection.get());
+  leased_.emplace_back(connection.get(), connection->backendpid());
   return Lease(this, std::move(connection));
 }
 
 void ConnectionPool::Return(std::unique_ptr<pqxx::connection> connection) {
   absl::MutexLock lock(&mu_);
-  leased_.erase(std::remove(leased_.begin(), leased_.end(), connection.get()), leased_.end());
+  leased_.erase(std::remove_if(leased_.begin(), leased_.end(),
+                               [&](const auto& leased) { return leased.first == connection.get(); }),
+                leased_.end());
   if (connection != nullptr && (closed_ || !IsUsable(*connection))) connection.reset();
   free_.push_back(std::move(connection));
-}
-
-void ConnectionPool::CancelInFlight() {
-  absl::MutexLock lock(&mu_);
-  for (pqxx::connection* connection : leased_) {
-    try {
-      connection->cancel_query();
-    } catch (const std::exception& e) {
-      LOG(WARNING) << "cancelling a statement in flight: " << e.what();
-    }
-  }
 }
 
 void ConnectionPool::Close() {
   absl::MutexLock lock(&mu_);
   closed_ = true;
   for (auto& connection : free_) connection.reset();
+}
+
+absl::Status ConnectionPool::CancelInFlight() {
+  std::vector<int> pids;
+  {
+    absl::MutexLock lock(&mu_);
+    for (const auto& leased : leased_) pids.push_back(leased.second);
+  }
+  if (pids.empty()) return absl::OkStatus();
+  try {
+    // Not through the leased connections: each belongs to the thread using it.
+    const auto canceller = Connect(conninfo_, application_name_ + "-canceller");
+    pqxx::nontransaction txn(*canceller);
+    for (const int pid : pids) txn.exec_params("SELECT pg_cancel_backend($1)", pid);
+    return absl::OkStatus();
+  } catch (...) {
+    return StatusFromCurrentException("cancelling statements in flight");
+  }
 }
 
 }  // namespace zhiyuan::storage

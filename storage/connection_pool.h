@@ -6,11 +6,13 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <pqxx/connection>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
@@ -24,6 +26,8 @@ class ConnectionPool {
     std::string conninfo;
     // How many connections at most; callers beyond that wait.
     int size = 8;
+    // The sessions' application_name, shown in pg_stat_activity.
+    std::string application_name = "zhiyuand";
   };
 
   // A connection lent to one caller; it goes back to the pool when the lease is destroyed.
@@ -56,12 +60,15 @@ class ConnectionPool {
   // connection cannot be opened (the database is down or refuses us).
   absl::StatusOr<Lease> Acquire(absl::Time deadline);
 
-  // Asks the server to cancel the statement running on every leased connection. Used at the end
-  // of a shutdown's grace period so that handlers blocked in the database return.
-  void CancelInFlight();
-
-  // Closes idle connections now and leased ones as they come back; later Acquire calls fail.
+  // Closes idle connections now and leased ones as they come back; later Acquire calls, and
+  // callers waiting in Acquire, fail UNAVAILABLE.
   void Close();
+
+  // Asks the server (over a connection of its own) to cancel the statement running on every
+  // leased connection. Used at the end of a shutdown's grace period, after Close(), so that
+  // handlers blocked in the database return. Errors: UNAVAILABLE when the server cannot be
+  // reached to ask.
+  absl::Status CancelInFlight();
 
   int size() const { return size_; }
 
@@ -70,11 +77,13 @@ class ConnectionPool {
   void Return(std::unique_ptr<pqxx::connection> connection);
 
   const std::string conninfo_;
+  const std::string application_name_;
   const int size_;
   absl::Mutex mu_;
   // One entry per free slot: an open idle connection, or null where one is yet to be opened.
   std::vector<std::unique_ptr<pqxx::connection>> free_ ABSL_GUARDED_BY(mu_);
-  std::vector<pqxx::connection*> leased_ ABSL_GUARDED_BY(mu_);
+  // Leased connections and their server process ids (for cancelling).
+  std::vector<std::pair<pqxx::connection*, int>> leased_ ABSL_GUARDED_BY(mu_);
   bool closed_ ABSL_GUARDED_BY(mu_) = false;
 };
 

@@ -10,7 +10,7 @@ namespace zhiyuan::storage {
 namespace {
 
 absl::Status NotFound(const std::string& code) {
-  return absl::NotFoundError(absl::StrCat("region ", code, " does not exist"));
+  return absl::NotFoundError(absl::StrCat("regions/", code, " does not exist"));
 }
 
 bool Matches(const RegionQuery& query, const Region& region) {

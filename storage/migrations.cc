@@ -1,5 +1,7 @@
 #include "storage/migrations.h"
 
+#include <algorithm>
+#include <limits>
 #include <memory>
 
 #include <glog/logging.h>
@@ -9,6 +11,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "storage/connect.h"
 #include "storage/pg_error.h"
 #include "storage/status_macros.h"
 
@@ -143,11 +146,14 @@ absl::StatusOr<SchemaState> MigrateSchema(pqxx::connection& connection,
 
 absl::StatusOr<SchemaState> PrepareSchema(const std::string& conninfo,
                                           absl::Span<const Migration> known, bool apply,
-                                          absl::Time deadline) {
+                                          absl::Time deadline, const absl::Notification* stop) {
   std::unique_ptr<pqxx::connection> connection;
   while (connection == nullptr) {
+    if (stop != nullptr && stop->HasBeenNotified()) {
+      return absl::CancelledError("stopped while waiting for the database");
+    }
     try {
-      connection = std::make_unique<pqxx::connection>(conninfo);
+      connection = Connect(conninfo, "zhiyuand-migrate");
     } catch (...) {
       absl::Status status = StatusFromCurrentException("connecting to the database");
       if (!absl::IsUnavailable(status) || absl::Now() + absl::Seconds(1) > deadline) {
@@ -156,6 +162,15 @@ absl::StatusOr<SchemaState> PrepareSchema(const std::string& conninfo,
       LOG(INFO) << "waiting for the database: " << status.message();
       absl::SleepFor(absl::Seconds(1));
     }
+  }
+  try {
+    // Bounds the wait for another runner's advisory lock.
+    pqxx::nontransaction(*connection)
+        .exec(absl::StrCat("SET lock_timeout = ",
+                           std::clamp<int64_t>(absl::ToInt64Milliseconds(deadline - absl::Now()),
+                                               1, std::numeric_limits<int32_t>::max())));
+  } catch (...) {
+    return StatusFromCurrentException("preparing to migrate");
   }
   if (apply) return MigrateSchema(*connection, known);
   try {

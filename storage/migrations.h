@@ -11,6 +11,7 @@
 #include <pqxx/transaction_base>
 
 #include "absl/status/statusor.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
 
@@ -51,12 +52,15 @@ absl::StatusOr<SchemaState> MigrateSchema(pqxx::connection& connection,
                                           absl::Span<const Migration> known);
 
 // Connects to `conninfo`, retrying while the database is unavailable (starting up) until
-// `deadline`, then migrates it (`apply`) or only inspects it. For zhiyuand's start.
-// Errors: UNAVAILABLE when the database cannot be reached by `deadline`; those of MigrateSchema
-// and InspectSchema.
+// `deadline` or until `stop` is notified, then migrates it (`apply`) or only inspects it, waiting
+// for another runner's migration lock at most until `deadline`. For zhiyuand's start.
+// Errors: UNAVAILABLE when the database cannot be reached by `deadline`; CANCELLED when `stop`
+// was notified; ABORTED when another runner held the lock past `deadline`; those of
+// MigrateSchema and InspectSchema.
 absl::StatusOr<SchemaState> PrepareSchema(const std::string& conninfo,
                                           absl::Span<const Migration> known, bool apply,
-                                          absl::Time deadline);
+                                          absl::Time deadline,
+                                          const absl::Notification* stop = nullptr);
 
 }  // namespace zhiyuan::storage
 

@@ -77,7 +77,7 @@ Region FromRow(const pqxx::row& row) {
 }
 
 absl::Status NotFound(const std::string& code) {
-  return absl::NotFoundError(absl::StrCat("region ", code, " does not exist"));
+  return absl::NotFoundError(absl::StrCat("regions/", code, " does not exist"));
 }
 
 // A LIKE pattern matching strings that start with `prefix`.

@@ -3,15 +3,21 @@
 # "N passed, N failed, N skipped", so a run that skipped its database tests says so.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-passed=0 failed=0 skipped=0
-while IFS= read -r -d '' xml; do
-  # gtest writes one <testcase .../> per test, with result="completed" or "skipped", and a
-  # <failure> element inside each failed one.
-  c=$(grep -c '<testcase ' "$xml" || true)
-  s=$(grep -c '<testcase [^>]*result="skipped"' "$xml" || true)
-  f=$(grep -c '<failure ' "$xml" || true)
-  passed=$((passed + c - s - f))
-  failed=$((failed + f))
-  skipped=$((skipped + s))
-done < <(find -L bazel-testlogs/ -name test.xml -print0 2>/dev/null)
-echo "$passed passed, $failed failed, $skipped skipped"
+find -L bazel-testlogs/ -name test.xml -print0 2>/dev/null | xargs -0 -r cat | awk '
+  # gtest writes <testcase .../> for a passed or skipped test (result="skipped"), and an open
+  # <testcase ...> holding <failure> elements for a failed one; Bazel'"'"'s own XML for a test
+  # that crashed or timed out has <error>.
+  function finish() {
+    if (open) {
+      if (failed) failures++; else if (skipped) skips++; else passes++
+    }
+    open = 0
+  }
+  /<testcase / {
+    finish()
+    open = 1; failed = 0; skipped = /result="skipped"/
+    if (/\/>[[:space:]]*$/) finish()
+  }
+  /<failure|<error/ { failed = 1 }
+  /<\/testcase>/ { finish() }
+  END { finish(); printf "%d passed, %d failed, %d skipped\n", passes, failures, skips }'

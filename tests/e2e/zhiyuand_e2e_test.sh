@@ -10,30 +10,35 @@ work=$(mktemp -d /tmp/zhiyuan-e2e.XXXXXX)
 chmod 755 "$work"
 address=""
 server=""
+as_postgres=()
+[[ $(id -u) == 0 ]] && as_postgres=(runuser -u postgres --)
 cleanup() {
-  [[ -n "$server" ]] && kill -INT "$server" 2>/dev/null && wait "$server" 2>/dev/null || true
-  /usr/lib/postgresql/15/bin/pg_ctl status -D "$work/pg/data" >/dev/null 2>&1 &&
-    runuser -u postgres -- /usr/lib/postgresql/15/bin/pg_ctl stop -D "$work/pg/data" -m immediate >/dev/null 2>&1
+  if [[ -n "$server" ]]; then
+    kill -INT "$server" 2>/dev/null || true
+    wait "$server" 2>/dev/null || true
+  fi
+  "${as_postgres[@]}" /usr/lib/postgresql/15/bin/pg_ctl stop -D "$work/pg/data" -m immediate \
+    >/dev/null 2>&1 || true
   rm -rf "$work"
 }
 trap cleanup EXIT
 
 passed=0
+fail() {
+  echo "FAILED: $1" >&2
+  echo "--- zhiyuand log:" >&2
+  cat "$work/zhiyuand.log" >&2
+  exit 1
+}
 check() {  # check NAME COMMAND...: runs COMMAND, fails the test with NAME if it fails.
   local name=$1
   shift
-  if "$@"; then
-    passed=$((passed + 1))
-  else
-    echo "FAILED: $name" >&2
-    echo "--- zhiyuand log:" >&2
-    cat "$work/zhiyuand.log" >&2
-    exit 1
-  fi
+  "$@" || fail "$name"
+  passed=$((passed + 1))
 }
 
-call() {  # call PATH: a unary call with an empty request
-  "$buf" curl --protocol grpc --http2-prior-knowledge "http://$address/$1"
+call() {  # call PATH [JSON]: a unary call
+  "$buf" curl --protocol grpc --http2-prior-knowledge ${2:+--data "$2"} "http://$address/$1"
 }
 
 start() {  # starts zhiyuand on a free port and waits until it serves
@@ -66,12 +71,13 @@ no_processes_left() {
 }
 
 check "first start serves" start
-health=$(call grpc.health.v1.Health/Check)
+health=$(call grpc.health.v1.Health/Check) || fail "health check call"
 check "health is SERVING" grep -q '"SERVING"' <<<"$health"
-methods=$("$buf" curl --protocol grpc --http2-prior-knowledge --list-methods "http://$address")
+methods=$("$buf" curl --protocol grpc --http2-prior-knowledge --list-methods "http://$address") ||
+  fail "listing methods"
 check "reflection lists zhiyuan.v1" grep -q '^zhiyuan.v1.ServerInfoService/GetServerInfo$' <<<"$methods"
 check "reflection lists health" grep -q '^grpc.health.v1.Health/Check$' <<<"$methods"
-info=$(call zhiyuan.v1.ServerInfoService/GetServerInfo)
+info=$(call zhiyuan.v1.ServerInfoService/GetServerInfo) || fail "GetServerInfo call"
 check "info says READY" grep -q '"databaseStatus": "DATABASE_STATUS_READY"' <<<"$info"
 database_id=$(sed -n 's/.*"databaseId": "\(.*\)".*/\1/p' <<<"$info")
 check "info has a database id" test -n "$database_id"
@@ -80,7 +86,7 @@ check "SIGINT stops cleanly" stop
 check "no zhiyuand or postgres left" no_processes_left
 
 check "second start serves" start
-info=$(call zhiyuan.v1.ServerInfoService/GetServerInfo)
+info=$(call zhiyuan.v1.ServerInfoService/GetServerInfo) || fail "GetServerInfo call after restart"
 check "second start keeps the database" grep -q "\"databaseId\": \"$database_id\"" <<<"$info"
 kill -TERM "$server"
 check "SIGTERM stops cleanly" wait "$server"

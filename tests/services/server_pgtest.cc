@@ -15,6 +15,7 @@
 #include "absl/time/clock.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "storage/migrations.h"
+#include "tests/testing/health.h"
 #include "tests/testing/pg_test_environment.h"
 #include "tests/testing/status_matchers.h"
 #include "zhiyuan/v1/server_info.grpc.pb.h"
@@ -95,7 +96,7 @@ class IdentityLock {
       const int waiting =
           pqxx::nontransaction(observer)
               .exec1("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-                     "AND datname = current_database()")[0]
+                     "AND datname = current_database() AND application_name = 'zhiyuand'")[0]
               .as<int>();
       if (waiting >= count) return;
       absl::SleepFor(absl::Milliseconds(10));
@@ -109,10 +110,24 @@ class IdentityLock {
 };
 
 TEST_F(ServerTest, HealthIsServingOnAMigratedDatabase) {
+  EXPECT_TRUE(::zhiyuan::testing::AwaitHealth(*health_, HealthCheckResponse::SERVING,
+                                              absl::Seconds(10)));
+}
+
+TEST_F(ServerTest, HealthWatchersSeeNotServingWhenShutdownStarts) {
+  ASSERT_TRUE(::zhiyuan::testing::AwaitHealth(*health_, HealthCheckResponse::SERVING,
+                                              absl::Seconds(10)));
   grpc::ClientContext context;
-  HealthCheckResponse reply;
-  ASSERT_THAT(health_->Check(&context, HealthCheckRequest(), &reply), IsOk());
-  EXPECT_EQ(reply.status(), HealthCheckResponse::SERVING);
+  auto watch = health_->Watch(&context, HealthCheckRequest());
+  HealthCheckResponse update;
+  ASSERT_TRUE(watch->Read(&update));
+  EXPECT_EQ(update.status(), HealthCheckResponse::SERVING);
+
+  std::thread shutdown([this] { server_->Shutdown(absl::Seconds(5)); });
+  ASSERT_TRUE(watch->Read(&update));
+  EXPECT_EQ(update.status(), HealthCheckResponse::NOT_SERVING);
+  context.TryCancel();
+  shutdown.join();
 }
 
 TEST_F(ServerTest, GetServerInfoDescribesServerAndDatabase) {

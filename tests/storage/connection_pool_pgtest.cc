@@ -123,8 +123,18 @@ TEST_F(ConnectionPoolTest, ClosedPoolIsUnavailable) {
 TEST_F(ConnectionPoolTest, CancelInFlightEndsARunningStatement) {
   auto pool = MakePool(1);
   std::thread canceller([&pool] {
-    absl::SleepFor(absl::Milliseconds(200));
-    pool->CancelInFlight();
+    // Cancel once the statement runs, not before.
+    pqxx::connection observer(TestDatabaseUrl());
+    for (int i = 0; i < 3000; ++i) {
+      if (!pqxx::nontransaction(observer)
+               .exec("SELECT 1 FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(30)' "
+                     "AND state = 'active'")
+               .empty()) {
+        break;
+      }
+      absl::SleepFor(absl::Milliseconds(10));
+    }
+    EXPECT_THAT(pool->CancelInFlight(), IsOk());
   });
   const absl::Status status =
       RunTransaction(*pool, absl::InfiniteFuture(), "sleeping", Access::kReadOnly,
@@ -134,6 +144,30 @@ TEST_F(ConnectionPoolTest, CancelInFlightEndsARunningStatement) {
                      });
   canceller.join();
   EXPECT_THAT(status, StatusIs(absl::StatusCode::kDeadlineExceeded));
+}
+
+TEST_F(ConnectionPoolTest, CloseWakesCallersWaitingForAConnection) {
+  auto pool = MakePool(1);
+  auto held = pool->Acquire(In(absl::Seconds(5)));
+  ASSERT_THAT(held, IsOk());
+  std::thread closer([&pool] {
+    absl::SleepFor(absl::Milliseconds(100));
+    pool->Close();
+  });
+  EXPECT_THAT(pool->Acquire(absl::InfiniteFuture()),
+              StatusIs(absl::StatusCode::kUnavailable, HasSubstr("closed")));
+  closer.join();
+}
+
+TEST_F(ConnectionPoolTest, SessionsCarryTheApplicationName) {
+  auto pool = ConnectionPool::Create({TestDatabaseUrl(), 1, "zhiyuan-test-pool"});
+  ASSERT_THAT(pool, IsOk());
+  auto lease = (*pool)->Acquire(In(absl::Seconds(5)));
+  ASSERT_THAT(lease, IsOk());
+  EXPECT_EQ(pqxx::nontransaction(lease->connection())
+                .exec1("SELECT current_setting('application_name')")[0]
+                .as<std::string>(),
+            "zhiyuan-test-pool");
 }
 
 TEST_F(RunTransactionTest, CommitsWhenBodySucceeds) {

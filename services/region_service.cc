@@ -1,0 +1,246 @@
+#include "services/region_service.h"
+
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "services/grpc_status.h"
+#include "services/page_token.h"
+#include "services/proto_time.h"
+#include "services/validation.h"
+#include "storage/status_macros.h"
+
+namespace zhiyuan::services {
+namespace {
+
+using storage::LevelOfRegionCode;
+using storage::RegionLevel;
+
+constexpr absl::string_view kPrefix = "regions/";
+constexpr int kMaxNameChars = 64;
+constexpr int kDefaultPageSize = 100;
+constexpr int kMaxPageSize = 1000;
+constexpr int64_t kMaxPopulation = 2000000000;
+constexpr int kFirstPopulationYear = 1949;
+
+// The code in "regions/{code}". Errors: INVALID_ARGUMENT naming `field`.
+absl::StatusOr<std::string> ParseRegionName(absl::string_view field, absl::string_view name) {
+  if (name.empty()) return InvalidField(field, "is required");
+  if (!absl::StartsWith(name, kPrefix) ||
+      LevelOfRegionCode(name.substr(kPrefix.size())) == RegionLevel::kInvalid) {
+    return InvalidField(field, "must be regions/{code} with a 2, 4, 6, 9 or 12-digit code");
+  }
+  return std::string(name.substr(kPrefix.size()));
+}
+
+std::string RegionName(absl::string_view code) { return absl::StrCat(kPrefix, code); }
+
+zhiyuan::v1::Region ToProto(const storage::Region& region) {
+  zhiyuan::v1::Region proto;
+  proto.set_name(RegionName(region.code));
+  proto.set_display_name(region.display_name);
+  proto.set_level(static_cast<zhiyuan::v1::RegionLevel>(LevelOfRegionCode(region.code)));
+  const std::string parent = storage::ParentRegionCode(region.code);
+  if (!parent.empty()) proto.set_parent(RegionName(parent));
+  proto.set_population(region.population);
+  proto.set_population_year(region.population_year);
+  *proto.mutable_create_time() = services::ToProto(region.create_time);
+  *proto.mutable_update_time() = services::ToProto(region.update_time);
+  proto.set_etag(absl::StrCat(region.revision));
+  return proto;
+}
+
+absl::Status ValidateDisplayName(absl::string_view field, absl::string_view value) {
+  return ValidateText(field, value, 1, kMaxNameChars);
+}
+
+absl::Status ValidatePopulation(const zhiyuan::v1::Region& region) {
+  const int next_year = absl::ToCivilYear(absl::Now(), absl::UTCTimeZone()).year() + 1;
+  if (region.population() < 0 || region.population() > kMaxPopulation) {
+    return InvalidField("region.population",
+                        absl::StrCat("must be 0 to ", kMaxPopulation));
+  }
+  if (region.population_year() == 0) {
+    if (region.population() != 0) {
+      return InvalidField("region.population_year", "is required with a population");
+    }
+    return absl::OkStatus();
+  }
+  if (region.population_year() < kFirstPopulationYear || region.population_year() > next_year) {
+    return InvalidField("region.population_year",
+                        absl::StrCat("must be ", kFirstPopulationYear, " to ", next_year,
+                                     ", or 0 with population 0 to clear it"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Validate(const zhiyuan::v1::ListRegionsRequest& request) {
+  if (!request.parent().empty()) {
+    ZY_RETURN_IF_ERROR(ParseRegionName("parent", request.parent()).status());
+  }
+  if (!request.display_name_prefix().empty()) {
+    ZY_RETURN_IF_ERROR(
+        ValidateText("display_name_prefix", request.display_name_prefix(), 1, kMaxNameChars));
+  }
+  if (!zhiyuan::v1::RegionLevel_IsValid(request.level())) {
+    return InvalidField("level", "is not a RegionLevel");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<storage::RegionChange> ToChange(const zhiyuan::v1::UpdateRegionRequest& request) {
+  const zhiyuan::v1::Region& region = request.region();
+  if (request.update_mask().paths().empty()) {
+    return InvalidField("update_mask", "is required: name the fields to set");
+  }
+  storage::RegionChange change;
+  bool population = false;
+  bool population_year = false;
+  for (const std::string& path : request.update_mask().paths()) {
+    if (path == "display_name") {
+      ZY_RETURN_IF_ERROR(ValidateDisplayName("region.display_name", region.display_name()));
+      change.display_name = region.display_name();
+    } else if (path == "population") {
+      population = true;
+    } else if (path == "population_year") {
+      population_year = true;
+    } else {
+      return InvalidField("update_mask",
+                          absl::StrCat("cannot set \"", path,
+                                       "\": only display_name, population and population_year"));
+    }
+  }
+  if (population != population_year) {
+    return InvalidField("update_mask", "population and population_year are set together");
+  }
+  if (population) {
+    ZY_RETURN_IF_ERROR(ValidatePopulation(region));
+    change.population = std::make_pair(region.population(), region.population_year());
+  }
+  if (!region.etag().empty()) {
+    int64_t revision;
+    if (!absl::SimpleAtoi(region.etag(), &revision) || revision <= 0) {
+      return InvalidField("region.etag", "is not an etag this service issued");
+    }
+    change.expected_revision = revision;
+  }
+  return change;
+}
+
+// Validates one import request and appends its regions to `regions`.
+absl::Status AddImportRequest(const zhiyuan::v1::ImportRegionsRequest& request, int64_t index,
+                              std::vector<storage::Region>& regions) {
+  const std::string field = absl::StrCat("requests[", index, "].regions");
+  if (request.regions().empty() ||
+      request.regions_size() > RegionServiceImpl::kMaxImportBatch) {
+    return InvalidField(field,
+                        absl::StrCat("must hold 1 to ", RegionServiceImpl::kMaxImportBatch,
+                                     " regions"));
+  }
+  for (int i = 0; i < request.regions_size(); ++i) {
+    const zhiyuan::v1::Region& region = request.regions(i);
+    const std::string item = absl::StrCat(field, "[", i, "]");
+    ZY_ASSIGN_OR_RETURN(std::string code, ParseRegionName(item + ".name", region.name()));
+    ZY_RETURN_IF_ERROR(ValidateDisplayName(item + ".display_name", region.display_name()));
+    storage::Region stored;
+    stored.code = std::move(code);
+    stored.display_name = region.display_name();
+    regions.push_back(std::move(stored));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+grpc::Status RegionServiceImpl::GetRegion(grpc::ServerContext* context,
+                                          const zhiyuan::v1::GetRegionRequest* request,
+                                          zhiyuan::v1::Region* response) {
+  const absl::StatusOr<std::string> code = ParseRegionName("name", request->name());
+  if (!code.ok()) return ToGrpcStatus(code.status());
+  const absl::StatusOr<storage::Region> region = store_.Get(*code, Deadline(*context));
+  if (!region.ok()) return ToGrpcStatus(region.status());
+  *response = ToProto(*region);
+  return grpc::Status::OK;
+}
+
+grpc::Status RegionServiceImpl::ListRegions(grpc::ServerContext* context,
+                                            const zhiyuan::v1::ListRegionsRequest* request,
+                                            zhiyuan::v1::ListRegionsResponse* response) {
+  if (absl::Status valid = Validate(*request); !valid.ok()) return ToGrpcStatus(valid);
+  int page_size;
+  if (absl::Status valid = ResolvePageSize("page_size", request->page_size(), kDefaultPageSize,
+                                           kMaxPageSize, &page_size);
+      !valid.ok()) {
+    return ToGrpcStatus(valid);
+  }
+  storage::RegionQuery query;
+  if (!request->parent().empty()) query.parent_code = request->parent().substr(kPrefix.size());
+  query.name_prefix = request->display_name_prefix();
+  query.level = static_cast<RegionLevel>(request->level());
+  const std::string fingerprint = absl::StrCat(query.parent_code, "|", request->level(), "|",
+                                               query.name_prefix);
+  absl::StatusOr<std::string> after =
+      DecodePageToken("page_token", request->page_token(), fingerprint);
+  if (!after.ok()) return ToGrpcStatus(after.status());
+  query.after_code = *std::move(after);
+  query.limit = page_size + 1;  // One more tells whether there is a next page.
+
+  absl::StatusOr<std::vector<storage::Region>> regions = store_.List(query, Deadline(*context));
+  if (!regions.ok()) return ToGrpcStatus(regions.status());
+  const bool more = static_cast<int>(regions->size()) > page_size;
+  if (more) regions->pop_back();
+  for (const storage::Region& region : *regions) *response->add_regions() = ToProto(region);
+  if (more) response->set_next_page_token(EncodePageToken(fingerprint, regions->back().code));
+  return grpc::Status::OK;
+}
+
+grpc::Status RegionServiceImpl::UpdateRegion(grpc::ServerContext* context,
+                                             const zhiyuan::v1::UpdateRegionRequest* request,
+                                             zhiyuan::v1::Region* response) {
+  const absl::StatusOr<std::string> code =
+      ParseRegionName("region.name", request->region().name());
+  if (!code.ok()) return ToGrpcStatus(code.status());
+  const absl::StatusOr<storage::RegionChange> change = ToChange(*request);
+  if (!change.ok()) return ToGrpcStatus(change.status());
+  const absl::StatusOr<storage::Region> region =
+      store_.Update(*code, *change, Deadline(*context));
+  if (!region.ok()) return ToGrpcStatus(region.status());
+  *response = ToProto(*region);
+  return grpc::Status::OK;
+}
+
+grpc::Status RegionServiceImpl::ImportRegions(
+    grpc::ServerContext* context, grpc::ServerReader<zhiyuan::v1::ImportRegionsRequest>* reader,
+    zhiyuan::v1::ImportRegionsResponse* response) {
+  absl::StatusOr<std::unique_ptr<storage::RegionImport>> import =
+      store_.StartImport(Deadline(*context));
+  if (!import.ok()) return ToGrpcStatus(import.status());
+  zhiyuan::v1::ImportRegionsRequest request;
+  std::vector<storage::Region> regions;
+  int64_t total = 0;
+  for (int64_t index = 0; reader->Read(&request); ++index) {
+    regions.clear();
+    if (absl::Status valid = AddImportRequest(request, index, regions); !valid.ok()) {
+      return ToGrpcStatus(valid);
+    }
+    total += static_cast<int64_t>(regions.size());
+    if (total > kMaxImportRegions) {
+      return ToGrpcStatus(InvalidField(
+          "requests", absl::StrCat("an import holds at most ", kMaxImportRegions, " regions")));
+    }
+    if (absl::Status added = (*import)->Add(regions); !added.ok()) return ToGrpcStatus(added);
+  }
+  if (context->IsCancelled()) return grpc::Status::CANCELLED;
+  if (total == 0) return ToGrpcStatus(InvalidField("requests", "the import sent no regions"));
+  const absl::StatusOr<storage::RegionImportCounts> counts = (*import)->Commit();
+  if (!counts.ok()) return ToGrpcStatus(counts.status());
+  response->set_created_count(counts->created);
+  response->set_renamed_count(counts->renamed);
+  response->set_unchanged_count(counts->unchanged);
+  return grpc::Status::OK;
+}
+
+}  // namespace zhiyuan::services

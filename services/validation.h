@@ -1,0 +1,28 @@
+// Request validation shared by the handlers: every error is INVALID_ARGUMENT and names the field
+// and the rule ("region.display_name: must be 1 to 64 characters").
+#ifndef ZHIYUAN_SERVICES_VALIDATION_H_
+#define ZHIYUAN_SERVICES_VALIDATION_H_
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+
+namespace zhiyuan::services {
+
+// INVALID_ARGUMENT "<field>: <rule>".
+absl::Status InvalidField(absl::string_view field, absl::string_view rule);
+
+// Text a person reads: valid UTF-8, no control characters, no leading or trailing white space,
+// and `min_chars` to `max_chars` characters (code points).
+absl::Status ValidateText(absl::string_view field, absl::string_view value, int min_chars,
+                          int max_chars);
+
+// The page size to use: 0 means `default_size`, more than `max_size` is read as `max_size`.
+// Errors: INVALID_ARGUMENT for a negative size.
+absl::Status ResolvePageSize(absl::string_view field, int requested, int default_size,
+                             int max_size, int* page_size);
+
+}  // namespace zhiyuan::services
+
+#endif  // ZHIYUAN_SERVICES_VALIDATION_H_
