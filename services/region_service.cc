@@ -10,6 +10,7 @@
 #include "services/grpc_status.h"
 #include "services/page_token.h"
 #include "services/proto_time.h"
+#include "services/resource_names.h"
 #include "services/validation.h"
 #include "storage/status_macros.h"
 
@@ -19,24 +20,11 @@ namespace {
 using storage::LevelOfRegionCode;
 using storage::RegionLevel;
 
-constexpr absl::string_view kPrefix = "regions/";
 constexpr int kMaxNameChars = 64;
 constexpr int kDefaultPageSize = 100;
 constexpr int kMaxPageSize = 1000;
 constexpr int64_t kMaxPopulation = 2000000000;
 constexpr int kFirstPopulationYear = 1949;
-
-// The code in "regions/{code}". Errors: INVALID_ARGUMENT naming `field`.
-absl::StatusOr<std::string> ParseRegionName(absl::string_view field, absl::string_view name) {
-  if (name.empty()) return InvalidField(field, "is required");
-  if (!absl::StartsWith(name, kPrefix) ||
-      LevelOfRegionCode(name.substr(kPrefix.size())) == RegionLevel::kInvalid) {
-    return InvalidField(field, "must be regions/{code} with a 2, 4, 6, 9 or 12-digit code");
-  }
-  return std::string(name.substr(kPrefix.size()));
-}
-
-std::string RegionName(absl::string_view code) { return absl::StrCat(kPrefix, code); }
 
 zhiyuan::v1::Region ToProto(const storage::Region& region) {
   zhiyuan::v1::Region proto;
@@ -120,13 +108,7 @@ absl::StatusOr<storage::RegionChange> ToChange(const zhiyuan::v1::UpdateRegionRe
     ZY_RETURN_IF_ERROR(ValidatePopulation(region));
     change.population = std::make_pair(region.population(), region.population_year());
   }
-  if (!region.etag().empty()) {
-    int64_t revision;
-    if (!absl::SimpleAtoi(region.etag(), &revision) || revision <= 0) {
-      return InvalidField("region.etag", "is not an etag this service issued");
-    }
-    change.expected_revision = revision;
-  }
+  ZY_RETURN_IF_ERROR(ParseEtag("region.etag", region.etag(), &change.expected_revision));
   return change;
 }
 
@@ -177,7 +159,7 @@ grpc::Status RegionServiceImpl::ListRegions(grpc::ServerContext* context,
     return ToGrpcStatus(valid);
   }
   storage::RegionQuery query;
-  if (!request->parent().empty()) query.parent_code = request->parent().substr(kPrefix.size());
+  if (!request->parent().empty()) query.parent_code = *ParseRegionName("parent", request->parent());
   query.name_prefix = request->display_name_prefix();
   query.level = static_cast<RegionLevel>(request->level());
   const std::string fingerprint = absl::StrCat(query.parent_code, "|", request->level(), "|",

@@ -39,6 +39,10 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
       *server->info_store_, kVersion, absl::Now());
   server->region_store_ = std::make_unique<storage::PostgresRegionStore>(*server->pool_);
   server->region_service_ = std::make_unique<RegionServiceImpl>(*server->region_store_);
+  server->practice_unit_store_ =
+      std::make_unique<storage::PostgresPracticeUnitStore>(*server->pool_);
+  server->practice_unit_service_ =
+      std::make_unique<PracticeUnitServiceImpl>(*server->practice_unit_store_);
 
   // Reflection serves the descriptors in the generated pool. gRPC's built-in health service is
   // written without the generated grpc.health.v1 classes; naming one here links them in, so that
@@ -52,6 +56,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
                            &server->port_);
   builder.RegisterService(server->server_info_service_.get());
   builder.RegisterService(server->region_service_.get());
+  builder.RegisterService(server->practice_unit_service_.get());
   grpc::ResourceQuota quota("zhiyuand");
   quota.SetMaxThreads(options.worker_threads);
   builder.SetResourceQuota(quota);

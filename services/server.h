@@ -15,11 +15,13 @@
 #include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "services/health_monitor.h"
+#include "services/practice_unit_service.h"
 #include "services/region_service.h"
 #include "services/server_info_service.h"
 #include "storage/connection_pool.h"
 #include "storage/database_info_store.h"
 #include "storage/migrations.h"
+#include "storage/postgres_practice_unit_store.h"
 #include "storage/postgres_region_store.h"
 
 namespace zhiyuan::services {
@@ -74,6 +76,8 @@ class Server {
   std::unique_ptr<ServerInfoServiceImpl> server_info_service_;
   std::unique_ptr<storage::PostgresRegionStore> region_store_;
   std::unique_ptr<RegionServiceImpl> region_service_;
+  std::unique_ptr<storage::PostgresPracticeUnitStore> practice_unit_store_;
+  std::unique_ptr<PracticeUnitServiceImpl> practice_unit_service_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<HealthMonitor> health_monitor_;
   int port_ = 0;

@@ -3,6 +3,7 @@
 #include <google/protobuf/stubs/common.h>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 
 namespace zhiyuan::services {
@@ -38,6 +39,29 @@ absl::Status ValidateText(absl::string_view field, absl::string_view value, int 
                          absl::ascii_isspace(static_cast<unsigned char>(value.back())))) {
     return InvalidField(field, "must not begin or end with white space");
   }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateRequestId(absl::string_view field, absl::string_view value) {
+  if (value.empty()) return absl::OkStatus();
+  bool valid = value.size() == 36;
+  for (size_t i = 0; valid && i < value.size(); ++i) {
+    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    valid = dash ? value[i] == '-' : absl::ascii_isxdigit(static_cast<unsigned char>(value[i]));
+  }
+  return valid ? absl::OkStatus()
+               : InvalidField(field, "must be a UUID (8-4-4-4-12 hexadecimal digits)");
+}
+
+absl::Status ParseEtag(absl::string_view field, absl::string_view etag,
+                       std::optional<int64_t>* revision) {
+  revision->reset();
+  if (etag.empty()) return absl::OkStatus();
+  int64_t value;
+  if (!absl::SimpleAtoi(etag, &value) || value <= 0) {
+    return InvalidField(field, "is not an etag this service issued");
+  }
+  *revision = value;
   return absl::OkStatus();
 }
 

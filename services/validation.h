@@ -3,6 +3,8 @@
 #ifndef ZHIYUAN_SERVICES_VALIDATION_H_
 #define ZHIYUAN_SERVICES_VALIDATION_H_
 
+#include <cstdint>
+#include <optional>
 #include <string>
 
 #include "absl/status/status.h"
@@ -17,6 +19,14 @@ absl::Status InvalidField(absl::string_view field, absl::string_view rule);
 // and `min_chars` to `max_chars` characters (code points).
 absl::Status ValidateText(absl::string_view field, absl::string_view value, int min_chars,
                           int max_chars);
+
+// A request_id (AIP-155): empty, or a UUID in its 8-4-4-4-12 hex form.
+absl::Status ValidateRequestId(absl::string_view field, absl::string_view value);
+
+// The revision in an etag this service issued ("" gives none).
+// Errors: INVALID_ARGUMENT naming `field`.
+absl::Status ParseEtag(absl::string_view field, absl::string_view etag,
+                       std::optional<int64_t>* revision);
 
 // The page size to use: 0 means `default_size`, more than `max_size` is read as `max_size`.
 // Errors: INVALID_ARGUMENT for a negative size.

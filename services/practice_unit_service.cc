@@ -1,0 +1,216 @@
+#include "services/practice_unit_service.h"
+
+#include <string>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "services/grpc_status.h"
+#include "services/page_token.h"
+#include "services/proto_time.h"
+#include "services/resource_names.h"
+#include "services/validation.h"
+#include "storage/region_code.h"
+#include "storage/status_macros.h"
+
+namespace zhiyuan::services {
+namespace {
+
+using storage::PracticeUnitKind;
+using storage::RegionLevel;
+
+constexpr absl::string_view kCollection = "practiceUnits";
+constexpr int kMaxNameChars = 100;
+constexpr int kMaxAddressChars = 200;
+constexpr int kDefaultPageSize = 100;
+constexpr int kMaxPageSize = 1000;
+
+zhiyuan::v1::PracticeUnit ToProto(const storage::PracticeUnit& unit) {
+  zhiyuan::v1::PracticeUnit proto;
+  proto.set_name(IdName(kCollection, unit.id));
+  proto.set_display_name(unit.display_name);
+  proto.set_kind(static_cast<zhiyuan::v1::PracticeUnitKind>(unit.kind));
+  if (unit.parent_id != 0) proto.set_parent(IdName(kCollection, unit.parent_id));
+  proto.set_region(RegionName(unit.region_code));
+  proto.set_address(unit.address);
+  *proto.mutable_create_time() = services::ToProto(unit.create_time);
+  *proto.mutable_update_time() = services::ToProto(unit.update_time);
+  if (unit.delete_time.has_value()) {
+    *proto.mutable_delete_time() = services::ToProto(*unit.delete_time);
+  }
+  proto.set_etag(absl::StrCat(unit.revision));
+  return proto;
+}
+
+// The region level a unit of `kind` sits at; kInvalid for any (a point).
+RegionLevel LevelOf(PracticeUnitKind kind) {
+  switch (kind) {
+    case PracticeUnitKind::kCenter:
+      return RegionLevel::kCounty;
+    case PracticeUnitKind::kInstitute:
+      return RegionLevel::kTownship;
+    case PracticeUnitKind::kStation:
+      return RegionLevel::kVillage;
+    default:
+      return RegionLevel::kInvalid;
+  }
+}
+
+absl::StatusOr<storage::PracticeUnit> FromCreateRequest(
+    const zhiyuan::v1::CreatePracticeUnitRequest& request) {
+  ZY_RETURN_IF_ERROR(ValidateRequestId("request_id", request.request_id()));
+  const zhiyuan::v1::PracticeUnit& proto = request.practice_unit();
+  storage::PracticeUnit unit;
+  if (proto.kind() == zhiyuan::v1::PRACTICE_UNIT_KIND_UNSPECIFIED ||
+      !zhiyuan::v1::PracticeUnitKind_IsValid(proto.kind())) {
+    return InvalidField("practice_unit.kind", "is required: center, institute, station or point");
+  }
+  unit.kind = static_cast<PracticeUnitKind>(proto.kind());
+  ZY_RETURN_IF_ERROR(
+      ValidateText("practice_unit.display_name", proto.display_name(), 1, kMaxNameChars));
+  unit.display_name = proto.display_name();
+  ZY_RETURN_IF_ERROR(ValidateText("practice_unit.address", proto.address(), 0, kMaxAddressChars));
+  unit.address = proto.address();
+  ZY_ASSIGN_OR_RETURN(unit.region_code, ParseRegionName("practice_unit.region", proto.region()));
+  const RegionLevel level = LevelOf(unit.kind);
+  if (level != RegionLevel::kInvalid &&
+      storage::LevelOfRegionCode(unit.region_code) != level) {
+    return InvalidField("practice_unit.region",
+                        absl::StrCat("a ", zhiyuan::v1::PracticeUnitKind_Name(proto.kind()),
+                                     " sits in a region with a ",
+                                     storage::RegionCodeLength(level), "-digit code"));
+  }
+  if (unit.kind == PracticeUnitKind::kCenter) {
+    if (!proto.parent().empty()) {
+      return InvalidField("practice_unit.parent", "a center has no parent");
+    }
+  } else {
+    ZY_ASSIGN_OR_RETURN(unit.parent_id,
+                        ParseIdName("practice_unit.parent", kCollection, proto.parent()));
+  }
+  return unit;
+}
+
+absl::StatusOr<storage::PracticeUnitChange> ToChange(
+    const zhiyuan::v1::UpdatePracticeUnitRequest& request) {
+  const zhiyuan::v1::PracticeUnit& proto = request.practice_unit();
+  if (request.update_mask().paths().empty()) {
+    return InvalidField("update_mask", "is required: name the fields to set");
+  }
+  storage::PracticeUnitChange change;
+  for (const std::string& path : request.update_mask().paths()) {
+    if (path == "display_name") {
+      ZY_RETURN_IF_ERROR(
+          ValidateText("practice_unit.display_name", proto.display_name(), 1, kMaxNameChars));
+      change.display_name = proto.display_name();
+    } else if (path == "address") {
+      ZY_RETURN_IF_ERROR(
+          ValidateText("practice_unit.address", proto.address(), 0, kMaxAddressChars));
+      change.address = proto.address();
+    } else {
+      return InvalidField("update_mask", absl::StrCat("cannot set \"", path,
+                                                      "\": only display_name and address"));
+    }
+  }
+  ZY_RETURN_IF_ERROR(
+      ParseEtag("practice_unit.etag", proto.etag(), &change.expected_revision));
+  return change;
+}
+
+absl::StatusOr<storage::PracticeUnitQuery> ToQuery(
+    const zhiyuan::v1::ListPracticeUnitsRequest& request, std::string* fingerprint) {
+  storage::PracticeUnitQuery query;
+  if (!request.region().empty()) {
+    ZY_ASSIGN_OR_RETURN(query.region_code, ParseRegionName("region", request.region()));
+  }
+  if (!zhiyuan::v1::PracticeUnitKind_IsValid(request.kind())) {
+    return InvalidField("kind", "is not a PracticeUnitKind");
+  }
+  query.kind = static_cast<PracticeUnitKind>(request.kind());
+  if (!request.parent().empty()) {
+    ZY_ASSIGN_OR_RETURN(query.parent_id, ParseIdName("parent", kCollection, request.parent()));
+  }
+  query.show_deleted = request.show_deleted();
+  ZY_RETURN_IF_ERROR(ResolvePageSize("page_size", request.page_size(), kDefaultPageSize,
+                                     kMaxPageSize, &query.limit));
+  *fingerprint = absl::StrCat(query.region_code, "|", request.kind(), "|", query.parent_id, "|",
+                              query.show_deleted);
+  ZY_ASSIGN_OR_RETURN(const std::string after,
+                      DecodePageToken("page_token", request.page_token(), *fingerprint));
+  if (!after.empty() && !absl::SimpleAtoi(after, &query.after_id)) {
+    return InvalidField("page_token", "is not a page token this service issued");
+  }
+  return query;
+}
+
+grpc::Status Reply(const absl::StatusOr<storage::PracticeUnit>& unit,
+                   zhiyuan::v1::PracticeUnit* response) {
+  if (!unit.ok()) return ToGrpcStatus(unit.status());
+  *response = ToProto(*unit);
+  return grpc::Status::OK;
+}
+
+}  // namespace
+
+grpc::Status PracticeUnitServiceImpl::GetPracticeUnit(
+    grpc::ServerContext* context, const zhiyuan::v1::GetPracticeUnitRequest* request,
+    zhiyuan::v1::PracticeUnit* response) {
+  const absl::StatusOr<int64_t> id = ParseIdName("name", kCollection, request->name());
+  if (!id.ok()) return ToGrpcStatus(id.status());
+  return Reply(store_.Get(*id, Deadline(*context)), response);
+}
+
+grpc::Status PracticeUnitServiceImpl::ListPracticeUnits(
+    grpc::ServerContext* context, const zhiyuan::v1::ListPracticeUnitsRequest* request,
+    zhiyuan::v1::ListPracticeUnitsResponse* response) {
+  std::string fingerprint;
+  absl::StatusOr<storage::PracticeUnitQuery> query = ToQuery(*request, &fingerprint);
+  if (!query.ok()) return ToGrpcStatus(query.status());
+  const int page_size = query->limit;
+  ++query->limit;  // One more tells whether there is a next page.
+  absl::StatusOr<storage::PracticeUnitPage> page = store_.List(*query, Deadline(*context));
+  if (!page.ok()) return ToGrpcStatus(page.status());
+  const bool more = static_cast<int>(page->units.size()) > page_size;
+  if (more) page->units.pop_back();
+  for (const storage::PracticeUnit& unit : page->units) {
+    *response->add_practice_units() = ToProto(unit);
+  }
+  if (more) {
+    response->set_next_page_token(
+        EncodePageToken(fingerprint, absl::StrCat(page->units.back().id)));
+  }
+  response->set_total_size(page->total);
+  return grpc::Status::OK;
+}
+
+grpc::Status PracticeUnitServiceImpl::CreatePracticeUnit(
+    grpc::ServerContext* context, const zhiyuan::v1::CreatePracticeUnitRequest* request,
+    zhiyuan::v1::PracticeUnit* response) {
+  const absl::StatusOr<storage::PracticeUnit> unit = FromCreateRequest(*request);
+  if (!unit.ok()) return ToGrpcStatus(unit.status());
+  return Reply(store_.Create(*unit, request->request_id(), Deadline(*context)), response);
+}
+
+grpc::Status PracticeUnitServiceImpl::UpdatePracticeUnit(
+    grpc::ServerContext* context, const zhiyuan::v1::UpdatePracticeUnitRequest* request,
+    zhiyuan::v1::PracticeUnit* response) {
+  const absl::StatusOr<int64_t> id =
+      ParseIdName("practice_unit.name", kCollection, request->practice_unit().name());
+  if (!id.ok()) return ToGrpcStatus(id.status());
+  const absl::StatusOr<storage::PracticeUnitChange> change = ToChange(*request);
+  if (!change.ok()) return ToGrpcStatus(change.status());
+  return Reply(store_.Update(*id, *change, Deadline(*context)), response);
+}
+
+grpc::Status PracticeUnitServiceImpl::DeletePracticeUnit(
+    grpc::ServerContext* context, const zhiyuan::v1::DeletePracticeUnitRequest* request,
+    zhiyuan::v1::PracticeUnit* response) {
+  const absl::StatusOr<int64_t> id = ParseIdName("name", kCollection, request->name());
+  if (!id.ok()) return ToGrpcStatus(id.status());
+  std::optional<int64_t> revision;
+  if (absl::Status valid = ParseEtag("etag", request->etag(), &revision); !valid.ok()) {
+    return ToGrpcStatus(valid);
+  }
+  return Reply(store_.Delete(*id, revision, Deadline(*context)), response);
+}
+
+}  // namespace zhiyuan::services
