@@ -26,6 +26,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "clients/demo_directory.h"
 #include "clients/region_csv.h"
 #include "zhiyuan/v1/region.grpc.pb.h"
 #include "zhiyuan/v1/server_info.grpc.pb.h"
@@ -202,8 +203,9 @@ absl::StatusOr<bool> HasRegions(const Client& client) {
   return response.regions_size() > 0;
 }
 
-// The demo data `make run` serves: the national region table, and the resident population of
-// 武汉市 (end of 2022, 武汉市统计局) for per-capita figures. Loads only what is missing.
+// The demo data `make run` serves: the national region table, the resident population of
+// 武汉市 (end of 2022, 武汉市统计局) for per-capita figures, and the demo directory
+// (clients/demo_directory.h). Loads only what is missing.
 int LoadDemo(Client client, const std::string& dist_dir) {
   const absl::StatusOr<bool> has_regions = HasRegions(client);
   if (!has_regions.ok()) {
@@ -216,7 +218,14 @@ int LoadDemo(Client client, const std::string& dist_dir) {
     if (const int failed = ImportRegions(client, dist_dir); failed != 0) return failed;
     client.timeout = absl::Seconds(30);
   }
-  return SetPopulation(client, "regions/4201", "13739000", "2022") == 0 ? 0 : 1;
+  if (SetPopulation(client, "regions/4201", "13739000", "2022") != 0) return 1;
+  if (const absl::Status loaded =
+          zhiyuan::clients::LoadDemoDirectory(client.channel, client.timeout);
+      !loaded.ok()) {
+    std::cerr << "zhiyuanctl: " << loaded << "\n";
+    return 1;
+  }
+  return 0;
 }
 
 }  // namespace

@@ -113,6 +113,25 @@ done
 check "pages hold the 5 townships in order, once each" \
   test "${names[*]}" = "regions/141124100 regions/141124101 regions/141124102 regions/141124103 regions/141124104"
 
+# A center and, twice with one request_id, an institute: the retry returns the first.
+center=$(call zhiyuan.v1.PracticeUnitService/CreatePracticeUnit '{"practiceUnit": {"displayName":
+  "临县新时代文明实践中心", "kind": "PRACTICE_UNIT_KIND_CENTER", "region": "regions/141124"}}') ||
+  fail "CreatePracticeUnit center"
+center_name=$(sed -n 's/.*"name": "\(practiceUnits\/[0-9]*\)".*/\1/p' <<<"$center")
+institute='{"requestId": "5b0e8c1a-7f2d-4e3b-9a4c-1d2e3f4a5b6c", "practiceUnit": {"displayName":
+  "临泉镇新时代文明实践所", "kind": "PRACTICE_UNIT_KIND_INSTITUTE", "region": "regions/141124100",
+  "parent": "'"$center_name"'"}}'
+first=$(call zhiyuan.v1.PracticeUnitService/CreatePracticeUnit "$institute") || fail "create institute"
+retry=$(call zhiyuan.v1.PracticeUnitService/CreatePracticeUnit "$institute") || fail "retry institute"
+check "a retried create returns the first unit" test "$first" = "$retry"
+listed=$(call zhiyuan.v1.PracticeUnitService/ListPracticeUnits \
+  '{"region": "regions/141124", "kind": "PRACTICE_UNIT_KIND_INSTITUTE"}') || fail "ListPracticeUnits"
+check "临县 counts one institute" grep -q '"totalSize": "1"' <<<"$listed"
+errors=$(call zhiyuan.v1.PracticeUnitService/CreatePracticeUnit '{"practiceUnit": {"displayName":
+  "x", "kind": "PRACTICE_UNIT_KIND_STATION", "region": "regions/141124", "parent": "'"$center_name"'"}}' \
+  2>&1 || true)
+check "a station in a county is INVALID_ARGUMENT" grep -q '"code": "invalid_argument"' <<<"$errors"
+
 errors=$(call zhiyuan.v1.RegionService/GetRegion '{"name": "regions/99"}' 2>&1 || true)
 check "a missing region is NOT_FOUND" grep -q '"code": "not_found"' <<<"$errors"
 errors=$(call zhiyuan.v1.RegionService/GetRegion '{"name": "teams/1"}' 2>&1 || true)

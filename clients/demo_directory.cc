@@ -1,0 +1,150 @@
+#include "clients/demo_directory.h"
+
+#include <string>
+#include <vector>
+
+#include "absl/random/random.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "zhiyuan/v1/practice_unit.grpc.pb.h"
+#include "zhiyuan/v1/region.grpc.pb.h"
+
+namespace zhiyuan::clients {
+namespace {
+
+using zhiyuan::v1::PracticeUnit;
+using zhiyuan::v1::Region;
+
+// 临县 (吕梁市, 山西省) as the seed article counts it.
+constexpr char kCounty[] = "regions/141124";
+constexpr int kStations = 229;
+
+absl::Status Failed(absl::string_view call, const grpc::Status& status) {
+  return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
+                      absl::StrCat(call, ": ", status.error_message()));
+}
+
+// A random UUID (version 4), so that a retried create is not made twice.
+std::string NewRequestId(absl::BitGen& random) {
+  const uint64_t high = (absl::Uniform<uint64_t>(random) & ~0xF000ull) | 0x4000ull;
+  const uint64_t low = (absl::Uniform<uint64_t>(random) & ~(0x3ull << 62)) | (0x2ull << 62);
+  return absl::StrFormat("%08x-%04x-%04x-%04x-%012x", high >> 32, (high >> 16) & 0xFFFF,
+                         high & 0xFFFF, low >> 48, low & 0xFFFFFFFFFFFFull);
+}
+
+class Loader {
+ public:
+  Loader(const std::shared_ptr<grpc::Channel>& channel, absl::Duration timeout)
+      : regions_(zhiyuan::v1::RegionService::NewStub(channel)),
+        units_(zhiyuan::v1::PracticeUnitService::NewStub(channel)),
+        timeout_(timeout) {}
+
+  absl::StatusOr<bool> HasCenter() {
+    zhiyuan::v1::ListPracticeUnitsRequest request;
+    request.set_region(kCounty);
+    request.set_kind(zhiyuan::v1::PRACTICE_UNIT_KIND_CENTER);
+    zhiyuan::v1::ListPracticeUnitsResponse response;
+    grpc::ClientContext context;
+    Prepare(context);
+    const grpc::Status status = units_->ListPracticeUnits(&context, request, &response);
+    if (!status.ok()) return Failed("ListPracticeUnits", status);
+    return response.total_size() > 0;
+  }
+
+  absl::StatusOr<std::vector<Region>> Children(const std::string& parent) {
+    zhiyuan::v1::ListRegionsRequest request;
+    request.set_parent(parent);
+    request.set_page_size(1000);
+    std::vector<Region> children;
+    do {
+      zhiyuan::v1::ListRegionsResponse response;
+      grpc::ClientContext context;
+      Prepare(context);
+      const grpc::Status status = regions_->ListRegions(&context, request, &response);
+      if (!status.ok()) return Failed("ListRegions", status);
+      children.insert(children.end(), response.regions().begin(), response.regions().end());
+      request.set_page_token(response.next_page_token());
+    } while (!request.page_token().empty());
+    return children;
+  }
+
+  absl::StatusOr<std::string> Create(zhiyuan::v1::PracticeUnitKind kind, const Region& region,
+                                     const std::string& parent, absl::string_view suffix) {
+    zhiyuan::v1::CreatePracticeUnitRequest request;
+    request.set_request_id(NewRequestId(random_));
+    PracticeUnit& unit = *request.mutable_practice_unit();
+    unit.set_kind(kind);
+    unit.set_region(region.name());
+    unit.set_parent(parent);
+    unit.set_display_name(absl::StrCat(region.display_name(), suffix));
+    PracticeUnit created;
+    grpc::ClientContext context;
+    Prepare(context);
+    const grpc::Status status = units_->CreatePracticeUnit(&context, request, &created);
+    if (!status.ok()) return Failed(absl::StrCat("CreatePracticeUnit ", unit.display_name()), status);
+    return created.name();
+  }
+
+ private:
+  void Prepare(grpc::ClientContext& context) const {
+    context.set_deadline(absl::ToChronoTime(absl::Now() + timeout_));
+  }
+
+  std::unique_ptr<zhiyuan::v1::RegionService::Stub> regions_;
+  std::unique_ptr<zhiyuan::v1::PracticeUnitService::Stub> units_;
+  const absl::Duration timeout_;
+  absl::BitGen random_;
+};
+
+}  // namespace
+
+absl::Status LoadDemoDirectory(const std::shared_ptr<grpc::Channel>& channel,
+                               absl::Duration timeout) {
+  Loader loader(channel, timeout);
+  const absl::StatusOr<bool> has_center = loader.HasCenter();
+  if (!has_center.ok()) return has_center.status();
+  if (*has_center) return absl::OkStatus();
+
+  const absl::StatusOr<std::vector<Region>> townships = loader.Children(kCounty);
+  if (!townships.ok()) return townships.status();
+  std::vector<std::pair<Region, size_t>> villages;  // With the index of their township.
+  for (size_t t = 0; t < townships->size(); ++t) {
+    const absl::StatusOr<std::vector<Region>> children = loader.Children((*townships)[t].name());
+    if (!children.ok()) return children.status();
+    for (const Region& village : *children) villages.emplace_back(village, t);
+  }
+  if (villages.size() < static_cast<size_t>(kStations)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(kCounty, " has ", villages.size(), " villages; load the regions first"));
+  }
+
+  Region county;
+  county.set_name(kCounty);
+  county.set_display_name("临县");
+  const absl::StatusOr<std::string> center = loader.Create(
+      zhiyuan::v1::PRACTICE_UNIT_KIND_CENTER, county, "", "新时代文明实践中心");
+  if (!center.ok()) return center.status();
+  std::vector<std::string> institutes;
+  for (const Region& township : *townships) {
+    const absl::StatusOr<std::string> institute = loader.Create(
+        zhiyuan::v1::PRACTICE_UNIT_KIND_INSTITUTE, township, *center, "新时代文明实践所");
+    if (!institute.ok()) return institute.status();
+    institutes.push_back(*institute);
+  }
+  // Village i gets a station when floor((i + 1) * S / V) passes an integer: S of V villages,
+  // evenly spread, the same ones every time.
+  const size_t count = villages.size();
+  for (size_t i = 0; i < count; ++i) {
+    if ((i + 1) * kStations / count == i * kStations / count) continue;
+    const auto& [village, township] = villages[i];
+    const absl::StatusOr<std::string> station =
+        loader.Create(zhiyuan::v1::PRACTICE_UNIT_KIND_STATION, village, institutes[township],
+                      "新时代文明实践站");
+    if (!station.ok()) return station.status();
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace zhiyuan::clients
