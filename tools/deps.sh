@@ -9,7 +9,7 @@ packages=(
   # Build: Bazel 4.2.3 and the rules it needs offline, the compiler, system libraries.
   bazel-bootstrap bazel-rules-java g++ make pkg-config
   protobuf-compiler protobuf-compiler-grpc libprotobuf-dev libgrpc++-dev grpc-proto
-  libpqxx-dev libabsl-dev libgoogle-glog-dev libgtest-dev libgmock-dev libfccp-dev
+  libpqxx-dev libabsl-dev libgoogle-glog-dev libgtest-dev libgmock-dev libfccp-dev libsodium-dev
   # Run and test: PostgreSQL 15 (server binaries under /usr/lib/postgresql/15/bin), runuser.
   postgresql-15 util-linux
 )
