@@ -4,6 +4,7 @@
 #include <signal.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <string>
 #include <thread>
@@ -17,6 +18,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
+#include "services/personal_data.h"
 #include "services/server.h"
 #include "storage/embedded_postgres.h"
 #include "storage/migrations.h"
@@ -29,6 +31,10 @@ ABSL_FLAG(std::string, database_url, "",
 ABSL_FLAG(std::string, data_dir, "var",
           "directory for local state: the embedded PostgreSQL cluster lives in <data_dir>/pg "
           "[ZHIYUAN_DATA_DIR]");
+ABSL_FLAG(std::string, data_key_file, "",
+          "file with the 32-byte key (64 hex digits) that protects personal data; with the "
+          "embedded PostgreSQL it defaults to <data_dir>/data.key, made on first use "
+          "[ZHIYUAN_DATA_KEY_FILE]");
 ABSL_FLAG(int, pool_size, 8, "database connections shared by all calls [ZHIYUAN_POOL_SIZE]");
 ABSL_FLAG(int, worker_threads, 16, "threads serving calls at most [ZHIYUAN_WORKER_THREADS]");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
@@ -54,6 +60,7 @@ void ApplyEnvironment() {
       {"listen", "ZHIYUAN_LISTEN"},
       {"database_url", "ZHIYUAN_DATABASE_URL"},
       {"data_dir", "ZHIYUAN_DATA_DIR"},
+      {"data_key_file", "ZHIYUAN_DATA_KEY_FILE"},
       {"pool_size", "ZHIYUAN_POOL_SIZE"},
       {"worker_threads", "ZHIYUAN_WORKER_THREADS"},
       {"shutdown_grace", "ZHIYUAN_SHUTDOWN_GRACE"},
@@ -72,7 +79,8 @@ void ApplyEnvironment() {
 }
 
 // Runs the server until `stop` is notified. Returns the process's exit code.
-int Serve(const std::string& database_url, const absl::Notification& stop) {
+int Serve(const std::string& database_url, const std::string& personal_data_key,
+          const absl::Notification& stop) {
   const auto migrations = zhiyuan::storage::BuiltinMigrations();
   const bool migrate = absl::GetFlag(FLAGS_migrate) || absl::GetFlag(FLAGS_migrate_only);
   const absl::StatusOr<zhiyuan::storage::SchemaState> schema = zhiyuan::storage::PrepareSchema(
@@ -93,6 +101,7 @@ int Serve(const std::string& database_url, const absl::Notification& stop) {
   options.pool_size = absl::GetFlag(FLAGS_pool_size);
   options.worker_threads = absl::GetFlag(FLAGS_worker_threads);
   options.migrations = migrations;
+  options.personal_data_key = personal_data_key;
   absl::StatusOr<std::unique_ptr<Server>> server = Server::Start(options);
   if (!server.ok()) {
     LOG(ERROR) << "cannot start: " << server.status();
@@ -139,6 +148,27 @@ int main(int argc, char** argv) {
   }).detach();
 
   std::string database_url = absl::GetFlag(FLAGS_database_url);
+  std::string key_file = absl::GetFlag(FLAGS_data_key_file);
+  if (key_file.empty() && !database_url.empty() && !absl::GetFlag(FLAGS_migrate_only)) {
+    LOG(ERROR) << "--data_key_file is required with --database_url: the key that protects "
+                  "personal data must be the same for every instance";
+    return 2;
+  }
+  std::string personal_data_key;
+  if (!absl::GetFlag(FLAGS_migrate_only)) {
+    const bool embedded_default = key_file.empty();
+    if (embedded_default) {
+      std::filesystem::create_directories(absl::GetFlag(FLAGS_data_dir));
+      key_file = absl::StrCat(absl::GetFlag(FLAGS_data_dir), "/data.key");
+    }
+    absl::StatusOr<std::string> key =
+        zhiyuan::services::PersonalDataProtector::LoadKeyFile(key_file, embedded_default);
+    if (!key.ok()) {
+      LOG(ERROR) << "personal-data key: " << key.status();
+      return 2;
+    }
+    personal_data_key = *std::move(key);
+  }
   std::unique_ptr<EmbeddedPostgres> embedded;
   if (database_url.empty()) {
     const std::string directory = absl::StrCat(absl::GetFlag(FLAGS_data_dir), "/pg");
@@ -161,7 +191,7 @@ int main(int argc, char** argv) {
     database_url = embedded->ConnInfo(kEmbeddedDatabase);
   }
 
-  const int exit_code = Serve(database_url, stop);
+  const int exit_code = Serve(database_url, personal_data_key, stop);
   if (embedded != nullptr) {
     const absl::Status stopped = embedded->Stop();
     if (!stopped.ok()) {

@@ -43,6 +43,11 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
       std::make_unique<storage::PostgresPracticeUnitStore>(*server->pool_);
   server->practice_unit_service_ =
       std::make_unique<PracticeUnitServiceImpl>(*server->practice_unit_store_);
+  ZY_ASSIGN_OR_RETURN(server->protector_,
+                      PersonalDataProtector::Create(options.personal_data_key));
+  server->volunteer_store_ = std::make_unique<storage::PostgresVolunteerStore>(*server->pool_);
+  server->volunteer_service_ =
+      std::make_unique<VolunteerServiceImpl>(*server->volunteer_store_, *server->protector_);
 
   // Reflection serves the descriptors in the generated pool. gRPC's built-in health service is
   // written without the generated grpc.health.v1 classes; naming one here links them in, so that
@@ -57,6 +62,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   builder.RegisterService(server->server_info_service_.get());
   builder.RegisterService(server->region_service_.get());
   builder.RegisterService(server->practice_unit_service_.get());
+  builder.RegisterService(server->volunteer_service_.get());
   grpc::ResourceQuota quota("zhiyuand");
   quota.SetMaxThreads(options.worker_threads);
   builder.SetResourceQuota(quota);

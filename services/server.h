@@ -16,13 +16,16 @@
 #include "absl/types/span.h"
 #include "services/health_monitor.h"
 #include "services/practice_unit_service.h"
+#include "services/personal_data.h"
 #include "services/region_service.h"
 #include "services/server_info_service.h"
+#include "services/volunteer_service.h"
 #include "storage/connection_pool.h"
 #include "storage/database_info_store.h"
 #include "storage/migrations.h"
 #include "storage/postgres_practice_unit_store.h"
 #include "storage/postgres_region_store.h"
+#include "storage/postgres_volunteer_store.h"
 
 namespace zhiyuan::services {
 
@@ -45,12 +48,14 @@ struct ServerOptions {
   absl::Duration health_check_timeout = absl::Seconds(2);
   // The migrations the binary carries (the schema version it needs).
   absl::Span<const storage::Migration> migrations;
+  // The 32-byte master key that protects personal data (services/personal_data.h).
+  std::string personal_data_key;
 };
 
 class Server {
  public:
-  // Starts serving. Errors: INVALID_ARGUMENT for bad options; UNAVAILABLE when the address
-  // cannot be bound.
+  // Starts serving. Errors: INVALID_ARGUMENT for bad options (a personal-data key of the wrong
+  // length among them); UNAVAILABLE when the address cannot be bound.
   static absl::StatusOr<std::unique_ptr<Server>> Start(const ServerOptions& options);
 
   // Shuts down if Shutdown() was not called.
@@ -78,6 +83,9 @@ class Server {
   std::unique_ptr<RegionServiceImpl> region_service_;
   std::unique_ptr<storage::PostgresPracticeUnitStore> practice_unit_store_;
   std::unique_ptr<PracticeUnitServiceImpl> practice_unit_service_;
+  std::unique_ptr<PersonalDataProtector> protector_;
+  std::unique_ptr<storage::PostgresVolunteerStore> volunteer_store_;
+  std::unique_ptr<VolunteerServiceImpl> volunteer_service_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<HealthMonitor> health_monitor_;
   int port_ = 0;

@@ -132,12 +132,29 @@ errors=$(call zhiyuan.v1.PracticeUnitService/CreatePracticeUnit '{"practiceUnit"
   2>&1 || true)
 check "a station in a county is INVALID_ARGUMENT" grep -q '"code": "invalid_argument"' <<<"$errors"
 
+# A volunteer registers; the same ID number again is ALREADY_EXISTS naming the first; nothing the
+# server says or logs holds the ID or phone number unmasked.
+id_number=141124198511220043
+phone=13912345678
+registration='{"volunteer": {"displayName": "张三", "birthDate": "1985-11-22", "residenceRegion":
+  "regions/141124", "idNumber": "'$id_number'", "phone": "'$phone'"}}'
+volunteer=$(call zhiyuan.v1.VolunteerService/CreateVolunteer "$registration") || fail "CreateVolunteer"
+number=$(sed -n 's/.*"volunteerNumber": "\([0-9]*\)".*/\1/p' <<<"$volunteer")
+check "a volunteer number is minted in 临县" grep -q '^1411242' <<<"$number"
+check "the ID number comes back masked" grep -q '"idNumberMasked": "141\*\*\*\*\*\*\*\*\*\*\*0043"' <<<"$volunteer"
+errors=$(call zhiyuan.v1.VolunteerService/CreateVolunteer "$registration" 2>&1 || true)
+check "the same ID number again is ALREADY_EXISTS" grep -q '"code": "already_exists"' <<<"$errors"
+check "... naming the volunteer registered first" grep -q "volunteers/$number" <<<"$errors"
+check "no reply holds the ID or phone number" bash -c "! grep -q '$id_number\|$phone' <<<'$volunteer$errors'"
+check "the key protecting personal data was made private" \
+  test "$(stat -c %a "$work/data.key")" = 600
+
 errors=$(call zhiyuan.v1.RegionService/GetRegion '{"name": "regions/99"}' 2>&1 || true)
 check "a missing region is NOT_FOUND" grep -q '"code": "not_found"' <<<"$errors"
 errors=$(call zhiyuan.v1.RegionService/GetRegion '{"name": "teams/1"}' 2>&1 || true)
 check "a malformed name is INVALID_ARGUMENT naming the field" \
   grep -q '"message": "name: must be regions/{code}' <<<"$errors"
-check "the log holds no request body" bash -c "! grep -q '临县\|141124' '$work/zhiyuand.log'"
+check "the log holds no request body" bash -c "! grep -q '临县\|141124\|$id_number\|$phone' '$work/zhiyuand.log'"
 
 check "SIGINT stops cleanly" stop
 check "no zhiyuand or postgres left" no_processes_left

@@ -47,6 +47,7 @@ TEST(DatabaseOutageTest, HealthAndCallsFollowTheDatabaseWithoutARestart) {
   options.listen_address = "127.0.0.1:0";
   options.database_url = url;
   options.migrations = storage::BuiltinMigrations();
+  options.personal_data_key = std::string(32, 'k');
   auto server = Server::Start(options);
   ASSERT_THAT(server, IsOk());
   auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", (*server)->port()),
@@ -78,6 +79,7 @@ TEST(DatabaseOutageTest, UnmigratedDatabaseIsNotServing) {
   options.listen_address = "127.0.0.1:0";
   options.database_url = (*cluster)->ConnInfo("zhiyuan");
   options.migrations = storage::BuiltinMigrations();
+  options.personal_data_key = std::string(32, 'k');
   auto server = Server::Start(options);
   ASSERT_THAT(server, IsOk());
   auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", (*server)->port()),

@@ -46,6 +46,7 @@ class ServerTest : public ::zhiyuan::testing::PgTest {
     options.pool_size = 4;
     options.worker_threads = 8;
     options.migrations = storage::BuiltinMigrations();
+    options.personal_data_key = std::string(32, 'k');
     auto server = Server::Start(options);
     ASSERT_THAT(server, IsOk());
     server_ = *std::move(server);
