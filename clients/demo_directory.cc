@@ -7,9 +7,11 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "zhiyuan/v1/practice_unit.grpc.pb.h"
 #include "zhiyuan/v1/region.grpc.pb.h"
+#include "zhiyuan/v1/volunteer.grpc.pb.h"
 
 namespace zhiyuan::clients {
 namespace {
@@ -20,6 +22,27 @@ using zhiyuan::v1::Region;
 // 临县 (吕梁市, 山西省) as the seed article counts it.
 constexpr char kCounty[] = "regions/141124";
 constexpr int kStations = 229;
+// 武汉: demo volunteers, spread over its districts.
+constexpr char kCity[] = "regions/4201";
+constexpr int kVolunteers = 300;
+constexpr char kSurnames[] = "王李张刘陈杨黄赵吴周";
+constexpr char kGivenNames[] = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平";
+
+// The ID number of a made-up person: `region` (6 digits), a birth date, a 3-digit sequence and
+// the GB 11643 check character.
+std::string MadeUpIdNumber(absl::string_view region, absl::CivilDay born, int sequence) {
+  const std::string body = absl::StrFormat("%s%04d%02d%02d%03d", region, born.year(),
+                                           born.month(), born.day(), sequence % 1000);
+  static constexpr int kWeights[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+  int sum = 0;
+  for (int i = 0; i < 17; ++i) sum += (body[i] - '0') * kWeights[i];
+  return body + "10X98765432"[sum % 11];
+}
+
+// The i-th character of a UTF-8 string of 3-byte (CJK) characters.
+std::string Han(absl::string_view text, size_t i) {
+  return std::string(text.substr(3 * (i % (text.size() / 3)), 3));
+}
 
 absl::Status Failed(absl::string_view call, const grpc::Status& status) {
   return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
@@ -39,6 +62,7 @@ class Loader {
   Loader(const std::shared_ptr<grpc::Channel>& channel, absl::Duration timeout)
       : regions_(zhiyuan::v1::RegionService::NewStub(channel)),
         units_(zhiyuan::v1::PracticeUnitService::NewStub(channel)),
+        volunteers_(zhiyuan::v1::VolunteerService::NewStub(channel)),
         timeout_(timeout) {}
 
   absl::StatusOr<bool> HasCenter() {
@@ -70,6 +94,29 @@ class Loader {
     return children;
   }
 
+  absl::StatusOr<bool> HasVolunteers() {
+    zhiyuan::v1::ListVolunteersRequest request;
+    request.set_residence_region(kCity);
+    request.set_page_size(1);
+    zhiyuan::v1::ListVolunteersResponse response;
+    grpc::ClientContext context;
+    Prepare(context);
+    const grpc::Status status = volunteers_->ListVolunteers(&context, request, &response);
+    if (!status.ok()) return Failed("ListVolunteers", status);
+    return response.total_size() > 0;
+  }
+
+  absl::Status Register(zhiyuan::v1::Volunteer volunteer) {
+    zhiyuan::v1::CreateVolunteerRequest request;
+    request.set_request_id(NewRequestId(random_));
+    *request.mutable_volunteer() = std::move(volunteer);
+    zhiyuan::v1::Volunteer created;
+    grpc::ClientContext context;
+    Prepare(context);
+    const grpc::Status status = volunteers_->CreateVolunteer(&context, request, &created);
+    return status.ok() ? absl::OkStatus() : Failed("CreateVolunteer", status);
+  }
+
   absl::StatusOr<std::string> Create(zhiyuan::v1::PracticeUnitKind kind, const Region& region,
                                      const std::string& parent, absl::string_view suffix) {
     zhiyuan::v1::CreatePracticeUnitRequest request;
@@ -94,15 +141,16 @@ class Loader {
 
   std::unique_ptr<zhiyuan::v1::RegionService::Stub> regions_;
   std::unique_ptr<zhiyuan::v1::PracticeUnitService::Stub> units_;
+  std::unique_ptr<zhiyuan::v1::VolunteerService::Stub> volunteers_;
   const absl::Duration timeout_;
   absl::BitGen random_;
 };
 
 }  // namespace
 
-absl::Status LoadDemoDirectory(const std::shared_ptr<grpc::Channel>& channel,
-                               absl::Duration timeout) {
-  Loader loader(channel, timeout);
+namespace {
+
+absl::Status LoadPracticeUnits(Loader& loader) {
   const absl::StatusOr<bool> has_center = loader.HasCenter();
   if (!has_center.ok()) return has_center.status();
   if (*has_center) return absl::OkStatus();
@@ -145,6 +193,44 @@ absl::Status LoadDemoDirectory(const std::shared_ptr<grpc::Channel>& channel,
     if (!station.ok()) return station.status();
   }
   return absl::OkStatus();
+}
+
+// Volunteer i lives in district i mod D, was born on a day spread over 1950–2007, and has a
+// name made from the common surnames and given names above.
+absl::Status LoadVolunteers(Loader& loader) {
+  const absl::StatusOr<bool> has_volunteers = loader.HasVolunteers();
+  if (!has_volunteers.ok()) return has_volunteers.status();
+  if (*has_volunteers) return absl::OkStatus();
+  const absl::StatusOr<std::vector<Region>> districts = loader.Children(kCity);
+  if (!districts.ok()) return districts.status();
+  if (districts->empty()) return absl::FailedPreconditionError("武汉 has no districts loaded");
+  for (int i = 0; i < kVolunteers; ++i) {
+    const Region& district = (*districts)[i % districts->size()];
+    const absl::CivilDay born = absl::CivilDay(1950, 1, 1) + (i * 7919) % (57 * 365);
+    zhiyuan::v1::Volunteer volunteer;
+    volunteer.set_display_name(
+        absl::StrCat(Han(kSurnames, i), Han(kGivenNames, i * 7), Han(kGivenNames, i * 13 + 5)));
+    volunteer.set_gender(i % 2 == 0 ? zhiyuan::v1::GENDER_MALE : zhiyuan::v1::GENDER_FEMALE);
+    volunteer.set_birth_date(absl::FormatCivilTime(born));
+    volunteer.set_residence_region(district.name());
+    volunteer.set_id_number(
+        MadeUpIdNumber(district.name().substr(std::string("regions/").size()), born, i));
+    if (i % 3 == 0) volunteer.add_skills("急救");
+    if (i % 5 == 0) volunteer.add_skills("文明劝导");
+    if (absl::Status registered = loader.Register(std::move(volunteer)); !registered.ok()) {
+      return registered;
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status LoadDemoDirectory(const std::shared_ptr<grpc::Channel>& channel,
+                               absl::Duration timeout) {
+  Loader loader(channel, timeout);
+  if (absl::Status loaded = LoadPracticeUnits(loader); !loaded.ok()) return loaded;
+  return LoadVolunteers(loader);
 }
 
 }  // namespace zhiyuan::clients

@@ -1,6 +1,8 @@
 // The demo directory `make run` serves, made through the API from a small description rather
 // than a dump: 临县's 新时代文明实践 network as the seed article tells it (a center, an institute
-// in each of its 23 townships, 229 stations spread evenly over its 504 villages).
+// in each of its 23 townships, 229 stations spread evenly over its 504 villages), and volunteers
+// registered in 武汉's districts. Demo volunteers have made-up names and ID numbers that are
+// valid in form (GB 11643) but belong to nobody.
 #ifndef ZHIYUAN_CLIENTS_DEMO_DIRECTORY_H_
 #define ZHIYUAN_CLIENTS_DEMO_DIRECTORY_H_
 
@@ -13,7 +15,8 @@
 
 namespace zhiyuan::clients {
 
-// Creates the demo practice units unless 临县 already has a center. Needs the regions loaded.
+// Creates the demo practice units unless 临县 already has a center, and the demo volunteers
+// unless 武汉 already has volunteers. Needs the regions loaded.
 // Each call gets `timeout`. Errors: those of the calls, with the call named.
 absl::Status LoadDemoDirectory(const std::shared_ptr<grpc::Channel>& channel,
                                absl::Duration timeout);
