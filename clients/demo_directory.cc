@@ -1,5 +1,6 @@
 #include "clients/demo_directory.h"
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,7 @@
 #include "absl/time/clock.h"
 #include "zhiyuan/v1/practice_unit.grpc.pb.h"
 #include "zhiyuan/v1/region.grpc.pb.h"
+#include "zhiyuan/v1/team.grpc.pb.h"
 #include "zhiyuan/v1/volunteer.grpc.pb.h"
 
 namespace zhiyuan::clients {
@@ -22,6 +24,8 @@ using zhiyuan::v1::Region;
 // 临县 (吕梁市, 山西省) as the seed article counts it.
 constexpr char kCounty[] = "regions/141124";
 constexpr int kStations = 229;
+// 临县's 256 党史宣讲 teams: the 总队, a 分队 per township, and the rest as village 小队.
+constexpr int kTeams = 256;
 // 武汉: demo volunteers, spread over its districts.
 constexpr char kCity[] = "regions/4201";
 constexpr int kVolunteers = 300;
@@ -63,6 +67,7 @@ class Loader {
       : regions_(zhiyuan::v1::RegionService::NewStub(channel)),
         units_(zhiyuan::v1::PracticeUnitService::NewStub(channel)),
         volunteers_(zhiyuan::v1::VolunteerService::NewStub(channel)),
+        teams_(zhiyuan::v1::TeamService::NewStub(channel)),
         timeout_(timeout) {}
 
   absl::StatusOr<bool> HasCenter() {
@@ -92,6 +97,57 @@ class Loader {
       request.set_page_token(response.next_page_token());
     } while (!request.page_token().empty());
     return children;
+  }
+
+  absl::StatusOr<bool> HasTeams() {
+    zhiyuan::v1::ListTeamsRequest request;
+    request.set_home_region(kCounty);
+    request.set_page_size(1);
+    zhiyuan::v1::ListTeamsResponse response;
+    grpc::ClientContext context;
+    Prepare(context);
+    const grpc::Status status = teams_->ListTeams(&context, request, &response);
+    if (!status.ok()) return Failed("ListTeams", status);
+    return response.total_size() > 0;
+  }
+
+  // The units of `kind` in the county, by the name of their region.
+  absl::StatusOr<std::map<std::string, std::string>> UnitsByRegion(
+      zhiyuan::v1::PracticeUnitKind kind) {
+    zhiyuan::v1::ListPracticeUnitsRequest request;
+    request.set_region(kCounty);
+    request.set_kind(kind);
+    request.set_page_size(1000);
+    std::map<std::string, std::string> units;
+    do {
+      zhiyuan::v1::ListPracticeUnitsResponse response;
+      grpc::ClientContext context;
+      Prepare(context);
+      const grpc::Status status = units_->ListPracticeUnits(&context, request, &response);
+      if (!status.ok()) return Failed("ListPracticeUnits", status);
+      for (const PracticeUnit& unit : response.practice_units()) units[unit.region()] = unit.name();
+      request.set_page_token(response.next_page_token());
+    } while (!request.page_token().empty());
+    return units;
+  }
+
+  absl::StatusOr<std::string> CreateTeam(const Region& region, const std::string& parent,
+                                         const std::string& practice_unit,
+                                         absl::string_view suffix) {
+    zhiyuan::v1::CreateTeamRequest request;
+    request.set_request_id(NewRequestId(random_));
+    zhiyuan::v1::Team& team = *request.mutable_team();
+    team.set_display_name(absl::StrCat(region.display_name(), suffix));
+    team.set_home_region(region.name());
+    team.set_parent(parent);
+    team.set_practice_unit(practice_unit);
+    team.add_categories(zhiyuan::v1::SERVICE_CATEGORY_THEORY_OUTREACH);
+    zhiyuan::v1::Team created;
+    grpc::ClientContext context;
+    Prepare(context);
+    const grpc::Status status = teams_->CreateTeam(&context, request, &created);
+    if (!status.ok()) return Failed(absl::StrCat("CreateTeam ", team.display_name()), status);
+    return created.name();
   }
 
   absl::StatusOr<bool> HasVolunteers() {
@@ -142,6 +198,7 @@ class Loader {
   std::unique_ptr<zhiyuan::v1::RegionService::Stub> regions_;
   std::unique_ptr<zhiyuan::v1::PracticeUnitService::Stub> units_;
   std::unique_ptr<zhiyuan::v1::VolunteerService::Stub> volunteers_;
+  std::unique_ptr<zhiyuan::v1::TeamService::Stub> teams_;
   const absl::Duration timeout_;
   absl::BitGen random_;
 };
@@ -150,23 +207,43 @@ class Loader {
 
 namespace {
 
+// The county's townships, and its villages with the index of their township.
+struct CountyTree {
+  std::vector<Region> townships;
+  std::vector<std::pair<Region, size_t>> villages;
+};
+
+absl::StatusOr<CountyTree> ReadCounty(Loader& loader) {
+  CountyTree tree;
+  absl::StatusOr<std::vector<Region>> townships = loader.Children(kCounty);
+  if (!townships.ok()) return townships.status();
+  tree.townships = *std::move(townships);
+  for (size_t t = 0; t < tree.townships.size(); ++t) {
+    const absl::StatusOr<std::vector<Region>> children = loader.Children(tree.townships[t].name());
+    if (!children.ok()) return children.status();
+    for (const Region& village : *children) tree.villages.emplace_back(village, t);
+  }
+  if (tree.villages.size() < static_cast<size_t>(kTeams)) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        kCounty, " has ", tree.villages.size(), " villages; load the regions first"));
+  }
+  return tree;
+}
+
+// Whether village i of `count` is among `chosen` of them: it is when floor((i + 1) * chosen /
+// count) passes an integer, which spreads the chosen ones evenly, the same ones every time.
+bool Chosen(size_t i, size_t chosen, size_t count) {
+  return (i + 1) * chosen / count != i * chosen / count;
+}
+
 absl::Status LoadPracticeUnits(Loader& loader) {
   const absl::StatusOr<bool> has_center = loader.HasCenter();
   if (!has_center.ok()) return has_center.status();
   if (*has_center) return absl::OkStatus();
-
-  const absl::StatusOr<std::vector<Region>> townships = loader.Children(kCounty);
-  if (!townships.ok()) return townships.status();
-  std::vector<std::pair<Region, size_t>> villages;  // With the index of their township.
-  for (size_t t = 0; t < townships->size(); ++t) {
-    const absl::StatusOr<std::vector<Region>> children = loader.Children((*townships)[t].name());
-    if (!children.ok()) return children.status();
-    for (const Region& village : *children) villages.emplace_back(village, t);
-  }
-  if (villages.size() < static_cast<size_t>(kStations)) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(kCounty, " has ", villages.size(), " villages; load the regions first"));
-  }
+  absl::StatusOr<CountyTree> county_tree = ReadCounty(loader);
+  if (!county_tree.ok()) return county_tree.status();
+  const std::vector<Region>& townships = county_tree->townships;
+  const std::vector<std::pair<Region, size_t>>& villages = county_tree->villages;
 
   Region county;
   county.set_name(kCounty);
@@ -175,22 +252,57 @@ absl::Status LoadPracticeUnits(Loader& loader) {
       zhiyuan::v1::PRACTICE_UNIT_KIND_CENTER, county, "", "新时代文明实践中心");
   if (!center.ok()) return center.status();
   std::vector<std::string> institutes;
-  for (const Region& township : *townships) {
+  for (const Region& township : townships) {
     const absl::StatusOr<std::string> institute = loader.Create(
         zhiyuan::v1::PRACTICE_UNIT_KIND_INSTITUTE, township, *center, "新时代文明实践所");
     if (!institute.ok()) return institute.status();
     institutes.push_back(*institute);
   }
-  // Village i gets a station when floor((i + 1) * S / V) passes an integer: S of V villages,
-  // evenly spread, the same ones every time.
-  const size_t count = villages.size();
-  for (size_t i = 0; i < count; ++i) {
-    if ((i + 1) * kStations / count == i * kStations / count) continue;
+  for (size_t i = 0; i < villages.size(); ++i) {
+    if (!Chosen(i, kStations, villages.size())) continue;
     const auto& [village, township] = villages[i];
     const absl::StatusOr<std::string> station =
         loader.Create(zhiyuan::v1::PRACTICE_UNIT_KIND_STATION, village, institutes[township],
                       "新时代文明实践站");
     if (!station.ok()) return station.status();
+  }
+  return absl::OkStatus();
+}
+
+absl::Status LoadTeams(Loader& loader) {
+  const absl::StatusOr<bool> has_teams = loader.HasTeams();
+  if (!has_teams.ok()) return has_teams.status();
+  if (*has_teams) return absl::OkStatus();
+  absl::StatusOr<CountyTree> county_tree = ReadCounty(loader);
+  if (!county_tree.ok()) return county_tree.status();
+  absl::StatusOr<std::map<std::string, std::string>> centers =
+      loader.UnitsByRegion(zhiyuan::v1::PRACTICE_UNIT_KIND_CENTER);
+  if (!centers.ok()) return centers.status();
+  absl::StatusOr<std::map<std::string, std::string>> institutes =
+      loader.UnitsByRegion(zhiyuan::v1::PRACTICE_UNIT_KIND_INSTITUTE);
+  if (!institutes.ok()) return institutes.status();
+
+  Region county;
+  county.set_name(kCounty);
+  county.set_display_name("临县");
+  const absl::StatusOr<std::string> corps =
+      loader.CreateTeam(county, "", (*centers)[kCounty], "党史宣讲志愿服务总队");
+  if (!corps.ok()) return corps.status();
+  std::vector<std::string> squads;
+  for (const Region& township : county_tree->townships) {
+    const absl::StatusOr<std::string> squad = loader.CreateTeam(
+        township, *corps, (*institutes)[township.name()], "党史宣讲志愿服务分队");
+    if (!squad.ok()) return squad.status();
+    squads.push_back(*squad);
+  }
+  const size_t village_teams = kTeams - 1 - squads.size();
+  const auto& villages = county_tree->villages;
+  for (size_t i = 0; i < villages.size(); ++i) {
+    if (!Chosen(i, village_teams, villages.size())) continue;
+    const auto& [village, township] = villages[i];
+    const absl::StatusOr<std::string> team =
+        loader.CreateTeam(village, squads[township], "", "党史宣讲志愿服务小队");
+    if (!team.ok()) return team.status();
   }
   return absl::OkStatus();
 }
@@ -230,6 +342,7 @@ absl::Status LoadDemoDirectory(const std::shared_ptr<grpc::Channel>& channel,
                                absl::Duration timeout) {
   Loader loader(channel, timeout);
   if (absl::Status loaded = LoadPracticeUnits(loader); !loaded.ok()) return loaded;
+  if (absl::Status loaded = LoadTeams(loader); !loaded.ok()) return loaded;
   return LoadVolunteers(loader);
 }
 

@@ -6,6 +6,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
+#include "services/identity_numbers.h"
 #include "services/validation.h"
 #include "storage/region_code.h"
 
@@ -22,6 +23,20 @@ absl::StatusOr<std::string> ParseRegionName(absl::string_view field, absl::strin
 }
 
 std::string RegionName(absl::string_view code) { return absl::StrCat("regions/", code); }
+
+absl::StatusOr<std::string> ParseVolunteerName(absl::string_view field, absl::string_view name) {
+  constexpr absl::string_view kPrefix = "volunteers/";
+  if (name.empty()) return InvalidField(field, "is required");
+  if (!absl::StartsWith(name, kPrefix) || !IsVolunteerNumber(name.substr(kPrefix.size()))) {
+    return InvalidField(field, "must be volunteers/{volunteer_number}, 18 digits with a valid "
+                               "check digit");
+  }
+  return std::string(name.substr(kPrefix.size()));
+}
+
+std::string VolunteerName(absl::string_view number) {
+  return absl::StrCat("volunteers/", number);
+}
 
 absl::StatusOr<int64_t> ParseIdName(absl::string_view field, absl::string_view collection,
                                     absl::string_view name) {

@@ -15,6 +15,11 @@ namespace zhiyuan::services {
 absl::StatusOr<std::string> ParseRegionName(absl::string_view field, absl::string_view name);
 std::string RegionName(absl::string_view code);
 
+// The number in "volunteers/{volunteer_number}", 18 digits with a valid check digit.
+// Errors: INVALID_ARGUMENT naming `field`.
+absl::StatusOr<std::string> ParseVolunteerName(absl::string_view field, absl::string_view name);
+std::string VolunteerName(absl::string_view number);
+
 // The id in "{collection}/{id}", a positive decimal number, e.g. ("practiceUnits", "42").
 // Errors: INVALID_ARGUMENT naming `field`.
 absl::StatusOr<int64_t> ParseIdName(absl::string_view field, absl::string_view collection,

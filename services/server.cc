@@ -48,6 +48,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   server->volunteer_store_ = std::make_unique<storage::PostgresVolunteerStore>(*server->pool_);
   server->volunteer_service_ =
       std::make_unique<VolunteerServiceImpl>(*server->volunteer_store_, *server->protector_);
+  server->team_store_ = std::make_unique<storage::PostgresTeamStore>(*server->pool_);
+  server->team_service_ = std::make_unique<TeamServiceImpl>(*server->team_store_);
 
   // Reflection serves the descriptors in the generated pool. gRPC's built-in health service is
   // written without the generated grpc.health.v1 classes; naming one here links them in, so that
@@ -63,6 +65,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   builder.RegisterService(server->region_service_.get());
   builder.RegisterService(server->practice_unit_service_.get());
   builder.RegisterService(server->volunteer_service_.get());
+  builder.RegisterService(server->team_service_.get());
   grpc::ResourceQuota quota("zhiyuand");
   quota.SetMaxThreads(options.worker_threads);
   builder.SetResourceQuota(quota);

@@ -19,12 +19,14 @@
 #include "services/personal_data.h"
 #include "services/region_service.h"
 #include "services/server_info_service.h"
+#include "services/team_service.h"
 #include "services/volunteer_service.h"
 #include "storage/connection_pool.h"
 #include "storage/database_info_store.h"
 #include "storage/migrations.h"
 #include "storage/postgres_practice_unit_store.h"
 #include "storage/postgres_region_store.h"
+#include "storage/postgres_team_store.h"
 #include "storage/postgres_volunteer_store.h"
 
 namespace zhiyuan::services {
@@ -86,6 +88,8 @@ class Server {
   std::unique_ptr<PersonalDataProtector> protector_;
   std::unique_ptr<storage::PostgresVolunteerStore> volunteer_store_;
   std::unique_ptr<VolunteerServiceImpl> volunteer_service_;
+  std::unique_ptr<storage::PostgresTeamStore> team_store_;
+  std::unique_ptr<TeamServiceImpl> team_service_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<HealthMonitor> health_monitor_;
   int port_ = 0;

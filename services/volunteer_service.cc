@@ -18,7 +18,6 @@
 namespace zhiyuan::services {
 namespace {
 
-constexpr absl::string_view kPrefix = "volunteers/";
 constexpr char kIdNumberField[] = "id_number";
 constexpr char kPhoneField[] = "phone";
 constexpr int kMaxNameChars = 50;
@@ -32,18 +31,9 @@ constexpr int kMaxPageSize = 1000;
 // China Standard Time, UTC+8 all year: ages and registration years are reckoned in it.
 absl::TimeZone ChinaTime() { return absl::FixedTimeZone(8 * 60 * 60); }
 
-absl::StatusOr<std::string> ParseVolunteerName(absl::string_view field, absl::string_view name) {
-  if (name.empty()) return InvalidField(field, "is required");
-  if (!absl::StartsWith(name, kPrefix) || !IsVolunteerNumber(name.substr(kPrefix.size()))) {
-    return InvalidField(field, "must be volunteers/{volunteer_number}, 18 digits with a valid "
-                               "check digit");
-  }
-  return std::string(name.substr(kPrefix.size()));
-}
-
 zhiyuan::v1::Volunteer ToProto(const storage::Volunteer& volunteer) {
   zhiyuan::v1::Volunteer proto;
-  proto.set_name(absl::StrCat(kPrefix, volunteer.number));
+  proto.set_name(VolunteerName(volunteer.number));
   proto.set_display_name(volunteer.display_name);
   proto.set_gender(static_cast<zhiyuan::v1::Gender>(volunteer.gender));
   proto.set_birth_date(absl::FormatCivilTime(volunteer.birth_date));

@@ -132,6 +132,28 @@ errors=$(call zhiyuan.v1.PracticeUnitService/CreatePracticeUnit '{"practiceUnit"
   2>&1 || true)
 check "a station in a county is INVALID_ARGUMENT" grep -q '"code": "invalid_argument"' <<<"$errors"
 
+# Teams: a 总队 and a 分队 per township, paged through two at a time to the end.
+corps=$(call zhiyuan.v1.TeamService/CreateTeam '{"team": {"displayName": "临县党史宣讲志愿服务总队",
+  "homeRegion": "regions/141124", "categories": ["SERVICE_CATEGORY_THEORY_OUTREACH"]}}') ||
+  fail "CreateTeam"
+corps_name=$(sed -n 's/.*"name": "\(teams\/[0-9]*\)".*/\1/p' <<<"$corps")
+for town in 100 101 102 103 104; do
+  call zhiyuan.v1.TeamService/CreateTeam '{"team": {"displayName": "分队'$town'", "homeRegion":
+    "regions/141124'$town'", "parent": "'"$corps_name"'"}}' >/dev/null || fail "CreateTeam $town"
+done
+teams=()
+token=""
+for _ in 1 2 3 4 5; do
+  page=$(call zhiyuan.v1.TeamService/ListTeams \
+    "{\"homeRegion\": \"regions/141124\", \"pageSize\": 2, \"pageToken\": \"$token\"}") ||
+    fail "ListTeams call"
+  mapfile -t -O "${#teams[@]}" teams < <(sed -n 's/.*"name": "\(teams\/[0-9]*\)".*/\1/p' <<<"$page")
+  token=$(sed -n 's/.*"nextPageToken": "\(.*\)".*/\1/p' <<<"$page")
+  [[ -z "$token" ]] && break
+done
+check "teams page to the end: 6, none twice" \
+  test "$(printf '%s\n' "${teams[@]}" | sort -u | wc -l)/${#teams[@]}" = "6/6"
+
 # A volunteer registers; the same ID number again is ALREADY_EXISTS naming the first; nothing the
 # server says or logs holds the ID or phone number unmasked.
 id_number=141124198511220043
