@@ -11,6 +11,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "zhiyuan/v1/practice_unit.grpc.pb.h"
+#include "zhiyuan/v1/post.grpc.pb.h"
 #include "zhiyuan/v1/region.grpc.pb.h"
 #include "zhiyuan/v1/team.grpc.pb.h"
 #include "zhiyuan/v1/volunteer.grpc.pb.h"
@@ -26,6 +27,11 @@ constexpr char kCounty[] = "regions/141124";
 constexpr int kStations = 229;
 // 临县's 256 党史宣讲 teams: the 总队, a 分队 per township, and the rest as village 小队.
 constexpr int kTeams = 256;
+// 阜康: 学雷锋 posts "at hotels and service windows, 100 and more" (the seed article): a
+// service window in each township, a post at 天池, posts at ten main crossings, hotels for the rest.
+constexpr char kFukang[] = "regions/652302";
+constexpr int kPosts = 104;
+constexpr int kCrossings = 10;
 // 武汉: demo volunteers, spread over its districts.
 constexpr char kCity[] = "regions/4201";
 constexpr int kVolunteers = 300;
@@ -68,6 +74,7 @@ class Loader {
         units_(zhiyuan::v1::PracticeUnitService::NewStub(channel)),
         volunteers_(zhiyuan::v1::VolunteerService::NewStub(channel)),
         teams_(zhiyuan::v1::TeamService::NewStub(channel)),
+        posts_(zhiyuan::v1::PostService::NewStub(channel)),
         timeout_(timeout) {}
 
   absl::StatusOr<bool> HasCenter() {
@@ -150,6 +157,35 @@ class Loader {
     return created.name();
   }
 
+  absl::StatusOr<bool> HasPosts() {
+    zhiyuan::v1::ListPostsRequest request;
+    request.set_region(kFukang);
+    request.set_page_size(1);
+    zhiyuan::v1::ListPostsResponse response;
+    grpc::ClientContext context;
+    Prepare(context);
+    const grpc::Status status = posts_->ListPosts(&context, request, &response);
+    if (!status.ok()) return Failed("ListPosts", status);
+    return response.total_size() > 0;
+  }
+
+  absl::Status CreatePost(const Region& region, zhiyuan::v1::PostHostKind kind,
+                          const std::string& host, const std::string& opening_hours) {
+    zhiyuan::v1::CreatePostRequest request;
+    request.set_request_id(NewRequestId(random_));
+    zhiyuan::v1::Post& post = *request.mutable_post();
+    post.set_display_name(absl::StrCat(host, "学雷锋志愿服务岗"));
+    post.set_host_organization(host);
+    post.set_host_kind(kind);
+    post.set_region(region.name());
+    post.set_opening_hours(opening_hours);
+    zhiyuan::v1::Post created;
+    grpc::ClientContext context;
+    Prepare(context);
+    const grpc::Status status = posts_->CreatePost(&context, request, &created);
+    return status.ok() ? absl::OkStatus() : Failed(absl::StrCat("CreatePost ", host), status);
+  }
+
   absl::StatusOr<bool> HasVolunteers() {
     zhiyuan::v1::ListVolunteersRequest request;
     request.set_residence_region(kCity);
@@ -199,6 +235,7 @@ class Loader {
   std::unique_ptr<zhiyuan::v1::PracticeUnitService::Stub> units_;
   std::unique_ptr<zhiyuan::v1::VolunteerService::Stub> volunteers_;
   std::unique_ptr<zhiyuan::v1::TeamService::Stub> teams_;
+  std::unique_ptr<zhiyuan::v1::PostService::Stub> posts_;
   const absl::Duration timeout_;
   absl::BitGen random_;
 };
@@ -307,6 +344,54 @@ absl::Status LoadTeams(Loader& loader) {
   return absl::OkStatus();
 }
 
+absl::Status LoadPosts(Loader& loader) {
+  const absl::StatusOr<bool> has_posts = loader.HasPosts();
+  if (!has_posts.ok()) return has_posts.status();
+  if (*has_posts) return absl::OkStatus();
+  const absl::StatusOr<std::vector<Region>> townships = loader.Children(kFukang);
+  if (!townships.ok()) return townships.status();
+  if (townships->empty()) return absl::FailedPreconditionError("阜康 has no townships loaded");
+  Region city;
+  city.set_name(kFukang);
+  city.set_display_name("阜康市");
+  int made = 0;
+  const auto make = [&](const Region& region, zhiyuan::v1::PostHostKind kind,
+                        const std::string& host, const char* hours) -> absl::Status {
+    ++made;
+    return loader.CreatePost(region, kind, host, hours);
+  };
+  if (absl::Status done = make(city, zhiyuan::v1::POST_HOST_KIND_SCENIC_SPOT,
+                               "天山天池景区游客服务中心", "每日 9:00-18:00");
+      !done.ok()) {
+    return done;
+  }
+  for (const Region& township : *townships) {
+    if (absl::Status done =
+            make(township, zhiyuan::v1::POST_HOST_KIND_SERVICE_WINDOW,
+                 absl::StrCat(township.display_name(), "便民服务中心"), "工作日 9:00-17:00");
+        !done.ok()) {
+      return done;
+    }
+  }
+  for (int i = 1; i <= kCrossings; ++i) {
+    if (absl::Status done = make(city, zhiyuan::v1::POST_HOST_KIND_CROSSING,
+                                 absl::StrCat("阜康市第", i, "号交通路口"), "早晚高峰");
+        !done.ok()) {
+      return done;
+    }
+  }
+  for (int i = 0; made < kPosts; ++i) {
+    const Region& township = (*townships)[i % townships->size()];
+    if (absl::Status done = make(township, zhiyuan::v1::POST_HOST_KIND_HOTEL,
+                                 absl::StrCat(township.display_name(), "酒店", i + 1, "号"),
+                                 "每日 8:00-20:00");
+        !done.ok()) {
+      return done;
+    }
+  }
+  return absl::OkStatus();
+}
+
 // Volunteer i lives in district i mod D, was born on a day spread over 1950–2007, and has a
 // name made from the common surnames and given names above.
 absl::Status LoadVolunteers(Loader& loader) {
@@ -343,6 +428,7 @@ absl::Status LoadDemoDirectory(const std::shared_ptr<grpc::Channel>& channel,
   Loader loader(channel, timeout);
   if (absl::Status loaded = LoadPracticeUnits(loader); !loaded.ok()) return loaded;
   if (absl::Status loaded = LoadTeams(loader); !loaded.ok()) return loaded;
+  if (absl::Status loaded = LoadPosts(loader); !loaded.ok()) return loaded;
   return LoadVolunteers(loader);
 }
 

@@ -50,6 +50,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
       std::make_unique<VolunteerServiceImpl>(*server->volunteer_store_, *server->protector_);
   server->team_store_ = std::make_unique<storage::PostgresTeamStore>(*server->pool_);
   server->team_service_ = std::make_unique<TeamServiceImpl>(*server->team_store_);
+  server->post_store_ = std::make_unique<storage::PostgresPostStore>(*server->pool_);
+  server->post_service_ = std::make_unique<PostServiceImpl>(*server->post_store_);
 
   // Reflection serves the descriptors in the generated pool. gRPC's built-in health service is
   // written without the generated grpc.health.v1 classes; naming one here links them in, so that
@@ -66,6 +68,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   builder.RegisterService(server->practice_unit_service_.get());
   builder.RegisterService(server->volunteer_service_.get());
   builder.RegisterService(server->team_service_.get());
+  builder.RegisterService(server->post_service_.get());
   grpc::ResourceQuota quota("zhiyuand");
   quota.SetMaxThreads(options.worker_threads);
   builder.SetResourceQuota(quota);

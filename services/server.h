@@ -15,6 +15,7 @@
 #include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "services/health_monitor.h"
+#include "services/post_service.h"
 #include "services/practice_unit_service.h"
 #include "services/personal_data.h"
 #include "services/region_service.h"
@@ -24,6 +25,7 @@
 #include "storage/connection_pool.h"
 #include "storage/database_info_store.h"
 #include "storage/migrations.h"
+#include "storage/postgres_post_store.h"
 #include "storage/postgres_practice_unit_store.h"
 #include "storage/postgres_region_store.h"
 #include "storage/postgres_team_store.h"
@@ -90,6 +92,8 @@ class Server {
   std::unique_ptr<VolunteerServiceImpl> volunteer_service_;
   std::unique_ptr<storage::PostgresTeamStore> team_store_;
   std::unique_ptr<TeamServiceImpl> team_service_;
+  std::unique_ptr<storage::PostgresPostStore> post_store_;
+  std::unique_ptr<PostServiceImpl> post_service_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<HealthMonitor> health_monitor_;
   int port_ = 0;
