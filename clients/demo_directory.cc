@@ -12,6 +12,7 @@
 #include "absl/time/clock.h"
 #include "zhiyuan/v1/practice_unit.grpc.pb.h"
 #include "zhiyuan/v1/post.grpc.pb.h"
+#include "zhiyuan/v1/program.grpc.pb.h"
 #include "zhiyuan/v1/region.grpc.pb.h"
 #include "zhiyuan/v1/team.grpc.pb.h"
 #include "zhiyuan/v1/volunteer.grpc.pb.h"
@@ -75,6 +76,7 @@ class Loader {
         volunteers_(zhiyuan::v1::VolunteerService::NewStub(channel)),
         teams_(zhiyuan::v1::TeamService::NewStub(channel)),
         posts_(zhiyuan::v1::PostService::NewStub(channel)),
+        programs_(zhiyuan::v1::ProgramService::NewStub(channel)),
         timeout_(timeout) {}
 
   absl::StatusOr<bool> HasCenter() {
@@ -186,6 +188,31 @@ class Loader {
     return status.ok() ? absl::OkStatus() : Failed(absl::StrCat("CreatePost ", host), status);
   }
 
+  absl::StatusOr<bool> HasPrograms() {
+    zhiyuan::v1::ListProgramsRequest request;
+    request.set_region(kCounty);
+    request.set_page_size(1);
+    zhiyuan::v1::ListProgramsResponse response;
+    grpc::ClientContext context;
+    Prepare(context);
+    const grpc::Status status = programs_->ListPrograms(&context, request, &response);
+    if (!status.ok()) return Failed("ListPrograms", status);
+    return response.total_size() > 0;
+  }
+
+  absl::Status CreateProgram(zhiyuan::v1::Program program) {
+    zhiyuan::v1::CreateProgramRequest request;
+    request.set_request_id(NewRequestId(random_));
+    *request.mutable_program() = std::move(program);
+    zhiyuan::v1::Program created;
+    grpc::ClientContext context;
+    Prepare(context);
+    const grpc::Status status = programs_->CreateProgram(&context, request, &created);
+    return status.ok() ? absl::OkStatus()
+                       : Failed(absl::StrCat("CreateProgram ", request.program().display_name()),
+                                status);
+  }
+
   absl::StatusOr<bool> HasVolunteers() {
     zhiyuan::v1::ListVolunteersRequest request;
     request.set_residence_region(kCity);
@@ -236,6 +263,7 @@ class Loader {
   std::unique_ptr<zhiyuan::v1::VolunteerService::Stub> volunteers_;
   std::unique_ptr<zhiyuan::v1::TeamService::Stub> teams_;
   std::unique_ptr<zhiyuan::v1::PostService::Stub> posts_;
+  std::unique_ptr<zhiyuan::v1::ProgramService::Stub> programs_;
   const absl::Duration timeout_;
   absl::BitGen random_;
 };
@@ -392,6 +420,42 @@ absl::Status LoadPosts(Loader& loader) {
   return absl::OkStatus();
 }
 
+// The programs the seed article names for 临县, run by its center.
+absl::Status LoadPrograms(Loader& loader) {
+  const absl::StatusOr<bool> has_programs = loader.HasPrograms();
+  if (!has_programs.ok()) return has_programs.status();
+  if (*has_programs) return absl::OkStatus();
+  absl::StatusOr<std::map<std::string, std::string>> centers =
+      loader.UnitsByRegion(zhiyuan::v1::PRACTICE_UNIT_KIND_CENTER);
+  if (!centers.ok()) return centers.status();
+  const std::string owner = (*centers)[kCounty];
+  if (owner.empty()) return absl::FailedPreconditionError("临县 has no center");
+  struct Line {
+    const char* name;
+    zhiyuan::v1::ServiceCategory category;
+    const char* description;
+  };
+  static constexpr Line kLines[] = {
+      {"新时代夜校", zhiyuan::v1::SERVICE_CATEGORY_THEORY_OUTREACH,
+       "夜间开课，宣讲政策理论、传授实用技术"},
+      {"红色故事会", zhiyuan::v1::SERVICE_CATEGORY_THEORY_OUTREACH, "讲述党史和革命故事"},
+      {"乡村大喇叭", zhiyuan::v1::SERVICE_CATEGORY_THEORY_OUTREACH, "用村村响广播宣讲政策"},
+      {"群众文艺小舞台", zhiyuan::v1::SERVICE_CATEGORY_CULTURE_AND_ARTS, "群众自编自演文艺节目"},
+  };
+  for (const Line& line : kLines) {
+    zhiyuan::v1::Program program;
+    program.set_display_name(line.name);
+    program.set_category(line.category);
+    program.set_owner(owner);
+    program.set_description(line.description);
+    program.set_start_date("2021-01-01");
+    if (absl::Status created = loader.CreateProgram(std::move(program)); !created.ok()) {
+      return created;
+    }
+  }
+  return absl::OkStatus();
+}
+
 // Volunteer i lives in district i mod D, was born on a day spread over 1950–2007, and has a
 // name made from the common surnames and given names above.
 absl::Status LoadVolunteers(Loader& loader) {
@@ -429,6 +493,7 @@ absl::Status LoadDemoDirectory(const std::shared_ptr<grpc::Channel>& channel,
   if (absl::Status loaded = LoadPracticeUnits(loader); !loaded.ok()) return loaded;
   if (absl::Status loaded = LoadTeams(loader); !loaded.ok()) return loaded;
   if (absl::Status loaded = LoadPosts(loader); !loaded.ok()) return loaded;
+  if (absl::Status loaded = LoadPrograms(loader); !loaded.ok()) return loaded;
   return LoadVolunteers(loader);
 }
 

@@ -2,7 +2,8 @@
 // than a dump: 临县's 新时代文明实践 network as the seed article tells it (a center, an institute
 // in each of its 23 townships, 229 stations spread evenly over its 504 villages; 256 党史宣讲
 // teams: a 总队 at the center, a 分队 at each institute, 232 小队 in villages), 阜康's 104 学雷锋
-// posts (hotels, service windows, 天池, crossings), and volunteers
+// posts (hotels, service windows, 天池, crossings), 临县's programs (新时代夜校, 红色故事会,
+// 乡村大喇叭, 群众文艺小舞台), and volunteers
 // registered in 武汉's districts. Demo volunteers have made-up names and ID numbers that are
 // valid in form (GB 11643) but belong to nobody.
 #ifndef ZHIYUAN_CLIENTS_DEMO_DIRECTORY_H_
@@ -18,8 +19,8 @@
 namespace zhiyuan::clients {
 
 // Creates each part of the demo that is missing: 临县's practice units (unless it has a center),
-// its teams (unless it has teams), 阜康's posts (unless it has posts), 武汉's volunteers (unless
-// it has volunteers). Needs the
+// its teams, 阜康's posts, 临县's programs, 武汉's volunteers (each unless some are there).
+// Needs the
 // regions loaded.
 // Each call gets `timeout`. Errors: those of the calls, with the call named.
 absl::Status LoadDemoDirectory(const std::shared_ptr<grpc::Channel>& channel,

@@ -52,6 +52,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   server->team_service_ = std::make_unique<TeamServiceImpl>(*server->team_store_);
   server->post_store_ = std::make_unique<storage::PostgresPostStore>(*server->pool_);
   server->post_service_ = std::make_unique<PostServiceImpl>(*server->post_store_);
+  server->program_store_ = std::make_unique<storage::PostgresProgramStore>(*server->pool_);
+  server->program_service_ = std::make_unique<ProgramServiceImpl>(*server->program_store_);
 
   // Reflection serves the descriptors in the generated pool. gRPC's built-in health service is
   // written without the generated grpc.health.v1 classes; naming one here links them in, so that
@@ -69,6 +71,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   builder.RegisterService(server->volunteer_service_.get());
   builder.RegisterService(server->team_service_.get());
   builder.RegisterService(server->post_service_.get());
+  builder.RegisterService(server->program_service_.get());
   grpc::ResourceQuota quota("zhiyuand");
   quota.SetMaxThreads(options.worker_threads);
   builder.SetResourceQuota(quota);

@@ -17,6 +17,7 @@
 #include "services/health_monitor.h"
 #include "services/post_service.h"
 #include "services/practice_unit_service.h"
+#include "services/program_service.h"
 #include "services/personal_data.h"
 #include "services/region_service.h"
 #include "services/server_info_service.h"
@@ -27,6 +28,7 @@
 #include "storage/migrations.h"
 #include "storage/postgres_post_store.h"
 #include "storage/postgres_practice_unit_store.h"
+#include "storage/postgres_program_store.h"
 #include "storage/postgres_region_store.h"
 #include "storage/postgres_team_store.h"
 #include "storage/postgres_volunteer_store.h"
@@ -94,6 +96,8 @@ class Server {
   std::unique_ptr<TeamServiceImpl> team_service_;
   std::unique_ptr<storage::PostgresPostStore> post_store_;
   std::unique_ptr<PostServiceImpl> post_service_;
+  std::unique_ptr<storage::PostgresProgramStore> program_store_;
+  std::unique_ptr<ProgramServiceImpl> program_service_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<HealthMonitor> health_monitor_;
   int port_ = 0;

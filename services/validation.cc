@@ -65,6 +65,16 @@ absl::Status ParseEtag(absl::string_view field, absl::string_view etag,
   return absl::OkStatus();
 }
 
+absl::StatusOr<absl::CivilDay> ParseDate(absl::string_view field, absl::string_view text) {
+  // The round trip refuses 1985-11-31 and years that are not four digits.
+  absl::CivilDay day;
+  if (text.size() != 10 || !absl::ParseCivilTime(text, &day) ||
+      absl::FormatCivilTime(day) != text || day.year() < 1900) {
+    return InvalidField(field, "must be a date as YYYY-MM-DD");
+  }
+  return day;
+}
+
 absl::Status ResolvePageSize(absl::string_view field, int requested, int default_size,
                              int max_size, int* page_size) {
   if (requested < 0) return InvalidField(field, "must not be negative");

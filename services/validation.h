@@ -8,6 +8,8 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
 #include "absl/strings/string_view.h"
 
 namespace zhiyuan::services {
@@ -27,6 +29,10 @@ absl::Status ValidateRequestId(absl::string_view field, absl::string_view value)
 // Errors: INVALID_ARGUMENT naming `field`.
 absl::Status ParseEtag(absl::string_view field, absl::string_view etag,
                        std::optional<int64_t>* revision);
+
+// A calendar date given as exactly YYYY-MM-DD, of a real day, from the year 1900 on.
+// Errors: INVALID_ARGUMENT naming `field`.
+absl::StatusOr<absl::CivilDay> ParseDate(absl::string_view field, absl::string_view text);
 
 // The page size to use: 0 means `default_size`, more than `max_size` is read as `max_size`.
 // Errors: INVALID_ARGUMENT for a negative size.

@@ -119,13 +119,8 @@ absl::StatusOr<storage::Volunteer> VolunteerServiceImpl::FromCreateRequest(
   volunteer.display_name = proto.display_name();
   ZY_RETURN_IF_ERROR(ValidateGender(proto.gender()));
   volunteer.gender = proto.gender();
-  // Exactly YYYY-MM-DD of a real day: the round trip refuses 1985-11-31 and short years.
-  if (proto.birth_date().size() != 10 ||
-      !absl::ParseCivilTime(proto.birth_date(), &volunteer.birth_date) ||
-      absl::FormatCivilTime(volunteer.birth_date) != proto.birth_date() ||
-      volunteer.birth_date.year() < 1900) {
-    return InvalidField("volunteer.birth_date", "is required as YYYY-MM-DD");
-  }
+  ZY_ASSIGN_OR_RETURN(volunteer.birth_date,
+                      ParseDate("volunteer.birth_date", proto.birth_date()));
   const absl::CivilDay today = absl::ToCivilDay(clock_(), ChinaTime());
   const int age = AgeOn(volunteer.birth_date, today);
   if (volunteer.birth_date > today || age < kMinimumAge) {
