@@ -49,7 +49,9 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   server->volunteer_service_ =
       std::make_unique<VolunteerServiceImpl>(*server->volunteer_store_, *server->protector_);
   server->team_store_ = std::make_unique<storage::PostgresTeamStore>(*server->pool_);
-  server->team_service_ = std::make_unique<TeamServiceImpl>(*server->team_store_);
+  server->team_member_store_ = std::make_unique<storage::PostgresTeamMemberStore>(*server->pool_);
+  server->team_service_ =
+      std::make_unique<TeamServiceImpl>(*server->team_store_, *server->team_member_store_);
   server->post_store_ = std::make_unique<storage::PostgresPostStore>(*server->pool_);
   server->post_service_ = std::make_unique<PostServiceImpl>(*server->post_store_);
   server->program_store_ = std::make_unique<storage::PostgresProgramStore>(*server->pool_);

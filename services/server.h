@@ -30,6 +30,7 @@
 #include "storage/postgres_practice_unit_store.h"
 #include "storage/postgres_program_store.h"
 #include "storage/postgres_region_store.h"
+#include "storage/postgres_team_member_store.h"
 #include "storage/postgres_team_store.h"
 #include "storage/postgres_volunteer_store.h"
 
@@ -93,6 +94,7 @@ class Server {
   std::unique_ptr<storage::PostgresVolunteerStore> volunteer_store_;
   std::unique_ptr<VolunteerServiceImpl> volunteer_service_;
   std::unique_ptr<storage::PostgresTeamStore> team_store_;
+  std::unique_ptr<storage::PostgresTeamMemberStore> team_member_store_;
   std::unique_ptr<TeamServiceImpl> team_service_;
   std::unique_ptr<storage::PostgresPostStore> post_store_;
   std::unique_ptr<PostServiceImpl> post_service_;

@@ -166,6 +166,80 @@ absl::StatusOr<storage::TeamQuery> ToQuery(const zhiyuan::v1::ListTeamsRequest& 
   return query;
 }
 
+// "teams/{id}/members/{volunteer_number}".
+struct MemberName {
+  int64_t team_id;
+  std::string volunteer_number;
+};
+
+absl::StatusOr<MemberName> ParseMemberName(absl::string_view field, absl::string_view name) {
+  const size_t split = name.find("/members/");
+  if (name.empty()) return InvalidField(field, "is required");
+  if (split == absl::string_view::npos) {
+    return InvalidField(field, "must be teams/{id}/members/{volunteer_number}");
+  }
+  MemberName parsed;
+  ZY_ASSIGN_OR_RETURN(parsed.team_id, ParseIdName(field, kCollection, name.substr(0, split)));
+  ZY_ASSIGN_OR_RETURN(
+      parsed.volunteer_number,
+      ParseVolunteerName(field, absl::StrCat("volunteers/", name.substr(split + 9))));
+  return parsed;
+}
+
+zhiyuan::v1::TeamMember ToProto(const storage::TeamMember& member) {
+  zhiyuan::v1::TeamMember proto;
+  proto.set_name(absl::StrCat(IdName(kCollection, member.team_id), "/members/",
+                              member.volunteer_number));
+  proto.set_volunteer(VolunteerName(member.volunteer_number));
+  proto.set_role(static_cast<zhiyuan::v1::TeamMemberRole>(member.role));
+  *proto.mutable_join_time() = services::ToProto(member.join_time);
+  if (member.leave_time.has_value()) *proto.mutable_leave_time() = services::ToProto(*member.leave_time);
+  proto.set_etag(absl::StrCat(member.revision));
+  return proto;
+}
+
+grpc::Status Reply(const absl::StatusOr<storage::TeamMember>& member,
+                   zhiyuan::v1::TeamMember* response) {
+  if (!member.ok()) return ToGrpcStatus(member.status());
+  *response = ToProto(*member);
+  return grpc::Status::OK;
+}
+
+absl::StatusOr<int> ParseRole(absl::string_view field, int role, bool required) {
+  if (!zhiyuan::v1::TeamMemberRole_IsValid(role) ||
+      (required && role == zhiyuan::v1::TEAM_MEMBER_ROLE_UNSPECIFIED)) {
+    return InvalidField(field, "must be MEMBER, LEADER or ADMIN");
+  }
+  return role == zhiyuan::v1::TEAM_MEMBER_ROLE_UNSPECIFIED ? zhiyuan::v1::TEAM_MEMBER_ROLE_MEMBER
+                                                           : role;
+}
+
+absl::StatusOr<storage::TeamMemberQuery> ToMemberQuery(
+    const zhiyuan::v1::ListTeamMembersRequest& request, std::string* fingerprint) {
+  storage::TeamMemberQuery query;
+  if (!request.volunteer().empty()) {
+    ZY_ASSIGN_OR_RETURN(query.volunteer_number,
+                        ParseVolunteerName("volunteer", request.volunteer()));
+  }
+  if (request.parent() == "teams/-") {
+    if (query.volunteer_number.empty()) {
+      return InvalidField("volunteer", "is required when the parent is teams/-");
+    }
+  } else {
+    ZY_ASSIGN_OR_RETURN(query.team_id, ParseIdName("parent", kCollection, request.parent()));
+  }
+  query.show_former = request.show_former();
+  ZY_RETURN_IF_ERROR(ResolvePageSize("page_size", request.page_size(), kDefaultPageSize,
+                                     kMaxPageSize, &query.limit));
+  *fingerprint = absl::StrCat(query.team_id, "|", query.volunteer_number, "|", query.show_former);
+  ZY_ASSIGN_OR_RETURN(const std::string after,
+                      DecodePageToken("page_token", request.page_token(), *fingerprint));
+  if (!after.empty() && !absl::SimpleAtoi(after, &query.after_id)) {
+    return InvalidField("page_token", "is not a page token this service issued");
+  }
+  return query;
+}
+
 }  // namespace
 
 grpc::Status TeamServiceImpl::GetTeam(grpc::ServerContext* context,
@@ -225,6 +299,88 @@ grpc::Status TeamServiceImpl::DeleteTeam(grpc::ServerContext* context,
     return ToGrpcStatus(valid);
   }
   return Reply(store_.Delete(*id, revision, Deadline(*context)), response);
+}
+
+grpc::Status TeamServiceImpl::GetTeamMember(grpc::ServerContext* context,
+                                            const zhiyuan::v1::GetTeamMemberRequest* request,
+                                            zhiyuan::v1::TeamMember* response) {
+  const absl::StatusOr<MemberName> name = ParseMemberName("name", request->name());
+  if (!name.ok()) return ToGrpcStatus(name.status());
+  return Reply(members_.Get(name->team_id, name->volunteer_number, Deadline(*context)), response);
+}
+
+grpc::Status TeamServiceImpl::ListTeamMembers(grpc::ServerContext* context,
+                                              const zhiyuan::v1::ListTeamMembersRequest* request,
+                                              zhiyuan::v1::ListTeamMembersResponse* response) {
+  std::string fingerprint;
+  absl::StatusOr<storage::TeamMemberQuery> query = ToMemberQuery(*request, &fingerprint);
+  if (!query.ok()) return ToGrpcStatus(query.status());
+  const int page_size = query->limit;
+  ++query->limit;  // One more tells whether there is a next page.
+  absl::StatusOr<storage::TeamMemberPage> page = members_.List(*query, Deadline(*context));
+  if (!page.ok()) return ToGrpcStatus(page.status());
+  const bool more = static_cast<int>(page->members.size()) > page_size;
+  if (more) page->members.pop_back();
+  for (const storage::TeamMember& member : page->members) {
+    *response->add_team_members() = ToProto(member);
+  }
+  if (more) {
+    response->set_next_page_token(
+        EncodePageToken(fingerprint, absl::StrCat(page->members.back().id)));
+  }
+  response->set_total_size(page->total);
+  return grpc::Status::OK;
+}
+
+grpc::Status TeamServiceImpl::CreateTeamMember(grpc::ServerContext* context,
+                                               const zhiyuan::v1::CreateTeamMemberRequest* request,
+                                               zhiyuan::v1::TeamMember* response) {
+  const absl::StatusOr<int64_t> team = ParseIdName("parent", kCollection, request->parent());
+  if (!team.ok()) return ToGrpcStatus(team.status());
+  const absl::StatusOr<std::string> volunteer =
+      ParseVolunteerName("volunteer", request->volunteer());
+  if (!volunteer.ok()) return ToGrpcStatus(volunteer.status());
+  const absl::StatusOr<int> role = ParseRole("role", request->role(), /*required=*/false);
+  if (!role.ok()) return ToGrpcStatus(role.status());
+  if (absl::Status valid = ValidateRequestId("request_id", request->request_id()); !valid.ok()) {
+    return ToGrpcStatus(valid);
+  }
+  return Reply(members_.Create(*team, *volunteer, *role, request->request_id(),
+                               Deadline(*context)),
+               response);
+}
+
+grpc::Status TeamServiceImpl::UpdateTeamMember(grpc::ServerContext* context,
+                                               const zhiyuan::v1::UpdateTeamMemberRequest* request,
+                                               zhiyuan::v1::TeamMember* response) {
+  const zhiyuan::v1::TeamMember& proto = request->team_member();
+  const absl::StatusOr<MemberName> name = ParseMemberName("team_member.name", proto.name());
+  if (!name.ok()) return ToGrpcStatus(name.status());
+  if (request->update_mask().paths_size() != 1 || request->update_mask().paths(0) != "role") {
+    return ToGrpcStatus(InvalidField("update_mask", "must name role, the one field to set"));
+  }
+  const absl::StatusOr<int> role = ParseRole("team_member.role", proto.role(), /*required=*/true);
+  if (!role.ok()) return ToGrpcStatus(role.status());
+  std::optional<int64_t> revision;
+  if (absl::Status valid = ParseEtag("team_member.etag", proto.etag(), &revision); !valid.ok()) {
+    return ToGrpcStatus(valid);
+  }
+  return Reply(members_.UpdateRole(name->team_id, name->volunteer_number, *role, revision,
+                                   Deadline(*context)),
+               response);
+}
+
+grpc::Status TeamServiceImpl::DeleteTeamMember(grpc::ServerContext* context,
+                                               const zhiyuan::v1::DeleteTeamMemberRequest* request,
+                                               zhiyuan::v1::TeamMember* response) {
+  const absl::StatusOr<MemberName> name = ParseMemberName("name", request->name());
+  if (!name.ok()) return ToGrpcStatus(name.status());
+  std::optional<int64_t> revision;
+  if (absl::Status valid = ParseEtag("etag", request->etag(), &revision); !valid.ok()) {
+    return ToGrpcStatus(valid);
+  }
+  return Reply(members_.Leave(name->team_id, name->volunteer_number, revision, Deadline(*context)),
+               response);
 }
 
 }  // namespace zhiyuan::services

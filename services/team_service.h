@@ -1,7 +1,8 @@
-// zhiyuan.v1.TeamService: validation and conversion around a TeamStore.
+// zhiyuan.v1.TeamService: validation and conversion around a TeamStore and a TeamMemberStore.
 #ifndef ZHIYUAN_SERVICES_TEAM_SERVICE_H_
 #define ZHIYUAN_SERVICES_TEAM_SERVICE_H_
 
+#include "storage/team_member_store.h"
 #include "storage/team_store.h"
 #include "zhiyuan/v1/team.grpc.pb.h"
 
@@ -9,8 +10,9 @@ namespace zhiyuan::services {
 
 class TeamServiceImpl final : public zhiyuan::v1::TeamService::Service {
  public:
-  // `store` must outlive the service.
-  explicit TeamServiceImpl(storage::TeamStore& store) : store_(store) {}
+  // The stores must outlive the service.
+  TeamServiceImpl(storage::TeamStore& store, storage::TeamMemberStore& members)
+      : store_(store), members_(members) {}
 
   grpc::Status GetTeam(grpc::ServerContext* context, const zhiyuan::v1::GetTeamRequest* request,
                        zhiyuan::v1::Team* response) override;
@@ -26,9 +28,25 @@ class TeamServiceImpl final : public zhiyuan::v1::TeamService::Service {
   grpc::Status DeleteTeam(grpc::ServerContext* context,
                           const zhiyuan::v1::DeleteTeamRequest* request,
                           zhiyuan::v1::Team* response) override;
+  grpc::Status GetTeamMember(grpc::ServerContext* context,
+                             const zhiyuan::v1::GetTeamMemberRequest* request,
+                             zhiyuan::v1::TeamMember* response) override;
+  grpc::Status ListTeamMembers(grpc::ServerContext* context,
+                               const zhiyuan::v1::ListTeamMembersRequest* request,
+                               zhiyuan::v1::ListTeamMembersResponse* response) override;
+  grpc::Status CreateTeamMember(grpc::ServerContext* context,
+                                const zhiyuan::v1::CreateTeamMemberRequest* request,
+                                zhiyuan::v1::TeamMember* response) override;
+  grpc::Status UpdateTeamMember(grpc::ServerContext* context,
+                                const zhiyuan::v1::UpdateTeamMemberRequest* request,
+                                zhiyuan::v1::TeamMember* response) override;
+  grpc::Status DeleteTeamMember(grpc::ServerContext* context,
+                                const zhiyuan::v1::DeleteTeamMemberRequest* request,
+                                zhiyuan::v1::TeamMember* response) override;
 
  private:
   storage::TeamStore& store_;
+  storage::TeamMemberStore& members_;
 };
 
 }  // namespace zhiyuan::services

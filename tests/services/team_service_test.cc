@@ -11,9 +11,12 @@
 #include <gtest/gtest.h>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "services/identity_numbers.h"
 #include "absl/time/clock.h"
 #include "storage/in_memory_practice_unit_store.h"
 #include "storage/in_memory_region_store.h"
+#include "storage/in_memory_team_member_store.h"
 #include "storage/in_memory_team_store.h"
 #include "storage/in_memory_volunteer_store.h"
 #include "tests/testing/status_matchers.h"
@@ -95,7 +98,8 @@ class TeamServiceTest : public ::testing::Test {
   storage::InMemoryPracticeUnitStore units_{regions_};
   storage::InMemoryVolunteerStore volunteers_{regions_};
   storage::InMemoryTeamStore teams_{regions_, units_, volunteers_};
-  TeamServiceImpl service_{teams_};
+  storage::InMemoryTeamMemberStore members_{teams_, volunteers_};
+  TeamServiceImpl service_{teams_, members_};
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<TeamService::Stub> stub_;
   std::vector<std::string> before_;
@@ -284,6 +288,204 @@ INSTANTIATE_TEST_SUITE_P(
                       BadInput{"name: 'teams/1' etag: '-1'", kInvalid, "etag"},
                       BadInput{"name: 'teams/1' etag: '2'", grpc::StatusCode::ABORTED, "etag"},
                       BadInput{"name: 'teams/55'", grpc::StatusCode::NOT_FOUND, "teams/55"}));
+
+// Memberships: the fixture's team (teams/1) and a volunteer registered in 临县.
+class TeamMemberServiceTest : public TeamServiceTest {
+ protected:
+  void SetUp() override {
+    TeamServiceTest::SetUp();
+    storage::Volunteer person;
+    person.display_name = "张三";
+    person.birth_date = absl::CivilDay(1985, 11, 22);
+    person.residence_region_code = "141124";
+    person.id_number_cipher = "c";
+    person.id_number_masked = "m";
+    const auto created = volunteers_.Create(
+        person, "h", [](int64_t serial) { return MintVolunteerNumber("141124", 2026, serial); },
+        "", absl::InfiniteFuture());
+    ASSERT_THAT(created, IsOk());
+    volunteer_ = "volunteers/" + created->number;
+    member_ = "teams/1/members/" + created->number;
+    zhiyuan::v1::TeamMember member;
+    ASSERT_THAT(Join(absl::StrCat("parent: 'teams/1' volunteer: '", volunteer_, "'"), &member),
+                IsOk());
+    members_before_ = Members();
+  }
+
+  grpc::Status Join(const std::string& text, zhiyuan::v1::TeamMember* member) {
+    grpc::ClientContext context;
+    return stub_->CreateTeamMember(
+        &context, Parse<zhiyuan::v1::CreateTeamMemberRequest>(text), member);
+  }
+
+  std::vector<std::string> Members() {
+    storage::TeamMemberQuery query;
+    query.show_former = true;
+    query.limit = 1000;
+    const auto page = members_.List(query, absl::InfiniteFuture());
+    EXPECT_THAT(page, IsOk());
+    std::vector<std::string> all;
+    for (const auto& member : page->members) {
+      all.push_back(absl::StrCat(member.id, " ", member.role, " ", member.revision, " ",
+                                 member.leave_time.has_value()));
+    }
+    return all;
+  }
+
+  // Replaces $V with the volunteer's name and $M with the membership's.
+  std::string Fill(const std::string& text) {
+    return absl::StrReplaceAll(text, {{"$V", volunteer_}, {"$M", member_}});
+  }
+
+  std::string volunteer_;
+  std::string member_;
+  std::vector<std::string> members_before_;
+};
+
+TEST_F(TeamMemberServiceTest, JoinReturnsTheMembershipAndARetryTheSame) {
+  zhiyuan::v1::TeamMember first;
+  const std::string request = Fill(
+      "parent: 'teams/1' volunteer: '$V' role: TEAM_MEMBER_ROLE_LEADER "
+      "request_id: '8e7d6c5b-4a39-4281-9f0e-1d2c3b4a5968'");
+  // The fixture's membership is current: leave first, then join twice with one request id.
+  grpc::ClientContext leave;
+  zhiyuan::v1::TeamMember left;
+  ASSERT_THAT(stub_->DeleteTeamMember(
+                  &leave, Parse<zhiyuan::v1::DeleteTeamMemberRequest>(Fill("name: '$M'")), &left),
+              IsOk());
+  EXPECT_TRUE(left.has_leave_time());
+  ASSERT_THAT(Join(request, &first), IsOk());
+  EXPECT_EQ(first.name(), member_);
+  EXPECT_EQ(first.volunteer(), volunteer_);
+  EXPECT_EQ(first.role(), zhiyuan::v1::TEAM_MEMBER_ROLE_LEADER);
+  EXPECT_FALSE(first.has_leave_time());
+  zhiyuan::v1::TeamMember retry;
+  ASSERT_THAT(Join(request, &retry), IsOk());
+  EXPECT_EQ(retry.join_time().seconds(), first.join_time().seconds());
+  EXPECT_EQ(retry.etag(), first.etag());
+}
+
+TEST_F(TeamMemberServiceTest, ListsATeamAndAVolunteersTeams) {
+  for (const std::string& text : {std::string("parent: 'teams/1'"),
+                                  Fill("parent: 'teams/-' volunteer: '$V'")}) {
+    grpc::ClientContext context;
+    zhiyuan::v1::ListTeamMembersResponse response;
+    ASSERT_THAT(stub_->ListTeamMembers(
+                    &context, Parse<zhiyuan::v1::ListTeamMembersRequest>(text), &response),
+                IsOk());
+    EXPECT_EQ(response.total_size(), 1) << text;
+    EXPECT_EQ(response.team_members(0).name(), member_);
+  }
+}
+
+class JoinBadInputTest : public TeamMemberServiceTest,
+                         public ::testing::WithParamInterface<BadInput> {};
+
+TEST_P(JoinBadInputTest, IsRefusedAndChangesNothing) {
+  zhiyuan::v1::TeamMember member;
+  EXPECT_THAT(Join(Fill(std::get<0>(GetParam())), &member),
+              StatusIs(std::get<1>(GetParam()), HasSubstr(std::get<2>(GetParam()))));
+  EXPECT_EQ(Members(), members_before_);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Requests, JoinBadInputTest,
+    ::testing::Values(
+        BadInput{"volunteer: '$V'", kInvalid, "parent: is required"},
+        BadInput{"parent: 'teams/-' volunteer: '$V'", kInvalid, "parent"},
+        BadInput{"parent: 'teams/1'", kInvalid, "volunteer: is required"},
+        BadInput{"parent: 'teams/1' volunteer: 'volunteers/141124202600000010'", kInvalid,
+                 "volunteer"},
+        BadInput{"parent: 'teams/1' volunteer: '$V' role: 8", kInvalid, "role"},
+        BadInput{"parent: 'teams/1' volunteer: '$V' request_id: 'nope'", kInvalid, "request_id"},
+        BadInput{"parent: 'teams/1' volunteer: '$V'", grpc::StatusCode::ALREADY_EXISTS,
+                 "already"},
+        BadInput{"parent: 'teams/9' volunteer: '$V'", kPrecondition, "teams/9"},
+        BadInput{"parent: 'teams/1' volunteer: 'volunteers/141124202600000173'", kPrecondition,
+                 "volunteers/141124202600000173"}));
+
+class MemberNameBadInputTest : public TeamMemberServiceTest,
+                               public ::testing::WithParamInterface<BadInput> {};
+
+TEST_P(MemberNameBadInputTest, GetAndDeleteRefuseItAndChangeNothing) {
+  const std::string name = Fill(std::get<0>(GetParam()));
+  grpc::ClientContext get;
+  zhiyuan::v1::TeamMember member;
+  zhiyuan::v1::GetTeamMemberRequest get_request;
+  get_request.set_name(name);
+  EXPECT_THAT(stub_->GetTeamMember(&get, get_request, &member),
+              StatusIs(std::get<1>(GetParam()), HasSubstr(std::get<2>(GetParam()))));
+  grpc::ClientContext remove;
+  zhiyuan::v1::DeleteTeamMemberRequest delete_request;
+  delete_request.set_name(name);
+  EXPECT_THAT(stub_->DeleteTeamMember(&remove, delete_request, &member),
+              StatusIs(std::get<1>(GetParam()), HasSubstr(std::get<2>(GetParam()))));
+  EXPECT_EQ(Members(), members_before_);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Names, MemberNameBadInputTest,
+    ::testing::Values(BadInput{"", kInvalid, "name: is required"},
+                      BadInput{"teams/1", kInvalid, "name"},
+                      BadInput{"teams/1/members/", kInvalid, "name"},
+                      BadInput{"teams/1/members/123", kInvalid, "name"},
+                      BadInput{"teams/x/members/141124202600000173", kInvalid, "name"},
+                      BadInput{"teams/2/members/141124202600000173", grpc::StatusCode::NOT_FOUND,
+                               "not a member"}));
+
+class ListMembersBadInputTest : public TeamMemberServiceTest,
+                                public ::testing::WithParamInterface<BadInput> {};
+
+TEST_P(ListMembersBadInputTest, IsRefused) {
+  grpc::ClientContext context;
+  zhiyuan::v1::ListTeamMembersResponse response;
+  EXPECT_THAT(stub_->ListTeamMembers(
+                  &context,
+                  Parse<zhiyuan::v1::ListTeamMembersRequest>(Fill(std::get<0>(GetParam()))),
+                  &response),
+              StatusIs(std::get<1>(GetParam()), HasSubstr(std::get<2>(GetParam()))));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Requests, ListMembersBadInputTest,
+    ::testing::Values(BadInput{"", kInvalid, "parent"},
+                      BadInput{"parent: 'teams/-'", kInvalid, "volunteer: is required"},
+                      BadInput{"parent: 'teams/1' volunteer: 'volunteers/1'", kInvalid,
+                               "volunteer"},
+                      BadInput{"parent: 'teams/1' page_size: -1", kInvalid, "page_size"},
+                      BadInput{"parent: 'teams/1' page_token: 'x'", kInvalid, "page_token"}));
+
+class UpdateMemberBadInputTest : public TeamMemberServiceTest,
+                                 public ::testing::WithParamInterface<BadInput> {};
+
+TEST_P(UpdateMemberBadInputTest, IsRefusedAndChangesNothing) {
+  grpc::ClientContext context;
+  zhiyuan::v1::TeamMember member;
+  EXPECT_THAT(stub_->UpdateTeamMember(
+                  &context,
+                  Parse<zhiyuan::v1::UpdateTeamMemberRequest>(Fill(std::get<0>(GetParam()))),
+                  &member),
+              StatusIs(std::get<1>(GetParam()), HasSubstr(std::get<2>(GetParam()))));
+  EXPECT_EQ(Members(), members_before_);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Requests, UpdateMemberBadInputTest,
+    ::testing::Values(
+        BadInput{"team_member { role: 2 } update_mask { paths: 'role' }", kInvalid,
+                 "team_member.name"},
+        BadInput{"team_member { name: '$M' role: 2 }", kInvalid, "update_mask"},
+        BadInput{"team_member { name: '$M' role: 2 } update_mask { paths: 'volunteer' }",
+                 kInvalid, "update_mask"},
+        BadInput{"team_member { name: '$M' } update_mask { paths: 'role' }", kInvalid,
+                 "team_member.role"},
+        BadInput{"team_member { name: '$M' role: 2 etag: 'q' } update_mask { paths: 'role' }",
+                 kInvalid, "team_member.etag"},
+        BadInput{"team_member { name: '$M' role: 2 etag: '4' } update_mask { paths: 'role' }",
+                 grpc::StatusCode::ABORTED, "etag"},
+        BadInput{"team_member { name: 'teams/3/members/141124202600000173' role: 2 } "
+                 "update_mask { paths: 'role' }",
+                 grpc::StatusCode::NOT_FOUND, "not a member"}));
 
 }  // namespace
 }  // namespace zhiyuan::services
