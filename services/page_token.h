@@ -4,7 +4,9 @@
 #ifndef ZHIYUAN_SERVICES_PAGE_TOKEN_H_
 #define ZHIYUAN_SERVICES_PAGE_TOKEN_H_
 
+#include <algorithm>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -18,6 +20,18 @@ std::string EncodePageToken(absl::string_view query, absl::string_view last_key)
 // Errors: INVALID_ARGUMENT naming `field` for a malformed token or one from another query.
 absl::StatusOr<std::string> DecodePageToken(absl::string_view field, absl::string_view token,
                                             absl::string_view query);
+
+// Fills a page of a List response from `items`, which the store fetched with a limit of
+// `page_size` + 1: hands at most `page_size` of them to `add`, and returns the token of the next
+// page, made from the key (`key`) of the last one added, or "" when there is no next page.
+template <typename T, typename Add, typename Key>
+std::string FillPage(const std::vector<T>& items, int page_size, absl::string_view query,
+                     Add add, Key key) {
+  const size_t count = std::min(items.size(), static_cast<size_t>(page_size));
+  for (size_t i = 0; i < count; ++i) add(items[i]);
+  if (items.size() <= count || count == 0) return "";
+  return EncodePageToken(query, key(items[count - 1]));
+}
 
 }  // namespace zhiyuan::services
 

@@ -199,12 +199,10 @@ grpc::Status PostServiceImpl::ListPosts(grpc::ServerContext* context,
   ++query->limit;  // One more tells whether there is a next page.
   absl::StatusOr<storage::PostPage> page = store_.List(*query, Deadline(*context));
   if (!page.ok()) return ToGrpcStatus(page.status());
-  const bool more = static_cast<int>(page->posts.size()) > page_size;
-  if (more) page->posts.pop_back();
-  for (const storage::Post& post : page->posts) *response->add_posts() = ToProto(post);
-  if (more) {
-    response->set_next_page_token(EncodePageToken(fingerprint, absl::StrCat(page->posts.back().id)));
-  }
+  response->set_next_page_token(FillPage(
+      page->posts, page_size, fingerprint,
+      [&](const storage::Post& post) { *response->add_posts() = ToProto(post); },
+      [](const storage::Post& post) { return absl::StrCat(post.id); }));
   response->set_total_size(page->total);
   return grpc::Status::OK;
 }

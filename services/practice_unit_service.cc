@@ -169,15 +169,10 @@ grpc::Status PracticeUnitServiceImpl::ListPracticeUnits(
   ++query->limit;  // One more tells whether there is a next page.
   absl::StatusOr<storage::PracticeUnitPage> page = store_.List(*query, Deadline(*context));
   if (!page.ok()) return ToGrpcStatus(page.status());
-  const bool more = static_cast<int>(page->units.size()) > page_size;
-  if (more) page->units.pop_back();
-  for (const storage::PracticeUnit& unit : page->units) {
-    *response->add_practice_units() = ToProto(unit);
-  }
-  if (more) {
-    response->set_next_page_token(
-        EncodePageToken(fingerprint, absl::StrCat(page->units.back().id)));
-  }
+  response->set_next_page_token(FillPage(
+      page->units, page_size, fingerprint,
+      [&](const storage::PracticeUnit& unit) { *response->add_practice_units() = ToProto(unit); },
+      [](const storage::PracticeUnit& unit) { return absl::StrCat(unit.id); }));
   response->set_total_size(page->total);
   return grpc::Status::OK;
 }

@@ -184,15 +184,10 @@ grpc::Status ProgramServiceImpl::ListPrograms(grpc::ServerContext* context,
   ++query->limit;  // One more tells whether there is a next page.
   absl::StatusOr<storage::ProgramPage> page = store_.List(*query, Deadline(*context));
   if (!page.ok()) return ToGrpcStatus(page.status());
-  const bool more = static_cast<int>(page->programs.size()) > page_size;
-  if (more) page->programs.pop_back();
-  for (const storage::Program& program : page->programs) {
-    *response->add_programs() = ToProto(program);
-  }
-  if (more) {
-    response->set_next_page_token(
-        EncodePageToken(fingerprint, absl::StrCat(page->programs.back().id)));
-  }
+  response->set_next_page_token(FillPage(
+      page->programs, page_size, fingerprint,
+      [&](const storage::Program& program) { *response->add_programs() = ToProto(program); },
+      [](const storage::Program& program) { return absl::StrCat(program.id); }));
   response->set_total_size(page->total);
   return grpc::Status::OK;
 }

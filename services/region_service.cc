@@ -172,10 +172,10 @@ grpc::Status RegionServiceImpl::ListRegions(grpc::ServerContext* context,
 
   absl::StatusOr<std::vector<storage::Region>> regions = store_.List(query, Deadline(*context));
   if (!regions.ok()) return ToGrpcStatus(regions.status());
-  const bool more = static_cast<int>(regions->size()) > page_size;
-  if (more) regions->pop_back();
-  for (const storage::Region& region : *regions) *response->add_regions() = ToProto(region);
-  if (more) response->set_next_page_token(EncodePageToken(fingerprint, regions->back().code));
+  response->set_next_page_token(FillPage(
+      *regions, page_size, fingerprint,
+      [&](const storage::Region& region) { *response->add_regions() = ToProto(region); },
+      [](const storage::Region& region) { return region.code; }));
   return grpc::Status::OK;
 }
 

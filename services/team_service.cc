@@ -260,12 +260,10 @@ grpc::Status TeamServiceImpl::ListTeams(grpc::ServerContext* context,
   ++query->limit;  // One more tells whether there is a next page.
   absl::StatusOr<storage::TeamPage> page = store_.List(*query, Deadline(*context));
   if (!page.ok()) return ToGrpcStatus(page.status());
-  const bool more = static_cast<int>(page->teams.size()) > page_size;
-  if (more) page->teams.pop_back();
-  for (const storage::Team& team : page->teams) *response->add_teams() = ToProto(team);
-  if (more) {
-    response->set_next_page_token(EncodePageToken(fingerprint, absl::StrCat(page->teams.back().id)));
-  }
+  response->set_next_page_token(FillPage(
+      page->teams, page_size, fingerprint,
+      [&](const storage::Team& team) { *response->add_teams() = ToProto(team); },
+      [](const storage::Team& team) { return absl::StrCat(team.id); }));
   response->set_total_size(page->total);
   return grpc::Status::OK;
 }
@@ -319,15 +317,10 @@ grpc::Status TeamServiceImpl::ListTeamMembers(grpc::ServerContext* context,
   ++query->limit;  // One more tells whether there is a next page.
   absl::StatusOr<storage::TeamMemberPage> page = members_.List(*query, Deadline(*context));
   if (!page.ok()) return ToGrpcStatus(page.status());
-  const bool more = static_cast<int>(page->members.size()) > page_size;
-  if (more) page->members.pop_back();
-  for (const storage::TeamMember& member : page->members) {
-    *response->add_team_members() = ToProto(member);
-  }
-  if (more) {
-    response->set_next_page_token(
-        EncodePageToken(fingerprint, absl::StrCat(page->members.back().id)));
-  }
+  response->set_next_page_token(FillPage(
+      page->members, page_size, fingerprint,
+      [&](const storage::TeamMember& member) { *response->add_team_members() = ToProto(member); },
+      [](const storage::TeamMember& member) { return absl::StrCat(member.id); }));
   response->set_total_size(page->total);
   return grpc::Status::OK;
 }

@@ -229,14 +229,10 @@ grpc::Status VolunteerServiceImpl::ListVolunteers(
   query.limit = page_size + 1;  // One more tells whether there is a next page.
   absl::StatusOr<storage::VolunteerPage> page = store_.List(query, Deadline(*context));
   if (!page.ok()) return ToGrpcStatus(page.status());
-  const bool more = static_cast<int>(page->volunteers.size()) > page_size;
-  if (more) page->volunteers.pop_back();
-  for (const storage::Volunteer& volunteer : page->volunteers) {
-    *response->add_volunteers() = ToProto(volunteer);
-  }
-  if (more) {
-    response->set_next_page_token(EncodePageToken(fingerprint, page->volunteers.back().number));
-  }
+  response->set_next_page_token(FillPage(
+      page->volunteers, page_size, fingerprint,
+      [&](const storage::Volunteer& volunteer) { *response->add_volunteers() = ToProto(volunteer); },
+      [](const storage::Volunteer& volunteer) { return volunteer.number; }));
   response->set_total_size(page->total);
   return grpc::Status::OK;
 }
