@@ -142,7 +142,8 @@ class Loader {
 
   absl::StatusOr<std::string> CreateTeam(const Region& region, const std::string& parent,
                                          const std::string& practice_unit,
-                                         absl::string_view suffix) {
+                                         absl::string_view suffix,
+                                         zhiyuan::v1::ServiceCategory category) {
     zhiyuan::v1::CreateTeamRequest request;
     request.set_request_id(NewRequestId(random_));
     zhiyuan::v1::Team& team = *request.mutable_team();
@@ -150,7 +151,7 @@ class Loader {
     team.set_home_region(region.name());
     team.set_parent(parent);
     team.set_practice_unit(practice_unit);
-    team.add_categories(zhiyuan::v1::SERVICE_CATEGORY_THEORY_OUTREACH);
+    team.add_categories(category);
     zhiyuan::v1::Team created;
     grpc::ClientContext context;
     Prepare(context);
@@ -159,9 +160,9 @@ class Loader {
     return created.name();
   }
 
-  absl::StatusOr<bool> HasPosts() {
+  absl::StatusOr<bool> HasPosts(const std::string& region) {
     zhiyuan::v1::ListPostsRequest request;
-    request.set_region(kFukang);
+    request.set_region(region);
     request.set_page_size(1);
     zhiyuan::v1::ListPostsResponse response;
     grpc::ClientContext context;
@@ -188,9 +189,9 @@ class Loader {
     return status.ok() ? absl::OkStatus() : Failed(absl::StrCat("CreatePost ", host), status);
   }
 
-  absl::StatusOr<bool> HasPrograms() {
+  absl::StatusOr<bool> HasPrograms(const std::string& region) {
     zhiyuan::v1::ListProgramsRequest request;
-    request.set_region(kCounty);
+    request.set_region(region);
     request.set_page_size(1);
     zhiyuan::v1::ListProgramsResponse response;
     grpc::ClientContext context;
@@ -351,12 +352,14 @@ absl::Status LoadTeams(Loader& loader) {
   county.set_name(kCounty);
   county.set_display_name("临县");
   const absl::StatusOr<std::string> corps =
-      loader.CreateTeam(county, "", (*centers)[kCounty], "党史宣讲志愿服务总队");
+      loader.CreateTeam(county, "", (*centers)[kCounty], "党史宣讲志愿服务总队",
+                        zhiyuan::v1::SERVICE_CATEGORY_THEORY_OUTREACH);
   if (!corps.ok()) return corps.status();
   std::vector<std::string> squads;
   for (const Region& township : county_tree->townships) {
     const absl::StatusOr<std::string> squad = loader.CreateTeam(
-        township, *corps, (*institutes)[township.name()], "党史宣讲志愿服务分队");
+        township, *corps, (*institutes)[township.name()], "党史宣讲志愿服务分队",
+        zhiyuan::v1::SERVICE_CATEGORY_THEORY_OUTREACH);
     if (!squad.ok()) return squad.status();
     squads.push_back(*squad);
   }
@@ -366,14 +369,15 @@ absl::Status LoadTeams(Loader& loader) {
     if (!Chosen(i, village_teams, villages.size())) continue;
     const auto& [village, township] = villages[i];
     const absl::StatusOr<std::string> team =
-        loader.CreateTeam(village, squads[township], "", "党史宣讲志愿服务小队");
+        loader.CreateTeam(village, squads[township], "", "党史宣讲志愿服务小队",
+                          zhiyuan::v1::SERVICE_CATEGORY_THEORY_OUTREACH);
     if (!team.ok()) return team.status();
   }
   return absl::OkStatus();
 }
 
 absl::Status LoadPosts(Loader& loader) {
-  const absl::StatusOr<bool> has_posts = loader.HasPosts();
+  const absl::StatusOr<bool> has_posts = loader.HasPosts(kFukang);
   if (!has_posts.ok()) return has_posts.status();
   if (*has_posts) return absl::OkStatus();
   const absl::StatusOr<std::vector<Region>> townships = loader.Children(kFukang);
@@ -422,7 +426,7 @@ absl::Status LoadPosts(Loader& loader) {
 
 // The programs the seed article names for 临县, run by its center.
 absl::Status LoadPrograms(Loader& loader) {
-  const absl::StatusOr<bool> has_programs = loader.HasPrograms();
+  const absl::StatusOr<bool> has_programs = loader.HasPrograms(kCounty);
   if (!has_programs.ok()) return has_programs.status();
   if (*has_programs) return absl::OkStatus();
   absl::StatusOr<std::map<std::string, std::string>> centers =
@@ -451,6 +455,53 @@ absl::Status LoadPrograms(Loader& loader) {
     program.set_start_date("2021-01-01");
     if (absl::Status created = loader.CreateProgram(std::move(program)); !created.ok()) {
       return created;
+    }
+  }
+  return absl::OkStatus();
+}
+
+// The seed article's other places: 石景山's "走近文明" column as a program of the district office
+// with a civility team; 安岳's service window (一窗通办) and its AAA scenic spots 千佛寨 and 卧佛院
+// as posts.
+absl::Status LoadOtherPlaces(Loader& loader) {
+  constexpr char kShijingshan[] = "regions/110107";
+  constexpr char kAnyue[] = "regions/512021";
+  const absl::StatusOr<bool> has_programs = loader.HasPrograms(kShijingshan);
+  if (!has_programs.ok()) return has_programs.status();
+  if (!*has_programs) {
+    zhiyuan::v1::Program program;
+    program.set_display_name("走近文明");
+    program.set_category(zhiyuan::v1::SERVICE_CATEGORY_CIVILITY_PERSUASION);
+    program.set_owner(kShijingshan);
+    program.set_description("融媒体曝光专栏：走近文明、诚信红黑榜、不文明现象和行为曝光台");
+    program.set_start_date("2022-01-01");
+    if (absl::Status created = loader.CreateProgram(std::move(program)); !created.ok()) {
+      return created;
+    }
+    Region district;
+    district.set_name(kShijingshan);
+    district.set_display_name("石景山区");
+    const absl::StatusOr<std::string> team =
+        loader.CreateTeam(district, "", "", "文明引导志愿服务队",
+                          zhiyuan::v1::SERVICE_CATEGORY_CIVILITY_PERSUASION);
+    if (!team.ok()) return team.status();
+  }
+  const absl::StatusOr<bool> has_posts = loader.HasPosts(kAnyue);
+  if (!has_posts.ok()) return has_posts.status();
+  if (!*has_posts) {
+    Region county;
+    county.set_name(kAnyue);
+    county.set_display_name("安岳县");
+    const std::pair<zhiyuan::v1::PostHostKind, const char*> kPlaces[] = {
+        {zhiyuan::v1::POST_HOST_KIND_SERVICE_WINDOW, "安岳县政务服务中心"},
+        {zhiyuan::v1::POST_HOST_KIND_SCENIC_SPOT, "千佛寨景区"},
+        {zhiyuan::v1::POST_HOST_KIND_SCENIC_SPOT, "卧佛院景区"},
+    };
+    for (const auto& [kind, host] : kPlaces) {
+      if (absl::Status created = loader.CreatePost(county, kind, host, "每日 9:00-17:00");
+          !created.ok()) {
+        return created;
+      }
     }
   }
   return absl::OkStatus();
@@ -494,6 +545,7 @@ absl::Status LoadDemoDirectory(const std::shared_ptr<grpc::Channel>& channel,
   if (absl::Status loaded = LoadTeams(loader); !loaded.ok()) return loaded;
   if (absl::Status loaded = LoadPosts(loader); !loaded.ok()) return loaded;
   if (absl::Status loaded = LoadPrograms(loader); !loaded.ok()) return loaded;
+  if (absl::Status loaded = LoadOtherPlaces(loader); !loaded.ok()) return loaded;
   return LoadVolunteers(loader);
 }
 

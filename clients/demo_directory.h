@@ -3,7 +3,8 @@
 // in each of its 23 townships, 229 stations spread evenly over its 504 villages; 256 党史宣讲
 // teams: a 总队 at the center, a 分队 at each institute, 232 小队 in villages), 阜康's 104 学雷锋
 // posts (hotels, service windows, 天池, crossings), 临县's programs (新时代夜校, 红色故事会,
-// 乡村大喇叭, 群众文艺小舞台), and volunteers
+// 乡村大喇叭, 群众文艺小舞台), 石景山's 走近文明 program and team, 安岳's service window and
+// scenic-spot posts, and volunteers
 // registered in 武汉's districts. Demo volunteers have made-up names and ID numbers that are
 // valid in form (GB 11643) but belong to nobody.
 #ifndef ZHIYUAN_CLIENTS_DEMO_DIRECTORY_H_
