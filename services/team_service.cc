@@ -154,10 +154,15 @@ absl::StatusOr<storage::TeamQuery> ToQuery(const zhiyuan::v1::ListTeamsRequest& 
   }
   query.status = request.status();
   query.show_deleted = request.show_deleted();
+  if (!request.display_name_prefix().empty()) {
+    ZY_RETURN_IF_ERROR(ValidateText("display_name_prefix", request.display_name_prefix(), 1,
+                                    kMaxNameChars));
+    query.name_prefix = request.display_name_prefix();
+  }
   ZY_RETURN_IF_ERROR(ResolvePageSize("page_size", request.page_size(), kDefaultPageSize,
                                      kMaxPageSize, &query.limit));
   *fingerprint = absl::StrCat(query.region_code, "|", query.parent_id, "|", query.category, "|",
-                              query.status, "|", query.show_deleted);
+                              query.status, "|", query.show_deleted, "|", query.name_prefix);
   ZY_ASSIGN_OR_RETURN(const std::string after,
                       DecodePageToken("page_token", request.page_token(), *fingerprint));
   if (!after.empty() && !absl::SimpleAtoi(after, &query.after_id)) {

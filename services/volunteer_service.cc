@@ -214,14 +214,22 @@ grpc::Status VolunteerServiceImpl::ListVolunteers(
   }
   query.status = request->status();
   query.show_deleted = request->show_deleted();
+  if (!request->display_name_prefix().empty()) {
+    if (absl::Status valid = ValidateText("display_name_prefix", request->display_name_prefix(),
+                                          1, kMaxNameChars);
+        !valid.ok()) {
+      return ToGrpcStatus(valid);
+    }
+    query.name_prefix = request->display_name_prefix();
+  }
   int page_size;
   if (absl::Status valid = ResolvePageSize("page_size", request->page_size(), kDefaultPageSize,
                                            kMaxPageSize, &page_size);
       !valid.ok()) {
     return ToGrpcStatus(valid);
   }
-  const std::string fingerprint =
-      absl::StrCat(query.region_code, "|", query.status, "|", query.show_deleted);
+  const std::string fingerprint = absl::StrCat(query.region_code, "|", query.status, "|",
+                                               query.show_deleted, "|", query.name_prefix);
   absl::StatusOr<std::string> after =
       DecodePageToken("page_token", request->page_token(), fingerprint);
   if (!after.ok()) return ToGrpcStatus(after.status());

@@ -21,6 +21,7 @@ bool Matches(const TeamQuery& query, const Team& team) {
          (query.category == 0 || std::count(team.categories.begin(), team.categories.end(),
                                             query.category) > 0) &&
          (query.status == 0 || team.status == query.status) &&
+         absl::StartsWith(team.display_name, query.name_prefix) &&
          (query.show_deleted || !team.delete_time.has_value());
 }
 

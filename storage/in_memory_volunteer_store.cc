@@ -37,6 +37,7 @@ absl::StatusOr<VolunteerPage> InMemoryVolunteerStore::List(const VolunteerQuery&
   for (const auto& [number, volunteer] : volunteers_) {
     if (!absl::StartsWith(volunteer.residence_region_code, query.region_code) ||
         (query.status != 0 && volunteer.status != query.status) ||
+        !absl::StartsWith(volunteer.display_name, query.name_prefix) ||
         (!query.show_deleted && volunteer.delete_time.has_value())) {
       continue;
     }

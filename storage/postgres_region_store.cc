@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "storage/like_pattern.h"
 #include "storage/pg_error.h"
 #include "storage/status_macros.h"
 #include "storage/transaction.h"
@@ -84,12 +85,6 @@ Region FromRow(const pqxx::row& row) {
 
 absl::Status NotFound(const std::string& code) {
   return absl::NotFoundError(absl::StrCat("regions/", code, " does not exist"));
-}
-
-// A LIKE pattern matching strings that start with `prefix`.
-std::string PrefixPattern(const std::string& prefix) {
-  return absl::StrCat(
-      absl::StrReplaceAll(prefix, {{"\\", "\\\\"}, {"%", "\\%"}, {"_", "\\_"}}), "%");
 }
 
 class PostgresRegionImport final : public RegionImport {
@@ -169,7 +164,7 @@ absl::StatusOr<std::vector<Region>> PostgresRegionStore::List(const RegionQuery&
       [&](pqxx::transaction_base& txn) -> absl::Status {
         pqxx::result rows;
         if (!query.name_prefix.empty()) {
-          rows = txn.exec_params(kSearchSql, query.parent_code, PrefixPattern(query.name_prefix),
+          rows = txn.exec_params(kSearchSql, query.parent_code, LikePrefixPattern(query.name_prefix),
                                  query.after_code, level, query.limit);
         } else if (query.parent_code.empty()) {
           rows = txn.exec_params(kListProvincesSql, query.after_code, level, query.limit);

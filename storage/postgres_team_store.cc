@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "storage/like_pattern.h"
 #include "storage/status_macros.h"
 #include "storage/transaction.h"
 
@@ -27,13 +28,15 @@ constexpr char kLockParentSql[] =
     "SELECT " ZY_TEAM_COLUMNS " FROM teams WHERE id = $1 FOR SHARE";
 constexpr char kByRequestSql[] =
     "SELECT " ZY_TEAM_COLUMNS " FROM teams WHERE create_request_id = $1::uuid";
-// $1 region prefix, $2 parent (0 any), $3 category (0 any), $4 status (0 any), $5 show deleted.
+// $1 region prefix, $2 parent (0 any), $3 category (0 any), $4 status (0 any), $5 show deleted,
+// $6 a LIKE pattern for the name ('' any).
 #define ZY_TEAM_FILTER                                                                      \
   " FROM teams WHERE ($1 = '' OR home_region_code LIKE $1 || '%') "                         \
   "AND ($2 = 0 OR parent_id = $2) AND ($3 = 0 OR $3 = ANY (categories)) "                   \
-  "AND ($4 = 0 OR status = $4) AND ($5 OR delete_time IS NULL)"
+  "AND ($4 = 0 OR status = $4) AND ($5 OR delete_time IS NULL) "                            \
+  "AND ($6 = '' OR display_name LIKE $6)"
 constexpr char kListSql[] =
-    "SELECT " ZY_TEAM_COLUMNS ZY_TEAM_FILTER " AND id > $6 ORDER BY id LIMIT $7";
+    "SELECT " ZY_TEAM_COLUMNS ZY_TEAM_FILTER " AND id > $7 ORDER BY id LIMIT $8";
 constexpr char kCountSql[] = "SELECT count(*)" ZY_TEAM_FILTER;
 constexpr char kRegionExistsSql[] = "SELECT 1 FROM regions WHERE code = $1";
 // Locked so that a concurrent delete waits for this transaction.
@@ -134,16 +137,20 @@ absl::StatusOr<Team> PostgresTeamStore::Get(int64_t id, absl::Time deadline) {
 
 absl::StatusOr<TeamPage> PostgresTeamStore::List(const TeamQuery& query, absl::Time deadline) {
   TeamPage page;
+  const std::string name_pattern =
+      query.name_prefix.empty() ? "" : LikePrefixPattern(query.name_prefix);
   ZY_RETURN_IF_ERROR(RunTransaction(
       pool_, deadline, "listing teams", Access::kReadOnly,
       [&](pqxx::transaction_base& txn) -> absl::Status {
         for (const pqxx::row& row :
              txn.exec_params(kListSql, query.region_code, query.parent_id, query.category,
-                             query.status, query.show_deleted, query.after_id, query.limit)) {
+                             query.status, query.show_deleted, name_pattern, query.after_id,
+                             query.limit)) {
           page.teams.push_back(FromRow(row));
         }
         page.total = txn.exec_params1(kCountSql, query.region_code, query.parent_id,
-                                      query.category, query.status, query.show_deleted)[0]
+                                      query.category, query.status, query.show_deleted,
+                                      name_pattern)[0]
                          .as<int64_t>();
         return absl::OkStatus();
       }));

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "storage/like_pattern.h"
 #include "storage/status_macros.h"
 #include "storage/transaction.h"
 
@@ -28,12 +29,14 @@ constexpr char kGetSql[] =
     "SELECT " ZY_VOLUNTEER_COLUMNS " FROM volunteers WHERE volunteer_number = $1";
 constexpr char kLockSql[] =
     "SELECT " ZY_VOLUNTEER_COLUMNS " FROM volunteers WHERE volunteer_number = $1 FOR UPDATE";
-// $1 region code prefix ('' for all), $2 status (0 any), $3 show deleted.
+// $1 region code prefix ('' for all), $2 status (0 any), $3 show deleted, $4 a LIKE pattern for
+// the name ('' any).
 #define ZY_VOLUNTEER_FILTER                                                                  \
   " FROM volunteers WHERE ($1 = '' OR residence_region_code LIKE $1 || '%') "                \
-  "AND ($2 = 0 OR status = $2) AND ($3 OR delete_time IS NULL)"
+  "AND ($2 = 0 OR status = $2) AND ($3 OR delete_time IS NULL) "                             \
+  "AND ($4 = '' OR display_name LIKE $4)"
 constexpr char kListSql[] = "SELECT " ZY_VOLUNTEER_COLUMNS ZY_VOLUNTEER_FILTER
-                            " AND volunteer_number > $4 ORDER BY volunteer_number LIMIT $5";
+                            " AND volunteer_number > $5 ORDER BY volunteer_number LIMIT $6";
 constexpr char kCountSql[] = "SELECT count(*)" ZY_VOLUNTEER_FILTER;
 constexpr char kRegionExistsSql[] = "SELECT 1 FROM regions WHERE code = $1";
 constexpr char kByRequestSql[] =
@@ -139,16 +142,19 @@ absl::StatusOr<Volunteer> PostgresVolunteerStore::Get(const std::string& number,
 absl::StatusOr<VolunteerPage> PostgresVolunteerStore::List(const VolunteerQuery& query,
                                                            absl::Time deadline) {
   VolunteerPage page;
+  const std::string name_pattern =
+      query.name_prefix.empty() ? "" : LikePrefixPattern(query.name_prefix);
   ZY_RETURN_IF_ERROR(RunTransaction(
       pool_, deadline, "listing volunteers", Access::kReadOnly,
       [&](pqxx::transaction_base& txn) -> absl::Status {
         for (const pqxx::row& row :
              txn.exec_params(kListSql, query.region_code, query.status, query.show_deleted,
-                             query.after_number, query.limit)) {
+                             name_pattern, query.after_number, query.limit)) {
           page.volunteers.push_back(FromRow(row));
         }
         page.total =
-            txn.exec_params1(kCountSql, query.region_code, query.status, query.show_deleted)[0]
+            txn.exec_params1(kCountSql, query.region_code, query.status, query.show_deleted,
+                             name_pattern)[0]
                 .as<int64_t>();
         return absl::OkStatus();
       }));

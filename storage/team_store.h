@@ -34,6 +34,7 @@ struct TeamQuery {
   int64_t parent_id = 0;    // 0: any.
   int category = 0;         // 0: any.
   int status = 0;           // 0: any.
+  std::string name_prefix;  // "": any name.
   bool show_deleted = false;
   int64_t after_id = 0;  // Only ids after this (keyset pagination).
   int limit = 100;

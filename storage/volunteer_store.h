@@ -41,6 +41,7 @@ struct Volunteer {
 struct VolunteerQuery {
   std::string region_code;  // "" for the country; else the residence region's subtree.
   int status = 0;           // 0: any.
+  std::string name_prefix;  // "": any name.
   bool show_deleted = false;
   std::string after_number;  // Only numbers after this (keyset pagination).
   int limit = 100;

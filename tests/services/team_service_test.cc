@@ -230,7 +230,9 @@ INSTANTIATE_TEST_SUITE_P(Requests, ListBadInputTest,
                                            BadInput{"status: 7", kInvalid, "status"},
                                            BadInput{"page_size: -2", kInvalid, "page_size"},
                                            BadInput{"page_token: 'zz'", kInvalid,
-                                                    "page_token"}));
+                                                    "page_token"},
+                                           BadInput{"display_name_prefix: ' 临'", kInvalid,
+                                                    "display_name_prefix"}));
 
 class UpdateBadInputTest : public TeamServiceTest, public ::testing::WithParamInterface<BadInput> {
 };

@@ -256,7 +256,9 @@ INSTANTIATE_TEST_SUITE_P(
                       BadInput{"status: 5", kInvalid, "status"},
                       BadInput{"page_size: -1", kInvalid, "page_size"},
                       BadInput{"page_token: '%%'", kInvalid, "page_token"},
-                      BadInput{"page_token: 'MTpY'", kInvalid, "page_token"}));
+                      BadInput{"page_token: 'MTpY'", kInvalid, "page_token"},
+                      BadInput{"display_name_prefix: 'a\\x01'", kInvalid,
+                               "display_name_prefix"}));
 
 TEST_F(VolunteerServiceTest, ListFindsVolunteersByResidenceWithATotal) {
   grpc::ClientContext context;

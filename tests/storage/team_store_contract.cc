@@ -161,6 +161,12 @@ TEST_P(TeamStoreContractTest, ListsByRegionParentCategoryAndStatusWithTotals) {
   query.after_id = top->id;
   EXPECT_THAT(Ids(teams().List(query, Soon())), ElementsAre(child->id));
 
+  query = TeamQuery();
+  query.name_prefix = "队";
+  EXPECT_EQ(teams().List(query, Soon())->total, 3);
+  query.name_prefix = "%";
+  EXPECT_EQ(teams().List(query, Soon())->total, 0);
+
   TeamChange pause;
   pause.status = 2;
   ASSERT_THAT(teams().Update(other->id, pause, Soon()), IsOk());

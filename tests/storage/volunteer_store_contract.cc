@@ -179,6 +179,12 @@ TEST_P(VolunteerStoreContractTest, ListsByRegionAndStatusWithTotalsAndPages) {
   EXPECT_THAT(Numbers(page), ElementsAre(b->number));
   EXPECT_EQ(page->total, 2);
 
+  query = VolunteerQuery();
+  query.name_prefix = "乙";
+  EXPECT_THAT(Numbers(volunteers().List(query, Soon())), ElementsAre(b->number));
+  query.name_prefix = "_";
+  EXPECT_EQ(volunteers().List(query, Soon())->total, 0);
+
   VolunteerChange suspend;
   suspend.status = 2;
   ASSERT_THAT(volunteers().Update(c->number, suspend, Soon()), IsOk());
