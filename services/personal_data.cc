@@ -1,7 +1,9 @@
 #include "services/personal_data.h"
 
 #include <sodium.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -45,22 +47,33 @@ absl::StatusOr<std::unique_ptr<PersonalDataProtector>> PersonalDataProtector::Cr
 
 absl::StatusOr<std::string> PersonalDataProtector::LoadKeyFile(const std::string& path,
                                                                bool create) {
-  std::ifstream in(path);
-  if (!in) {
+  struct stat info;
+  if (stat(path.c_str(), &info) != 0) {
+    if (errno != ENOENT) {
+      return absl::InternalError(absl::StrCat("cannot read ", path, ": ", std::strerror(errno)));
+    }
     if (!create) {
       return absl::NotFoundError(absl::StrCat("no personal-data key file at ", path));
     }
     if (sodium_init() < 0) return absl::InternalError("libsodium cannot initialise");
     std::string key(kKeyBytes, '\0');
     randombytes_buf(key.data(), key.size());
-    const mode_t old_mask = umask(077);
-    std::ofstream out(path);
-    out << absl::BytesToHexString(key) << "\n";
-    out.close();
-    umask(old_mask);
-    if (!out) return absl::InternalError(absl::StrCat("cannot write ", path));
+    // O_EXCL: never replace a key, which would make every stored value unreadable; a second
+    // instance racing to create it reads the winner's instead.
+    const int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
+    if (fd < 0) {
+      if (errno == EEXIST) return LoadKeyFile(path, /*create=*/false);
+      return absl::InternalError(absl::StrCat("cannot create ", path, ": ", std::strerror(errno)));
+    }
+    const std::string text = absl::StrCat(absl::BytesToHexString(key), "\n");
+    const bool written = write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
+                         fsync(fd) == 0;
+    close(fd);
+    if (!written) return absl::InternalError(absl::StrCat("cannot write ", path));
     return key;
   }
+  std::ifstream in(path);
+  if (!in) return absl::InternalError(absl::StrCat("cannot read ", path));
   std::string hex;
   std::getline(in, hex);
   hex = std::string(absl::StripAsciiWhitespace(hex));

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "absl/strings/numbers.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "services/grpc_status.h"
 #include "services/page_token.h"
@@ -169,8 +170,8 @@ absl::StatusOr<storage::PostQuery> ToQuery(const zhiyuan::v1::ListPostsRequest& 
   query.show_deleted = request.show_deleted();
   ZY_RETURN_IF_ERROR(ResolvePageSize("page_size", request.page_size(), kDefaultPageSize,
                                      kMaxPageSize, &query.limit));
-  *fingerprint = absl::StrCat(query.region_code, "|", query.host_kind, "|", query.status, "|",
-                              query.duty_team_id, "|", query.show_deleted);
+  *fingerprint = absl::StrCat("posts|", query.region_code, "|", query.host_kind, "|",
+                              query.status, "|", query.duty_team_id, "|", query.show_deleted);
   ZY_ASSIGN_OR_RETURN(const std::string after,
                       DecodePageToken("page_token", request.page_token(), *fingerprint));
   if (!after.empty() && !absl::SimpleAtoi(after, &query.after_id)) {
@@ -212,7 +213,7 @@ grpc::Status PostServiceImpl::CreatePost(grpc::ServerContext* context,
                                          zhiyuan::v1::Post* response) {
   const absl::StatusOr<storage::Post> post = FromCreateRequest(*request);
   if (!post.ok()) return ToGrpcStatus(post.status());
-  return Reply(store_.Create(*post, request->request_id(), Deadline(*context)), response);
+  return Reply(store_.Create(*post, absl::AsciiStrToLower(request->request_id()), Deadline(*context)), response);
 }
 
 grpc::Status PostServiceImpl::UpdatePost(grpc::ServerContext* context,

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "absl/strings/numbers.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "services/grpc_status.h"
 #include "services/page_token.h"
@@ -132,8 +133,8 @@ absl::StatusOr<storage::PracticeUnitQuery> ToQuery(
   query.show_deleted = request.show_deleted();
   ZY_RETURN_IF_ERROR(ResolvePageSize("page_size", request.page_size(), kDefaultPageSize,
                                      kMaxPageSize, &query.limit));
-  *fingerprint = absl::StrCat(query.region_code, "|", request.kind(), "|", query.parent_id, "|",
-                              query.show_deleted);
+  *fingerprint = absl::StrCat("practiceUnits|", query.region_code, "|", request.kind(), "|",
+                              query.parent_id, "|", query.show_deleted);
   ZY_ASSIGN_OR_RETURN(const std::string after,
                       DecodePageToken("page_token", request.page_token(), *fingerprint));
   if (!after.empty() && !absl::SimpleAtoi(after, &query.after_id)) {
@@ -182,7 +183,7 @@ grpc::Status PracticeUnitServiceImpl::CreatePracticeUnit(
     zhiyuan::v1::PracticeUnit* response) {
   const absl::StatusOr<storage::PracticeUnit> unit = FromCreateRequest(*request);
   if (!unit.ok()) return ToGrpcStatus(unit.status());
-  return Reply(store_.Create(*unit, request->request_id(), Deadline(*context)), response);
+  return Reply(store_.Create(*unit, absl::AsciiStrToLower(request->request_id()), Deadline(*context)), response);
 }
 
 grpc::Status PracticeUnitServiceImpl::UpdatePracticeUnit(

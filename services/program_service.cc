@@ -4,6 +4,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "services/grpc_status.h"
 #include "services/page_token.h"
@@ -154,8 +155,8 @@ absl::StatusOr<storage::ProgramQuery> ToQuery(const zhiyuan::v1::ListProgramsReq
   query.show_deleted = request.show_deleted();
   ZY_RETURN_IF_ERROR(ResolvePageSize("page_size", request.page_size(), kDefaultPageSize,
                                      kMaxPageSize, &query.limit));
-  *fingerprint = absl::StrCat(query.region_code, "|", query.category, "|", request.owner(), "|",
-                              query.show_deleted);
+  *fingerprint = absl::StrCat("programs|", query.region_code, "|", query.category, "|",
+                              request.owner(), "|", query.show_deleted);
   ZY_ASSIGN_OR_RETURN(const std::string after,
                       DecodePageToken("page_token", request.page_token(), *fingerprint));
   if (!after.empty() && !absl::SimpleAtoi(after, &query.after_id)) {
@@ -197,7 +198,7 @@ grpc::Status ProgramServiceImpl::CreateProgram(grpc::ServerContext* context,
                                                zhiyuan::v1::Program* response) {
   const absl::StatusOr<storage::Program> program = FromCreateRequest(*request);
   if (!program.ok()) return ToGrpcStatus(program.status());
-  return Reply(store_.Create(*program, request->request_id(), Deadline(*context)), response);
+  return Reply(store_.Create(*program, absl::AsciiStrToLower(request->request_id()), Deadline(*context)), response);
 }
 
 grpc::Status ProgramServiceImpl::UpdateProgram(grpc::ServerContext* context,

@@ -162,8 +162,8 @@ grpc::Status RegionServiceImpl::ListRegions(grpc::ServerContext* context,
   if (!request->parent().empty()) query.parent_code = *ParseRegionName("parent", request->parent());
   query.name_prefix = request->display_name_prefix();
   query.level = static_cast<RegionLevel>(request->level());
-  const std::string fingerprint = absl::StrCat(query.parent_code, "|", request->level(), "|",
-                                               query.name_prefix);
+  const std::string fingerprint = absl::StrCat("regions|", query.parent_code, "|",
+                                               request->level(), "|", query.name_prefix);
   absl::StatusOr<std::string> after =
       DecodePageToken("page_token", request->page_token(), fingerprint);
   if (!after.ok()) return ToGrpcStatus(after.status());

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/strings/numbers.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "services/grpc_status.h"
 #include "services/page_token.h"
@@ -161,8 +162,9 @@ absl::StatusOr<storage::TeamQuery> ToQuery(const zhiyuan::v1::ListTeamsRequest& 
   }
   ZY_RETURN_IF_ERROR(ResolvePageSize("page_size", request.page_size(), kDefaultPageSize,
                                      kMaxPageSize, &query.limit));
-  *fingerprint = absl::StrCat(query.region_code, "|", query.parent_id, "|", query.category, "|",
-                              query.status, "|", query.show_deleted, "|", query.name_prefix);
+  *fingerprint = absl::StrCat("teams|", query.region_code, "|", query.parent_id, "|",
+                              query.category, "|", query.status, "|", query.show_deleted, "|",
+                              query.name_prefix);
   ZY_ASSIGN_OR_RETURN(const std::string after,
                       DecodePageToken("page_token", request.page_token(), *fingerprint));
   if (!after.empty() && !absl::SimpleAtoi(after, &query.after_id)) {
@@ -236,7 +238,8 @@ absl::StatusOr<storage::TeamMemberQuery> ToMemberQuery(
   query.show_former = request.show_former();
   ZY_RETURN_IF_ERROR(ResolvePageSize("page_size", request.page_size(), kDefaultPageSize,
                                      kMaxPageSize, &query.limit));
-  *fingerprint = absl::StrCat(query.team_id, "|", query.volunteer_number, "|", query.show_former);
+  *fingerprint = absl::StrCat("members|", query.team_id, "|", query.volunteer_number, "|",
+                              query.show_former);
   ZY_ASSIGN_OR_RETURN(const std::string after,
                       DecodePageToken("page_token", request.page_token(), *fingerprint));
   if (!after.empty() && !absl::SimpleAtoi(after, &query.after_id)) {
@@ -278,7 +281,7 @@ grpc::Status TeamServiceImpl::CreateTeam(grpc::ServerContext* context,
                                          zhiyuan::v1::Team* response) {
   const absl::StatusOr<storage::Team> team = FromCreateRequest(*request);
   if (!team.ok()) return ToGrpcStatus(team.status());
-  return Reply(store_.Create(*team, request->request_id(), Deadline(*context)), response);
+  return Reply(store_.Create(*team, absl::AsciiStrToLower(request->request_id()), Deadline(*context)), response);
 }
 
 grpc::Status TeamServiceImpl::UpdateTeam(grpc::ServerContext* context,
@@ -343,8 +346,8 @@ grpc::Status TeamServiceImpl::CreateTeamMember(grpc::ServerContext* context,
   if (absl::Status valid = ValidateRequestId("request_id", request->request_id()); !valid.ok()) {
     return ToGrpcStatus(valid);
   }
-  return Reply(members_.Create(*team, *volunteer, *role, request->request_id(),
-                               Deadline(*context)),
+  return Reply(members_.Create(*team, *volunteer, *role,
+                               absl::AsciiStrToLower(request->request_id()), Deadline(*context)),
                response);
 }
 

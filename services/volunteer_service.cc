@@ -4,6 +4,7 @@
 #include <string>
 
 #include "absl/strings/match.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "services/grpc_status.h"
@@ -36,7 +37,7 @@ zhiyuan::v1::Volunteer ToProto(const storage::Volunteer& volunteer) {
   proto.set_name(VolunteerName(volunteer.number));
   proto.set_display_name(volunteer.display_name);
   proto.set_gender(static_cast<zhiyuan::v1::Gender>(volunteer.gender));
-  proto.set_birth_date(absl::FormatCivilTime(volunteer.birth_date));
+  proto.set_birth_year(static_cast<int32_t>(volunteer.birth_date.year()));
   proto.set_residence_region(RegionName(volunteer.residence_region_code));
   for (const std::string& skill : volunteer.skills) proto.add_skills(skill);
   proto.set_status(static_cast<zhiyuan::v1::VolunteerStatus>(volunteer.status));
@@ -228,8 +229,9 @@ grpc::Status VolunteerServiceImpl::ListVolunteers(
       !valid.ok()) {
     return ToGrpcStatus(valid);
   }
-  const std::string fingerprint = absl::StrCat(query.region_code, "|", query.status, "|",
-                                               query.show_deleted, "|", query.name_prefix);
+  const std::string fingerprint =
+      absl::StrCat("volunteers|", query.region_code, "|", query.status, "|", query.show_deleted,
+                   "|", query.name_prefix);
   absl::StatusOr<std::string> after =
       DecodePageToken("page_token", request->page_token(), fingerprint);
   if (!after.ok()) return ToGrpcStatus(after.status());
@@ -257,7 +259,7 @@ grpc::Status VolunteerServiceImpl::CreateVolunteer(
   return Reply(store_.Create(
                    *volunteer, id_number_hash,
                    [&](int64_t serial) { return MintVolunteerNumber(county, year, serial); },
-                   request->request_id(), Deadline(*context)),
+                   absl::AsciiStrToLower(request->request_id()), Deadline(*context)),
                response);
 }
 

@@ -68,6 +68,11 @@ absl::StatusOr<Post> InMemoryPostStore::Create(const Post& post, const std::stri
   }
   if (absl::Status team = CheckTeam(post.duty_team_id, deadline); !team.ok()) return team;
   absl::MutexLock lock(&mu_);
+  // Again under the lock that inserts: a concurrent retry may have made it meanwhile.
+  if (const auto first = by_request_.find(request_id);
+      !request_id.empty() && first != by_request_.end()) {
+    return posts_.at(first->second);
+  }
   Post created = post;
   created.id = next_id_++;
   created.revision = 1;

@@ -74,6 +74,11 @@ absl::StatusOr<Program> InMemoryProgramStore::Create(const Program& program,
   const absl::StatusOr<std::string> region = OwnerRegion(program.owner, deadline);
   if (!region.ok()) return region.status();
   absl::MutexLock lock(&mu_);
+  // Again under the lock that inserts: a concurrent retry may have made it meanwhile.
+  if (const auto first = by_request_.find(request_id);
+      !request_id.empty() && first != by_request_.end()) {
+    return programs_.at(first->second);
+  }
   Program created = program;
   created.id = next_id_++;
   created.region_code = *region;

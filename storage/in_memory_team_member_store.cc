@@ -84,6 +84,11 @@ absl::StatusOr<TeamMember> InMemoryTeamMemberStore::Create(int64_t team_id,
         absl::StrCat("volunteers/", volunteer_number, " does not exist or is deleted"));
   }
   absl::MutexLock lock(&mu_);
+  // Again under the lock that inserts: a concurrent retry may have made it meanwhile.
+  if (const auto first = by_request_.find({volunteer_number, request_id});
+      !request_id.empty() && first != by_request_.end()) {
+    return members_.at(first->second);
+  }
   if (Current(team_id, volunteer_number, std::nullopt).ok()) {
     return absl::AlreadyExistsError(absl::StrCat("volunteers/", volunteer_number,
                                                  " is a member of teams/", team_id, " already"));

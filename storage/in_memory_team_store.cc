@@ -84,6 +84,11 @@ absl::StatusOr<Team> InMemoryTeamStore::Create(const Team& team, const std::stri
     return references;
   }
   absl::MutexLock lock(&mu_);
+  // Again under the lock that inserts: a concurrent retry may have made it meanwhile.
+  if (const auto first = by_request_.find(request_id);
+      !request_id.empty() && first != by_request_.end()) {
+    return teams_.at(first->second);
+  }
   if (team.parent_id != 0) {
     const auto parent = teams_.find(team.parent_id);
     if (parent == teams_.end() || parent->second.delete_time.has_value()) {

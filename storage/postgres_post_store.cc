@@ -30,7 +30,7 @@ constexpr char kListSql[] =
     "SELECT " ZY_POST_COLUMNS ZY_POST_FILTER " AND id > $6 ORDER BY id LIMIT $7";
 constexpr char kCountSql[] = "SELECT count(*)" ZY_POST_FILTER;
 constexpr char kRegionExistsSql[] = "SELECT 1 FROM regions WHERE code = $1";
-// Locked so that a concurrent delete of the team waits for this transaction.
+// Locked, so that "not deleted" holds until commit: a concurrent delete waits for it.
 constexpr char kLiveTeamSql[] =
     "SELECT 1 FROM teams WHERE id = $1 AND delete_time IS NULL FOR SHARE";
 constexpr char kInsertSql[] =

@@ -31,7 +31,7 @@ constexpr char kByRequestSql[] =
 constexpr char kListSql[] =
     "SELECT " ZY_MEMBER_COLUMNS ZY_MEMBER_FILTER " AND id > $4 ORDER BY id LIMIT $5";
 constexpr char kCountSql[] = "SELECT count(*)" ZY_MEMBER_FILTER;
-// Locked so that a concurrent delete of the team or volunteer waits for this transaction.
+// Locked, so that "not deleted" holds until commit: a concurrent delete waits for it.
 constexpr char kLiveTeamSql[] =
     "SELECT 1 FROM teams WHERE id = $1 AND delete_time IS NULL FOR SHARE";
 constexpr char kLiveVolunteerSql[] =

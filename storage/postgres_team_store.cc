@@ -39,7 +39,7 @@ constexpr char kListSql[] =
     "SELECT " ZY_TEAM_COLUMNS ZY_TEAM_FILTER " AND id > $7 ORDER BY id LIMIT $8";
 constexpr char kCountSql[] = "SELECT count(*)" ZY_TEAM_FILTER;
 constexpr char kRegionExistsSql[] = "SELECT 1 FROM regions WHERE code = $1";
-// Locked so that a concurrent delete waits for this transaction.
+// Locked, so that "not deleted" holds until commit: a concurrent delete waits for it.
 constexpr char kLiveUnitSql[] =
     "SELECT 1 FROM practice_units WHERE id = $1 AND delete_time IS NULL FOR SHARE";
 constexpr char kLiveVolunteerSql[] =

@@ -211,8 +211,9 @@ absl::StatusOr<Volunteer> PostgresVolunteerStore::Create(
           first_number = txn.exec_params1(kByRequestSql, request_id)[0].as<std::string>();
           return absl::CancelledError("answered by the first call");
         }
+        // A request row for request_id is this call's own by now, so a conflict here is
+        // another registration of the same person.
         if (txn.exec_params(kInsertIdentitySql, hash_hex, created.number).affected_rows() == 0) {
-          if (answered_before()) return absl::CancelledError("answered by the first call");
           return AlreadyRegistered(txn.exec_params1(kByIdentitySql, hash_hex)[0].as<std::string>());
         }
         return absl::OkStatus();

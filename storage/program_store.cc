@@ -10,7 +10,8 @@ absl::Status ApplyProgramChange(const ProgramChange& change, Program& program) {
   if (change.start_date) next.start_date = *change.start_date;
   if (change.end_date) next.end_date = *change.end_date;
   if (next.end_date.has_value() && *next.end_date < next.start_date) {
-    return absl::InvalidArgumentError("program.end_date: must not be before start_date");
+    return absl::FailedPreconditionError(
+        "program.end_date: the program would end before it starts");
   }
   program = std::move(next);
   return absl::OkStatus();

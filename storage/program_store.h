@@ -79,8 +79,8 @@ class ProgramStore {
   virtual absl::StatusOr<Program> Create(const Program& program, const std::string& request_id,
                                          absl::Time deadline) = 0;
 
-  // Errors: NOT_FOUND; ABORTED on a stale revision; FAILED_PRECONDITION when deleted;
-  // INVALID_ARGUMENT when the change would end the program before it starts.
+  // Errors: NOT_FOUND; ABORTED on a stale revision; FAILED_PRECONDITION when deleted or when
+  // the change would end the program before it starts.
   virtual absl::StatusOr<Program> Update(int64_t id, const ProgramChange& change,
                                          absl::Time deadline) = 0;
 
@@ -89,7 +89,7 @@ class ProgramStore {
                                          absl::Time deadline) = 0;
 };
 
-// Applies `change` to `program`. Errors: INVALID_ARGUMENT when it would end before it starts.
+// Applies `change` to `program`. Errors: FAILED_PRECONDITION when it would end before it starts.
 absl::Status ApplyProgramChange(const ProgramChange& change, Program& program);
 
 }  // namespace zhiyuan::storage

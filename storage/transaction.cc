@@ -51,7 +51,7 @@ absl::Status RunTransaction(ConnectionPool& pool, absl::Time deadline, absl::str
   ZY_ASSIGN_OR_RETURN(ConnectionPool::Lease lease, pool.Acquire(deadline));
   try {
     if (access == Access::kReadOnly) {
-      return Run<pqxx::transaction<pqxx::read_committed, pqxx::read_only>>(lease.connection(),
+      return Run<pqxx::transaction<pqxx::repeatable_read, pqxx::read_only>>(lease.connection(),
                                                                             deadline, what, body);
     }
     return Run<pqxx::work>(lease.connection(), deadline, what, body);

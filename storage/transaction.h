@@ -16,7 +16,8 @@ namespace zhiyuan::storage {
 
 enum class Access { kReadOnly, kReadWrite };
 
-// Runs `body` in a READ COMMITTED transaction and commits when it returns OK; any other status,
+// Runs `body` in a transaction, READ COMMITTED for kReadWrite and REPEATABLE READ for kReadOnly
+// (so that a page and its total come from one snapshot), and commits when it returns OK; any other status,
 // or an exception, rolls back. `what` names the work for error messages ("reading server info").
 // Errors: DEADLINE_EXCEEDED when `deadline` passes before the transaction starts or while a
 // statement runs; those of ConnectionPool::Acquire; the status `body` returns; database errors

@@ -246,7 +246,7 @@ INSTANTIATE_TEST_SUITE_P(
                  kInvalid, "program.end_date"},
         BadInput{"program { name: 'programs/1' end_date: '2020-01-01' } "
                  "update_mask { paths: 'end_date' }",
-                 kInvalid, "program.end_date: must not be before start_date"},
+                 grpc::StatusCode::FAILED_PRECONDITION, "program.end_date"},
         BadInput{"program { name: 'programs/1' display_name: 'x' etag: '2' } "
                  "update_mask { paths: 'display_name' }",
                  grpc::StatusCode::ABORTED, "etag"},

@@ -124,7 +124,8 @@ TEST_F(VolunteerServiceTest, RegistrationMintsANumberAndReturnsOnlyMaskedPersona
   EXPECT_EQ(first_.phone(), "");
   EXPECT_EQ(first_.phone_masked(), "138****5678");
   EXPECT_EQ(first_.status(), zhiyuan::v1::VOLUNTEER_STATUS_ACTIVE);
-  EXPECT_EQ(first_.birth_date(), "1990-05-17");
+  EXPECT_EQ(first_.birth_year(), 1990);
+  EXPECT_EQ(first_.birth_date(), "");  // Never returned: it would unmask the ID number.
   EXPECT_THAT(first_.DebugString(), Not(HasSubstr("199005170015")));
   EXPECT_THAT(first_.DebugString(), Not(HasSubstr("12345678")));
   // At rest too: the store holds ciphertext, never the number.

@@ -169,7 +169,7 @@ TEST_P(ProgramStoreContractTest, UpdateChangesFieldsAndRefusesAnEndBeforeTheStar
   ProgramChange backwards;
   backwards.start_date = absl::CivilDay(2026, 1, 1);
   EXPECT_THAT(programs().Update(program->id, backwards, Soon()),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("end_date")));
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("end_date")));
   ProgramChange open_ended;
   open_ended.end_date = std::optional<absl::CivilDay>();
   const auto reopened = programs().Update(program->id, open_ended, Soon());

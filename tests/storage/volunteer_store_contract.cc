@@ -143,6 +143,31 @@ TEST_P(VolunteerStoreContractTest, ConcurrentRetriesRegisterOnce) {
   EXPECT_EQ(volunteers().List(VolunteerQuery(), Soon())->total, 1);
 }
 
+TEST_P(VolunteerStoreContractTest, ThePersonRegisteringTwiceAtOnceGetsOneRegistration) {
+  const std::vector<std::string> request_ids = {"11111111-2222-4333-8444-555555555555",
+                                                "66666666-7777-4888-9999-aaaaaaaaaaaa",
+                                                "bbbbbbbb-cccc-4ddd-8eee-ffffffffffff", ""};
+  std::vector<absl::StatusOr<Volunteer>> results(request_ids.size(),
+                                                 absl::UnknownError("not run"));
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < request_ids.size(); ++i) {
+    threads.emplace_back([this, &results, &request_ids, i] {
+      results[i] = Register(volunteers(), Person("420102"), "same", request_ids[i]);
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  int registered = 0;
+  for (const auto& result : results) {
+    if (result.ok()) {
+      ++registered;
+    } else {
+      EXPECT_THAT(result, StatusIs(absl::StatusCode::kAlreadyExists));
+    }
+  }
+  EXPECT_EQ(registered, 1);
+  EXPECT_EQ(volunteers().List(VolunteerQuery(), Soon())->total, 1);
+}
+
 TEST_P(VolunteerStoreContractTest, ATakenNumberIsSkipped) {
   const auto first = Register(volunteers(), Person("420102"), "h1");
   ASSERT_THAT(first, IsOk());
