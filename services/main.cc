@@ -32,9 +32,9 @@ ABSL_FLAG(std::string, data_dir, "var",
           "directory for local state: the embedded PostgreSQL cluster lives in <data_dir>/pg "
           "[ZHIYUAN_DATA_DIR]");
 ABSL_FLAG(std::string, data_key_file, "",
-          "file with the 32-byte key (64 hex digits) that protects personal data; with the "
-          "embedded PostgreSQL it defaults to <data_dir>/data.key, made on first use "
-          "[ZHIYUAN_DATA_KEY_FILE]");
+          "file with the 32-byte key (64 hex digits) that protects personal data; or give the "
+          "key itself in ZHIYUAN_DATA_KEY; with the embedded PostgreSQL it defaults to "
+          "<data_dir>/data.key, made on first use [ZHIYUAN_DATA_KEY_FILE]");
 ABSL_FLAG(int, pool_size, 8, "database connections shared by all calls [ZHIYUAN_POOL_SIZE]");
 ABSL_FLAG(int, worker_threads, 16, "threads serving calls at most [ZHIYUAN_WORKER_THREADS]");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
@@ -149,13 +149,23 @@ int main(int argc, char** argv) {
 
   std::string database_url = absl::GetFlag(FLAGS_database_url);
   std::string key_file = absl::GetFlag(FLAGS_data_key_file);
-  if (key_file.empty() && !database_url.empty() && !absl::GetFlag(FLAGS_migrate_only)) {
-    LOG(ERROR) << "--data_key_file is required with --database_url: the key that protects "
-                  "personal data must be the same for every instance";
+  const char* key_env = std::getenv("ZHIYUAN_DATA_KEY");
+  if (key_file.empty() && key_env == nullptr && !database_url.empty() &&
+      !absl::GetFlag(FLAGS_migrate_only)) {
+    LOG(ERROR) << "--data_key_file (or ZHIYUAN_DATA_KEY) is required with --database_url: the "
+                  "key that protects personal data must be the same for every instance";
     return 2;
   }
   std::string personal_data_key;
-  if (!absl::GetFlag(FLAGS_migrate_only)) {
+  if (key_file.empty() && key_env != nullptr) {
+    absl::StatusOr<std::string> key =
+        zhiyuan::services::PersonalDataProtector::ParseKeyHex(key_env, "ZHIYUAN_DATA_KEY");
+    if (!key.ok()) {
+      LOG(ERROR) << "personal-data key: " << key.status();
+      return 2;
+    }
+    personal_data_key = *std::move(key);
+  } else if (!absl::GetFlag(FLAGS_migrate_only)) {
     const bool embedded_default = key_file.empty();
     if (embedded_default) {
       std::filesystem::create_directories(absl::GetFlag(FLAGS_data_dir));

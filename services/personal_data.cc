@@ -74,13 +74,18 @@ absl::StatusOr<std::string> PersonalDataProtector::LoadKeyFile(const std::string
   }
   std::ifstream in(path);
   if (!in) return absl::InternalError(absl::StrCat("cannot read ", path));
-  std::string hex;
-  std::getline(in, hex);
-  hex = std::string(absl::StripAsciiWhitespace(hex));
+  std::string line;
+  std::getline(in, line);
+  return ParseKeyHex(line, path);
+}
+
+absl::StatusOr<std::string> PersonalDataProtector::ParseKeyHex(absl::string_view text,
+                                                               absl::string_view source) {
+  const absl::string_view hex = absl::StripAsciiWhitespace(text);
   if (hex.size() != 2 * kKeyBytes ||
-      hex.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos) {
+      hex.find_first_not_of("0123456789abcdefABCDEF") != absl::string_view::npos) {
     return absl::InvalidArgumentError(
-        absl::StrCat(path, " must hold the key as ", 2 * kKeyBytes, " hex digits"));
+        absl::StrCat(source, " must hold the key as ", 2 * kKeyBytes, " hex digits"));
   }
   return absl::HexStringToBytes(hex);
 }

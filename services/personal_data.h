@@ -29,6 +29,10 @@ class PersonalDataProtector {
   // Errors: NOT_FOUND (missing, not creating); INVALID_ARGUMENT (malformed); INTERNAL (I/O).
   static absl::StatusOr<std::string> LoadKeyFile(const std::string& path, bool create);
 
+  // The key written as 64 hex digits (surrounding white space ignored), e.g. from an environment
+  // variable. Errors: INVALID_ARGUMENT naming `source`.
+  static absl::StatusOr<std::string> ParseKeyHex(absl::string_view text, absl::string_view source);
+
   // Nonce, ciphertext and tag, for `field` ("id_number").
   std::string Encrypt(absl::string_view field, absl::string_view plaintext) const;
 

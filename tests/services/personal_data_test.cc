@@ -72,5 +72,15 @@ TEST(PersonalDataTest, KeyFileIsCreatedPrivateAndReadBack) {
               StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
+TEST(PersonalDataTest, KeyFromHexTextIsThe32BytesItSpells) {
+  const auto key = PersonalDataProtector::ParseKeyHex(std::string(64, 'a') + "\n", "KEY");
+  ASSERT_THAT(key, IsOk());
+  EXPECT_EQ(*key, std::string(32, '\xaa'));
+  EXPECT_THAT(PersonalDataProtector::ParseKeyHex("abc", "ZHIYUAN_DATA_KEY"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("ZHIYUAN_DATA_KEY")));
+  EXPECT_THAT(PersonalDataProtector::ParseKeyHex(std::string(64, 'g'), "KEY"),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+}
+
 }  // namespace
 }  // namespace zhiyuan::services
