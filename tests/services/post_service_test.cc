@@ -7,7 +7,6 @@
 #include <vector>
 
 #include <gmock/gmock.h>
-#include <google/protobuf/text_format.h>
 #include <grpcpp/server_builder.h>
 #include <gtest/gtest.h>
 
@@ -18,13 +17,16 @@
 #include "storage/in_memory_region_store.h"
 #include "storage/in_memory_team_store.h"
 #include "storage/in_memory_volunteer_store.h"
+#include "tests/testing/regions.h"
 #include "tests/testing/status_matchers.h"
+#include "tests/testing/text_proto.h"
 
 namespace zhiyuan::services {
 namespace {
 
 using ::testing::HasSubstr;
 using ::zhiyuan::testing::IsOk;
+using ::zhiyuan::testing::ParseTextProto;
 using ::zhiyuan::testing::StatusIs;
 using ::zhiyuan::v1::CreatePostRequest;
 using ::zhiyuan::v1::DeletePostRequest;
@@ -35,13 +37,6 @@ using ::zhiyuan::v1::Post;
 using ::zhiyuan::v1::PostService;
 using ::zhiyuan::v1::UpdatePostRequest;
 
-template <typename Message>
-Message Parse(const std::string& text) {
-  Message message;
-  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(text, &message)) << text;
-  return message;
-}
-
 constexpr char kHotel[] =
     "display_name: '阜康宾馆学雷锋志愿服务岗' host_organization: '阜康宾馆' "
     "host_kind: POST_HOST_KIND_HOTEL region: 'regions/652302'";
@@ -50,23 +45,15 @@ constexpr char kHotel[] =
 class PostServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto import = regions_.StartImport(absl::InfiniteFuture());
-    std::vector<storage::Region> regions;
-    for (const auto& [code, name] : std::vector<std::pair<std::string, std::string>>{
-             {"65", "新疆"}, {"6523", "昌吉州"}, {"652302", "阜康市"}}) {
-      storage::Region region;
-      region.code = code;
-      region.display_name = name;
-      regions.push_back(region);
-    }
-    ASSERT_THAT((*import)->Add(regions), IsOk());
-    ASSERT_THAT((*import)->Commit(), IsOk());
+    ASSERT_THAT(::zhiyuan::testing::ImportRegions(regions_, {
+             {"65", "新疆"}, {"6523", "昌吉州"}, {"652302", "阜康市"}}),
+                IsOk());
     grpc::ServerBuilder builder;
     builder.RegisterService(&service_);
     server_ = builder.BuildAndStart();
     stub_ = PostService::NewStub(server_->InProcessChannel(grpc::ChannelArguments()));
     Post post;
-    ASSERT_THAT(Create(Parse<CreatePostRequest>(absl::StrCat("post { ", kHotel, " }")), &post),
+    ASSERT_THAT(Create(ParseTextProto<CreatePostRequest>(absl::StrCat("post { ", kHotel, " }")), &post),
                 IsOk());
     ASSERT_EQ(post.name(), "posts/1");
     before_ = Snapshot();
@@ -105,7 +92,7 @@ class PostServiceTest : public ::testing::Test {
 
 TEST_F(PostServiceTest, CreateReturnsTheWholePost) {
   Post post;
-  ASSERT_THAT(Create(Parse<CreatePostRequest>(absl::StrCat(
+  ASSERT_THAT(Create(ParseTextProto<CreatePostRequest>(absl::StrCat(
                          "post { ", kHotel, " address: '博峰街1号' opening_hours: '每日 9:00-18:00' "
                          "location { latitude: 44.15 longitude: 87.98 } }")),
                      &post),
@@ -124,7 +111,7 @@ TEST_F(PostServiceTest, ListCountsPostsOfAKindInARegion) {
   grpc::ClientContext context;
   ListPostsResponse response;
   ASSERT_THAT(stub_->ListPosts(&context,
-                               Parse<ListPostsRequest>(
+                               ParseTextProto<ListPostsRequest>(
                                    "region: 'regions/6523' host_kind: POST_HOST_KIND_HOTEL"),
                                &response),
               IsOk());
@@ -140,7 +127,7 @@ class CreateBadInputTest : public PostServiceTest, public ::testing::WithParamIn
 
 TEST_P(CreateBadInputTest, IsRefusedAndChangesNothing) {
   Post post;
-  EXPECT_THAT(Create(Parse<CreatePostRequest>(std::get<0>(GetParam())), &post),
+  EXPECT_THAT(Create(ParseTextProto<CreatePostRequest>(std::get<0>(GetParam())), &post),
               StatusIs(std::get<1>(GetParam()), HasSubstr(std::get<2>(GetParam()))));
   EXPECT_EQ(Snapshot(), before_);
 }
@@ -184,7 +171,7 @@ class GetBadInputTest : public PostServiceTest, public ::testing::WithParamInter
 TEST_P(GetBadInputTest, IsRefused) {
   grpc::ClientContext context;
   Post post;
-  EXPECT_THAT(stub_->GetPost(&context, Parse<GetPostRequest>(std::get<0>(GetParam())), &post),
+  EXPECT_THAT(stub_->GetPost(&context, ParseTextProto<GetPostRequest>(std::get<0>(GetParam())), &post),
               StatusIs(std::get<1>(GetParam()), HasSubstr(std::get<2>(GetParam()))));
 }
 
@@ -203,7 +190,7 @@ TEST_P(ListBadInputTest, IsRefused) {
   grpc::ClientContext context;
   ListPostsResponse response;
   EXPECT_THAT(
-      stub_->ListPosts(&context, Parse<ListPostsRequest>(std::get<0>(GetParam())), &response),
+      stub_->ListPosts(&context, ParseTextProto<ListPostsRequest>(std::get<0>(GetParam())), &response),
       StatusIs(std::get<1>(GetParam()), HasSubstr(std::get<2>(GetParam()))));
 }
 
@@ -222,7 +209,7 @@ TEST_P(UpdateBadInputTest, IsRefusedAndChangesNothing) {
   grpc::ClientContext context;
   Post post;
   EXPECT_THAT(
-      stub_->UpdatePost(&context, Parse<UpdatePostRequest>(std::get<0>(GetParam())), &post),
+      stub_->UpdatePost(&context, ParseTextProto<UpdatePostRequest>(std::get<0>(GetParam())), &post),
       StatusIs(std::get<1>(GetParam()), HasSubstr(std::get<2>(GetParam()))));
   EXPECT_EQ(Snapshot(), before_);
 }
@@ -258,7 +245,7 @@ TEST_P(DeleteBadInputTest, IsRefusedAndChangesNothing) {
   grpc::ClientContext context;
   Post post;
   EXPECT_THAT(
-      stub_->DeletePost(&context, Parse<DeletePostRequest>(std::get<0>(GetParam())), &post),
+      stub_->DeletePost(&context, ParseTextProto<DeletePostRequest>(std::get<0>(GetParam())), &post),
       StatusIs(std::get<1>(GetParam()), HasSubstr(std::get<2>(GetParam()))));
   EXPECT_EQ(Snapshot(), before_);
 }

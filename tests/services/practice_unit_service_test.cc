@@ -6,7 +6,6 @@
 #include <vector>
 
 #include <gmock/gmock.h>
-#include <google/protobuf/text_format.h>
 #include <grpcpp/server_builder.h>
 #include <gtest/gtest.h>
 
@@ -14,13 +13,16 @@
 #include "absl/time/clock.h"
 #include "storage/in_memory_practice_unit_store.h"
 #include "storage/in_memory_region_store.h"
+#include "tests/testing/regions.h"
 #include "tests/testing/status_matchers.h"
+#include "tests/testing/text_proto.h"
 
 namespace zhiyuan::services {
 namespace {
 
 using ::testing::HasSubstr;
 using ::zhiyuan::testing::IsOk;
+using ::zhiyuan::testing::ParseTextProto;
 using ::zhiyuan::testing::StatusIs;
 using ::zhiyuan::v1::CreatePracticeUnitRequest;
 using ::zhiyuan::v1::DeletePracticeUnitRequest;
@@ -31,43 +33,28 @@ using ::zhiyuan::v1::PracticeUnit;
 using ::zhiyuan::v1::PracticeUnitService;
 using ::zhiyuan::v1::UpdatePracticeUnitRequest;
 
-template <typename Message>
-Message Parse(const std::string& text) {
-  Message message;
-  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(text, &message)) << text;
-  return message;
-}
-
 // Stores with 临县, two of its townships and a village, and a center (practiceUnits/1) with an
 // institute (practiceUnits/2) under it.
 class PracticeUnitServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto import = regions_.StartImport(absl::InfiniteFuture());
-    std::vector<storage::Region> regions;
-    for (const auto& [code, name] : std::vector<std::pair<std::string, std::string>>{
+    ASSERT_THAT(::zhiyuan::testing::ImportRegions(regions_, {
              {"14", "山西省"}, {"1411", "吕梁市"}, {"141124", "临县"},
-             {"141124100", "临泉镇"}, {"141124101", "白文镇"}, {"141124100001", "临泉村"}}) {
-      storage::Region region;
-      region.code = code;
-      region.display_name = name;
-      regions.push_back(region);
-    }
-    ASSERT_THAT((*import)->Add(regions), IsOk());
-    ASSERT_THAT((*import)->Commit(), IsOk());
+             {"141124100", "临泉镇"}, {"141124101", "白文镇"}, {"141124100001", "临泉村"}}),
+                IsOk());
 
     grpc::ServerBuilder builder;
     builder.RegisterService(&service_);
     server_ = builder.BuildAndStart();
     stub_ = PracticeUnitService::NewStub(server_->InProcessChannel(grpc::ChannelArguments()));
     PracticeUnit unit;
-    ASSERT_THAT(Create(Parse<CreatePracticeUnitRequest>(
+    ASSERT_THAT(Create(ParseTextProto<CreatePracticeUnitRequest>(
                            "practice_unit { display_name: '临县新时代文明实践中心' "
                            "kind: PRACTICE_UNIT_KIND_CENTER region: 'regions/141124' }"),
                        &unit),
                 IsOk());
     ASSERT_EQ(unit.name(), "practiceUnits/1");
-    ASSERT_THAT(Create(Parse<CreatePracticeUnitRequest>(
+    ASSERT_THAT(Create(ParseTextProto<CreatePracticeUnitRequest>(
                            "practice_unit { display_name: '临泉镇新时代文明实践所' "
                            "kind: PRACTICE_UNIT_KIND_INSTITUTE region: 'regions/141124100' "
                            "parent: 'practiceUnits/1' }"),
@@ -109,7 +96,7 @@ class PracticeUnitServiceTest : public ::testing::Test {
 
 TEST_F(PracticeUnitServiceTest, CreateReturnsTheWholeUnit) {
   PracticeUnit unit;
-  ASSERT_THAT(Create(Parse<CreatePracticeUnitRequest>(
+  ASSERT_THAT(Create(ParseTextProto<CreatePracticeUnitRequest>(
                          "practice_unit { display_name: '临泉村新时代文明实践站' "
                          "kind: PRACTICE_UNIT_KIND_STATION region: 'regions/141124100001' "
                          "parent: 'practiceUnits/2' address: '临泉村委会' }"),
@@ -126,7 +113,7 @@ TEST_F(PracticeUnitServiceTest, CreateReturnsTheWholeUnit) {
 }
 
 TEST_F(PracticeUnitServiceTest, RetriedCreateWithTheSameRequestIdReturnsTheFirstUnit) {
-  const auto request = Parse<CreatePracticeUnitRequest>(
+  const auto request = ParseTextProto<CreatePracticeUnitRequest>(
       "request_id: '6f1c2a3b-4d5e-4f60-8a9b-0c1d2e3f4a5b' practice_unit { display_name: '白文镇所' "
       "kind: PRACTICE_UNIT_KIND_INSTITUTE region: 'regions/141124101' parent: 'practiceUnits/1' }");
   PracticeUnit first;
@@ -138,7 +125,7 @@ TEST_F(PracticeUnitServiceTest, RetriedCreateWithTheSameRequestIdReturnsTheFirst
 }
 
 TEST_F(PracticeUnitServiceTest, ListCountsAndPagesThroughARegion) {
-  ListPracticeUnitsRequest request = Parse<ListPracticeUnitsRequest>(
+  ListPracticeUnitsRequest request = ParseTextProto<ListPracticeUnitsRequest>(
       "region: 'regions/141124' page_size: 1");
   std::vector<std::string> names;
   for (int i = 0; i < 5; ++i) {
@@ -157,7 +144,7 @@ TEST_F(PracticeUnitServiceTest, DeletedUnitsListOnlyWhenAskedFor) {
   PracticeUnit deleted;
   grpc::ClientContext context;
   ASSERT_THAT(stub_->DeletePracticeUnit(
-                  &context, Parse<DeletePracticeUnitRequest>("name: 'practiceUnits/2' etag: '1'"),
+                  &context, ParseTextProto<DeletePracticeUnitRequest>("name: 'practiceUnits/2' etag: '1'"),
                   &deleted),
               IsOk());
   EXPECT_TRUE(deleted.has_delete_time());
@@ -166,7 +153,7 @@ TEST_F(PracticeUnitServiceTest, DeletedUnitsListOnlyWhenAskedFor) {
   ASSERT_THAT(stub_->ListPracticeUnits(&list, ListPracticeUnitsRequest(), &response), IsOk());
   EXPECT_EQ(response.total_size(), 1);
   grpc::ClientContext all;
-  ASSERT_THAT(stub_->ListPracticeUnits(&all, Parse<ListPracticeUnitsRequest>("show_deleted: true"),
+  ASSERT_THAT(stub_->ListPracticeUnits(&all, ParseTextProto<ListPracticeUnitsRequest>("show_deleted: true"),
                                        &response),
               IsOk());
   EXPECT_EQ(response.total_size(), 2);
@@ -179,7 +166,7 @@ class CreateBadInputTest : public PracticeUnitServiceTest,
 
 TEST_P(CreateBadInputTest, IsRefusedAndChangesNothing) {
   PracticeUnit unit;
-  EXPECT_THAT(Create(Parse<CreatePracticeUnitRequest>(std::get<0>(GetParam())), &unit),
+  EXPECT_THAT(Create(ParseTextProto<CreatePracticeUnitRequest>(std::get<0>(GetParam())), &unit),
               StatusIs(std::get<1>(GetParam()), HasSubstr(std::get<2>(GetParam()))));
   EXPECT_EQ(Snapshot(), before_);
 }
@@ -236,7 +223,7 @@ TEST_P(GetBadInputTest, IsRefused) {
   grpc::ClientContext context;
   PracticeUnit unit;
   EXPECT_THAT(stub_->GetPracticeUnit(&context,
-                                     Parse<GetPracticeUnitRequest>(std::get<0>(GetParam())), &unit),
+                                     ParseTextProto<GetPracticeUnitRequest>(std::get<0>(GetParam())), &unit),
               StatusIs(std::get<1>(GetParam()), HasSubstr(std::get<2>(GetParam()))));
 }
 
@@ -259,7 +246,7 @@ TEST_P(ListBadInputTest, IsRefused) {
   grpc::ClientContext context;
   ListPracticeUnitsResponse response;
   EXPECT_THAT(stub_->ListPracticeUnits(
-                  &context, Parse<ListPracticeUnitsRequest>(std::get<0>(GetParam())), &response),
+                  &context, ParseTextProto<ListPracticeUnitsRequest>(std::get<0>(GetParam())), &response),
               StatusIs(std::get<1>(GetParam()), HasSubstr(std::get<2>(GetParam()))));
 }
 
@@ -279,7 +266,7 @@ TEST_P(UpdateBadInputTest, IsRefusedAndChangesNothing) {
   grpc::ClientContext context;
   PracticeUnit unit;
   EXPECT_THAT(stub_->UpdatePracticeUnit(
-                  &context, Parse<UpdatePracticeUnitRequest>(std::get<0>(GetParam())), &unit),
+                  &context, ParseTextProto<UpdatePracticeUnitRequest>(std::get<0>(GetParam())), &unit),
               StatusIs(std::get<1>(GetParam()), HasSubstr(std::get<2>(GetParam()))));
   EXPECT_EQ(Snapshot(), before_);
 }
@@ -318,7 +305,7 @@ TEST_P(DeleteBadInputTest, IsRefusedAndChangesNothing) {
   grpc::ClientContext context;
   PracticeUnit unit;
   EXPECT_THAT(stub_->DeletePracticeUnit(
-                  &context, Parse<DeletePracticeUnitRequest>(std::get<0>(GetParam())), &unit),
+                  &context, ParseTextProto<DeletePracticeUnitRequest>(std::get<0>(GetParam())), &unit),
               StatusIs(std::get<1>(GetParam()), HasSubstr(std::get<2>(GetParam()))));
   EXPECT_EQ(Snapshot(), before_);
 }

@@ -6,7 +6,6 @@
 #include <vector>
 
 #include <gmock/gmock.h>
-#include <google/protobuf/text_format.h>
 #include <grpcpp/server_builder.h>
 #include <gtest/gtest.h>
 
@@ -17,13 +16,16 @@
 #include "storage/in_memory_region_store.h"
 #include "storage/in_memory_team_store.h"
 #include "storage/in_memory_volunteer_store.h"
+#include "tests/testing/regions.h"
 #include "tests/testing/status_matchers.h"
+#include "tests/testing/text_proto.h"
 
 namespace zhiyuan::services {
 namespace {
 
 using ::testing::HasSubstr;
 using ::zhiyuan::testing::IsOk;
+using ::zhiyuan::testing::ParseTextProto;
 using ::zhiyuan::testing::StatusIs;
 using ::zhiyuan::v1::CreateProgramRequest;
 using ::zhiyuan::v1::DeleteProgramRequest;
@@ -34,13 +36,6 @@ using ::zhiyuan::v1::Program;
 using ::zhiyuan::v1::ProgramService;
 using ::zhiyuan::v1::UpdateProgramRequest;
 
-template <typename Message>
-Message Parse(const std::string& text) {
-  Message message;
-  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(text, &message)) << text;
-  return message;
-}
-
 constexpr char kNightSchool[] =
     "display_name: '新时代夜校' category: SERVICE_CATEGORY_THEORY_OUTREACH "
     "owner: 'regions/141124' start_date: '2024-03-01'";
@@ -49,23 +44,15 @@ constexpr char kNightSchool[] =
 class ProgramServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto import = regions_.StartImport(absl::InfiniteFuture());
-    std::vector<storage::Region> regions;
-    for (const auto& [code, name] : std::vector<std::pair<std::string, std::string>>{
-             {"14", "山西省"}, {"1411", "吕梁市"}, {"141124", "临县"}}) {
-      storage::Region region;
-      region.code = code;
-      region.display_name = name;
-      regions.push_back(region);
-    }
-    ASSERT_THAT((*import)->Add(regions), IsOk());
-    ASSERT_THAT((*import)->Commit(), IsOk());
+    ASSERT_THAT(::zhiyuan::testing::ImportRegions(regions_, {
+             {"14", "山西省"}, {"1411", "吕梁市"}, {"141124", "临县"}}),
+                IsOk());
     grpc::ServerBuilder builder;
     builder.RegisterService(&service_);
     server_ = builder.BuildAndStart();
     stub_ = ProgramService::NewStub(server_->InProcessChannel(grpc::ChannelArguments()));
     Program program;
-    ASSERT_THAT(Create(Parse<CreateProgramRequest>(absl::StrCat("program { ", kNightSchool, " }")),
+    ASSERT_THAT(Create(ParseTextProto<CreateProgramRequest>(absl::StrCat("program { ", kNightSchool, " }")),
                        &program),
                 IsOk());
     ASSERT_EQ(program.name(), "programs/1");
@@ -105,7 +92,7 @@ class ProgramServiceTest : public ::testing::Test {
 
 TEST_F(ProgramServiceTest, CreateReturnsTheWholeProgram) {
   Program program;
-  ASSERT_THAT(Create(Parse<CreateProgramRequest>(
+  ASSERT_THAT(Create(ParseTextProto<CreateProgramRequest>(
                          "program { display_name: '红色故事会' "
                          "category: SERVICE_CATEGORY_CULTURE_AND_ARTS owner: 'regions/141124' "
                          "start_date: '2023-07-01' end_date: '2023-12-31' description: '讲故事' }"),
@@ -124,7 +111,7 @@ TEST_F(ProgramServiceTest, ListFindsProgramsByOwnerAndCategory) {
   grpc::ClientContext context;
   ListProgramsResponse response;
   ASSERT_THAT(stub_->ListPrograms(&context,
-                                  Parse<ListProgramsRequest>(
+                                  ParseTextProto<ListProgramsRequest>(
                                       "owner: 'regions/141124' "
                                       "category: SERVICE_CATEGORY_THEORY_OUTREACH"),
                                   &response),
@@ -141,7 +128,7 @@ class CreateBadInputTest : public ProgramServiceTest,
 
 TEST_P(CreateBadInputTest, IsRefusedAndChangesNothing) {
   Program program;
-  EXPECT_THAT(Create(Parse<CreateProgramRequest>(std::get<0>(GetParam())), &program),
+  EXPECT_THAT(Create(ParseTextProto<CreateProgramRequest>(std::get<0>(GetParam())), &program),
               StatusIs(std::get<1>(GetParam()), HasSubstr(std::get<2>(GetParam()))));
   EXPECT_EQ(Snapshot(), before_);
 }
@@ -186,7 +173,7 @@ TEST_P(GetBadInputTest, IsRefused) {
   grpc::ClientContext context;
   Program program;
   EXPECT_THAT(
-      stub_->GetProgram(&context, Parse<GetProgramRequest>(std::get<0>(GetParam())), &program),
+      stub_->GetProgram(&context, ParseTextProto<GetProgramRequest>(std::get<0>(GetParam())), &program),
       StatusIs(std::get<1>(GetParam()), HasSubstr(std::get<2>(GetParam()))));
 }
 
@@ -206,7 +193,7 @@ class ListBadInputTest : public ProgramServiceTest,
 TEST_P(ListBadInputTest, IsRefused) {
   grpc::ClientContext context;
   ListProgramsResponse response;
-  EXPECT_THAT(stub_->ListPrograms(&context, Parse<ListProgramsRequest>(std::get<0>(GetParam())),
+  EXPECT_THAT(stub_->ListPrograms(&context, ParseTextProto<ListProgramsRequest>(std::get<0>(GetParam())),
                                   &response),
               StatusIs(std::get<1>(GetParam()), HasSubstr(std::get<2>(GetParam()))));
 }
@@ -226,7 +213,7 @@ TEST_P(UpdateBadInputTest, IsRefusedAndChangesNothing) {
   grpc::ClientContext context;
   Program program;
   EXPECT_THAT(stub_->UpdateProgram(&context,
-                                   Parse<UpdateProgramRequest>(std::get<0>(GetParam())), &program),
+                                   ParseTextProto<UpdateProgramRequest>(std::get<0>(GetParam())), &program),
               StatusIs(std::get<1>(GetParam()), HasSubstr(std::get<2>(GetParam()))));
   EXPECT_EQ(Snapshot(), before_);
 }
@@ -261,7 +248,7 @@ TEST_P(DeleteBadInputTest, IsRefusedAndChangesNothing) {
   grpc::ClientContext context;
   Program program;
   EXPECT_THAT(stub_->DeleteProgram(&context,
-                                   Parse<DeleteProgramRequest>(std::get<0>(GetParam())), &program),
+                                   ParseTextProto<DeleteProgramRequest>(std::get<0>(GetParam())), &program),
               StatusIs(std::get<1>(GetParam()), HasSubstr(std::get<2>(GetParam()))));
   EXPECT_EQ(Snapshot(), before_);
 }

@@ -6,7 +6,6 @@
 #include <vector>
 
 #include <gmock/gmock.h>
-#include <google/protobuf/text_format.h>
 #include <grpcpp/server_builder.h>
 #include <gtest/gtest.h>
 
@@ -19,7 +18,9 @@
 #include "storage/in_memory_team_member_store.h"
 #include "storage/in_memory_team_store.h"
 #include "storage/in_memory_volunteer_store.h"
+#include "tests/testing/regions.h"
 #include "tests/testing/status_matchers.h"
+#include "tests/testing/text_proto.h"
 
 namespace zhiyuan::services {
 namespace {
@@ -27,6 +28,7 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::zhiyuan::testing::IsOk;
+using ::zhiyuan::testing::ParseTextProto;
 using ::zhiyuan::testing::StatusIs;
 using ::zhiyuan::v1::CreateTeamRequest;
 using ::zhiyuan::v1::DeleteTeamRequest;
@@ -37,34 +39,19 @@ using ::zhiyuan::v1::Team;
 using ::zhiyuan::v1::TeamService;
 using ::zhiyuan::v1::UpdateTeamRequest;
 
-template <typename Message>
-Message Parse(const std::string& text) {
-  Message message;
-  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(text, &message)) << text;
-  return message;
-}
-
 // Regions down to 临泉镇, and one team (teams/1) in 临县.
 class TeamServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto import = regions_.StartImport(absl::InfiniteFuture());
-    std::vector<storage::Region> regions;
-    for (const auto& [code, name] : std::vector<std::pair<std::string, std::string>>{
-             {"14", "山西省"}, {"1411", "吕梁市"}, {"141124", "临县"}, {"141124100", "临泉镇"}}) {
-      storage::Region region;
-      region.code = code;
-      region.display_name = name;
-      regions.push_back(region);
-    }
-    ASSERT_THAT((*import)->Add(regions), IsOk());
-    ASSERT_THAT((*import)->Commit(), IsOk());
+    ASSERT_THAT(::zhiyuan::testing::ImportRegions(regions_, {
+             {"14", "山西省"}, {"1411", "吕梁市"}, {"141124", "临县"}, {"141124100", "临泉镇"}}),
+                IsOk());
     grpc::ServerBuilder builder;
     builder.RegisterService(&service_);
     server_ = builder.BuildAndStart();
     stub_ = TeamService::NewStub(server_->InProcessChannel(grpc::ChannelArguments()));
     Team team;
-    ASSERT_THAT(Create(Parse<CreateTeamRequest>(
+    ASSERT_THAT(Create(ParseTextProto<CreateTeamRequest>(
                            "team { display_name: '临县党史宣讲志愿服务总队' "
                            "home_region: 'regions/141124' "
                            "categories: SERVICE_CATEGORY_THEORY_OUTREACH }"),
@@ -107,7 +94,7 @@ class TeamServiceTest : public ::testing::Test {
 
 TEST_F(TeamServiceTest, CreateReturnsTheWholeTeam) {
   Team team;
-  ASSERT_THAT(Create(Parse<CreateTeamRequest>(
+  ASSERT_THAT(Create(ParseTextProto<CreateTeamRequest>(
                          "team { display_name: '临泉镇分队' home_region: 'regions/141124100' "
                          "parent: 'teams/1' categories: [SERVICE_CATEGORY_ENVIRONMENT, "
                          "SERVICE_CATEGORY_HEALTH] }"),
@@ -126,13 +113,13 @@ TEST_F(TeamServiceTest, CreateReturnsTheWholeTeam) {
 TEST_F(TeamServiceTest, ListPagesToTheEndWithoutRepeatsOrGaps) {
   for (int i = 0; i < 6; ++i) {
     Team team;
-    ASSERT_THAT(Create(Parse<CreateTeamRequest>(absl::StrCat(
+    ASSERT_THAT(Create(ParseTextProto<CreateTeamRequest>(absl::StrCat(
                            "team { display_name: '分队", i, "' home_region: 'regions/141124100' "
                            "parent: 'teams/1' }")),
                        &team),
                 IsOk());
   }
-  ListTeamsRequest request = Parse<ListTeamsRequest>("home_region: 'regions/141124' page_size: 3");
+  ListTeamsRequest request = ParseTextProto<ListTeamsRequest>("home_region: 'regions/141124' page_size: 3");
   std::vector<std::string> names;
   for (int page = 0; page < 10; ++page) {
     grpc::ClientContext context;
@@ -156,7 +143,7 @@ class CreateBadInputTest : public TeamServiceTest, public ::testing::WithParamIn
 
 TEST_P(CreateBadInputTest, IsRefusedAndChangesNothing) {
   Team team;
-  EXPECT_THAT(Create(Parse<CreateTeamRequest>(std::get<0>(GetParam())), &team),
+  EXPECT_THAT(Create(ParseTextProto<CreateTeamRequest>(std::get<0>(GetParam())), &team),
               StatusIs(std::get<1>(GetParam()), HasSubstr(std::get<2>(GetParam()))));
   EXPECT_EQ(Snapshot(), before_);
 }
@@ -199,7 +186,7 @@ class GetBadInputTest : public TeamServiceTest, public ::testing::WithParamInter
 TEST_P(GetBadInputTest, IsRefused) {
   grpc::ClientContext context;
   Team team;
-  EXPECT_THAT(stub_->GetTeam(&context, Parse<GetTeamRequest>(std::get<0>(GetParam())), &team),
+  EXPECT_THAT(stub_->GetTeam(&context, ParseTextProto<GetTeamRequest>(std::get<0>(GetParam())), &team),
               StatusIs(std::get<1>(GetParam()), HasSubstr(std::get<2>(GetParam()))));
 }
 
@@ -218,7 +205,7 @@ TEST_P(ListBadInputTest, IsRefused) {
   grpc::ClientContext context;
   ListTeamsResponse response;
   EXPECT_THAT(
-      stub_->ListTeams(&context, Parse<ListTeamsRequest>(std::get<0>(GetParam())), &response),
+      stub_->ListTeams(&context, ParseTextProto<ListTeamsRequest>(std::get<0>(GetParam())), &response),
       StatusIs(std::get<1>(GetParam()), HasSubstr(std::get<2>(GetParam()))));
 }
 
@@ -241,7 +228,7 @@ TEST_P(UpdateBadInputTest, IsRefusedAndChangesNothing) {
   grpc::ClientContext context;
   Team team;
   EXPECT_THAT(
-      stub_->UpdateTeam(&context, Parse<UpdateTeamRequest>(std::get<0>(GetParam())), &team),
+      stub_->UpdateTeam(&context, ParseTextProto<UpdateTeamRequest>(std::get<0>(GetParam())), &team),
       StatusIs(std::get<1>(GetParam()), HasSubstr(std::get<2>(GetParam()))));
   EXPECT_EQ(Snapshot(), before_);
 }
@@ -278,7 +265,7 @@ TEST_P(DeleteBadInputTest, IsRefusedAndChangesNothing) {
   grpc::ClientContext context;
   Team team;
   EXPECT_THAT(
-      stub_->DeleteTeam(&context, Parse<DeleteTeamRequest>(std::get<0>(GetParam())), &team),
+      stub_->DeleteTeam(&context, ParseTextProto<DeleteTeamRequest>(std::get<0>(GetParam())), &team),
       StatusIs(std::get<1>(GetParam()), HasSubstr(std::get<2>(GetParam()))));
   EXPECT_EQ(Snapshot(), before_);
 }
@@ -317,7 +304,7 @@ class TeamMemberServiceTest : public TeamServiceTest {
   grpc::Status Join(const std::string& text, zhiyuan::v1::TeamMember* member) {
     grpc::ClientContext context;
     return stub_->CreateTeamMember(
-        &context, Parse<zhiyuan::v1::CreateTeamMemberRequest>(text), member);
+        &context, ParseTextProto<zhiyuan::v1::CreateTeamMemberRequest>(text), member);
   }
 
   std::vector<std::string> Members() {
@@ -353,7 +340,7 @@ TEST_F(TeamMemberServiceTest, JoinReturnsTheMembershipAndARetryTheSame) {
   grpc::ClientContext leave;
   zhiyuan::v1::TeamMember left;
   ASSERT_THAT(stub_->DeleteTeamMember(
-                  &leave, Parse<zhiyuan::v1::DeleteTeamMemberRequest>(Fill("name: '$M'")), &left),
+                  &leave, ParseTextProto<zhiyuan::v1::DeleteTeamMemberRequest>(Fill("name: '$M'")), &left),
               IsOk());
   EXPECT_TRUE(left.has_leave_time());
   ASSERT_THAT(Join(request, &first), IsOk());
@@ -373,7 +360,7 @@ TEST_F(TeamMemberServiceTest, ListsATeamAndAVolunteersTeams) {
     grpc::ClientContext context;
     zhiyuan::v1::ListTeamMembersResponse response;
     ASSERT_THAT(stub_->ListTeamMembers(
-                    &context, Parse<zhiyuan::v1::ListTeamMembersRequest>(text), &response),
+                    &context, ParseTextProto<zhiyuan::v1::ListTeamMembersRequest>(text), &response),
                 IsOk());
     EXPECT_EQ(response.total_size(), 1) << text;
     EXPECT_EQ(response.team_members(0).name(), member_);
@@ -443,7 +430,7 @@ TEST_P(ListMembersBadInputTest, IsRefused) {
   zhiyuan::v1::ListTeamMembersResponse response;
   EXPECT_THAT(stub_->ListTeamMembers(
                   &context,
-                  Parse<zhiyuan::v1::ListTeamMembersRequest>(Fill(std::get<0>(GetParam()))),
+                  ParseTextProto<zhiyuan::v1::ListTeamMembersRequest>(Fill(std::get<0>(GetParam()))),
                   &response),
               StatusIs(std::get<1>(GetParam()), HasSubstr(std::get<2>(GetParam()))));
 }
@@ -465,7 +452,7 @@ TEST_P(UpdateMemberBadInputTest, IsRefusedAndChangesNothing) {
   zhiyuan::v1::TeamMember member;
   EXPECT_THAT(stub_->UpdateTeamMember(
                   &context,
-                  Parse<zhiyuan::v1::UpdateTeamMemberRequest>(Fill(std::get<0>(GetParam()))),
+                  ParseTextProto<zhiyuan::v1::UpdateTeamMemberRequest>(Fill(std::get<0>(GetParam()))),
                   &member),
               StatusIs(std::get<1>(GetParam()), HasSubstr(std::get<2>(GetParam()))));
   EXPECT_EQ(Members(), members_before_);

@@ -7,7 +7,6 @@
 #include <vector>
 
 #include <gmock/gmock.h>
-#include <google/protobuf/text_format.h>
 #include <grpcpp/server_builder.h>
 #include <gtest/gtest.h>
 
@@ -17,7 +16,9 @@
 #include "services/identity_numbers.h"
 #include "storage/in_memory_region_store.h"
 #include "storage/in_memory_volunteer_store.h"
+#include "tests/testing/regions.h"
 #include "tests/testing/status_matchers.h"
+#include "tests/testing/text_proto.h"
 
 namespace zhiyuan::services {
 namespace {
@@ -25,6 +26,7 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 using ::zhiyuan::testing::IsOk;
+using ::zhiyuan::testing::ParseTextProto;
 using ::zhiyuan::testing::StatusIs;
 using ::zhiyuan::v1::CreateVolunteerRequest;
 using ::zhiyuan::v1::DeleteVolunteerRequest;
@@ -34,13 +36,6 @@ using ::zhiyuan::v1::ListVolunteersResponse;
 using ::zhiyuan::v1::UpdateVolunteerRequest;
 using ::zhiyuan::v1::Volunteer;
 using ::zhiyuan::v1::VolunteerService;
-
-template <typename Message>
-Message Parse(const std::string& text) {
-  Message message;
-  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(text, &message)) << text;
-  return message;
-}
 
 // Valid ID numbers (GB 11643 check digits) with the birth dates in them.
 constexpr char kAdultId[] = "420102199005170015";  // Born 1990-05-17.
@@ -58,22 +53,14 @@ std::string Registration(const std::string& id_number, const std::string& birth_
 class VolunteerServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto import = regions_.StartImport(absl::InfiniteFuture());
-    std::vector<storage::Region> regions;
-    for (const auto& [code, name] : std::vector<std::pair<std::string, std::string>>{
-             {"42", "湖北省"}, {"4201", "武汉市"}, {"420102", "江岸区"}, {"14", "山西省"}}) {
-      storage::Region region;
-      region.code = code;
-      region.display_name = name;
-      regions.push_back(region);
-    }
-    ASSERT_THAT((*import)->Add(regions), IsOk());
-    ASSERT_THAT((*import)->Commit(), IsOk());
+    ASSERT_THAT(::zhiyuan::testing::ImportRegions(regions_, {
+             {"42", "湖北省"}, {"4201", "武汉市"}, {"420102", "江岸区"}, {"14", "山西省"}}),
+                IsOk());
     grpc::ServerBuilder builder;
     builder.RegisterService(&service_);
     server_ = builder.BuildAndStart();
     stub_ = VolunteerService::NewStub(server_->InProcessChannel(grpc::ChannelArguments()));
-    ASSERT_THAT(Create(Parse<CreateVolunteerRequest>(Registration(kAdultId, "1990-05-17")),
+    ASSERT_THAT(Create(ParseTextProto<CreateVolunteerRequest>(Registration(kAdultId, "1990-05-17")),
                        &first_),
                 IsOk());
     before_ = Snapshot();
@@ -137,13 +124,13 @@ TEST_F(VolunteerServiceTest, RegistrationMintsANumberAndReturnsOnlyMaskedPersona
 
 TEST_F(VolunteerServiceTest, TheSameIdNumberAgainIsAlreadyExistsNamingTheVolunteer) {
   Volunteer second;
-  EXPECT_THAT(Create(Parse<CreateVolunteerRequest>(Registration(kAdultId, "1990-05-17")), &second),
+  EXPECT_THAT(Create(ParseTextProto<CreateVolunteerRequest>(Registration(kAdultId, "1990-05-17")), &second),
               StatusIs(grpc::StatusCode::ALREADY_EXISTS, HasSubstr(first_.volunteer_number())));
   EXPECT_EQ(Snapshot(), before_);
 }
 
 TEST_F(VolunteerServiceTest, ARetriedRegistrationReturnsTheFirstResult) {
-  const auto request = Parse<CreateVolunteerRequest>(
+  const auto request = ParseTextProto<CreateVolunteerRequest>(
       absl::StrCat("request_id: '3e1a2b4c-5d6e-4f70-8a91-b2c3d4e5f607' ",
                    Registration(kOtherId, "1985-11-22")));
   Volunteer once;
@@ -155,7 +142,7 @@ TEST_F(VolunteerServiceTest, ARetriedRegistrationReturnsTheFirstResult) {
 
 TEST_F(VolunteerServiceTest, AMinorWithGuardianConsentRegisters) {
   Volunteer minor;
-  EXPECT_THAT(Create(Parse<CreateVolunteerRequest>(
+  EXPECT_THAT(Create(ParseTextProto<CreateVolunteerRequest>(
                          Registration(kMinorId, "2010-03-01", "guardian_consent: true")),
                      &minor),
               IsOk());
@@ -169,7 +156,7 @@ class CreateBadInputTest : public VolunteerServiceTest,
 
 TEST_P(CreateBadInputTest, IsRefusedAndChangesNothing) {
   Volunteer volunteer;
-  EXPECT_THAT(Create(Parse<CreateVolunteerRequest>(std::get<0>(GetParam())), &volunteer),
+  EXPECT_THAT(Create(ParseTextProto<CreateVolunteerRequest>(std::get<0>(GetParam())), &volunteer),
               StatusIs(std::get<1>(GetParam()), HasSubstr(std::get<2>(GetParam()))));
   EXPECT_EQ(Snapshot(), before_);
 }
@@ -210,7 +197,7 @@ INSTANTIATE_TEST_SUITE_P(
 TEST_F(VolunteerServiceTest, ErrorsNeverQuoteTheIdOrPhoneNumber) {
   Volunteer volunteer;
   const grpc::Status status =
-      Create(Parse<CreateVolunteerRequest>(Registration("420102199005170016", "1990-05-17")),
+      Create(ParseTextProto<CreateVolunteerRequest>(Registration("420102199005170016", "1990-05-17")),
              &volunteer);
   EXPECT_THAT(status.error_message(), Not(HasSubstr("4201021990")));
 }
@@ -221,7 +208,7 @@ class GetBadInputTest : public VolunteerServiceTest,
 TEST_P(GetBadInputTest, IsRefused) {
   grpc::ClientContext context;
   Volunteer volunteer;
-  EXPECT_THAT(stub_->GetVolunteer(&context, Parse<GetVolunteerRequest>(std::get<0>(GetParam())),
+  EXPECT_THAT(stub_->GetVolunteer(&context, ParseTextProto<GetVolunteerRequest>(std::get<0>(GetParam())),
                                   &volunteer),
               StatusIs(std::get<1>(GetParam()), HasSubstr(std::get<2>(GetParam()))));
 }
@@ -246,7 +233,7 @@ TEST_P(ListBadInputTest, IsRefused) {
   grpc::ClientContext context;
   ListVolunteersResponse response;
   EXPECT_THAT(stub_->ListVolunteers(&context,
-                                    Parse<ListVolunteersRequest>(std::get<0>(GetParam())),
+                                    ParseTextProto<ListVolunteersRequest>(std::get<0>(GetParam())),
                                     &response),
               StatusIs(std::get<1>(GetParam()), HasSubstr(std::get<2>(GetParam()))));
 }
@@ -265,7 +252,7 @@ TEST_F(VolunteerServiceTest, ListFindsVolunteersByResidenceWithATotal) {
   grpc::ClientContext context;
   ListVolunteersResponse response;
   ASSERT_THAT(stub_->ListVolunteers(
-                  &context, Parse<ListVolunteersRequest>("residence_region: 'regions/42'"),
+                  &context, ParseTextProto<ListVolunteersRequest>("residence_region: 'regions/42'"),
                   &response),
               IsOk());
   EXPECT_EQ(response.total_size(), 1);
@@ -281,7 +268,7 @@ TEST_P(UpdateBadInputTest, IsRefusedAndChangesNothing) {
   grpc::ClientContext context;
   Volunteer volunteer;
   const std::string text = absl::StrReplaceAll(std::get<0>(GetParam()), {{"$NAME", first_.name()}});
-  EXPECT_THAT(stub_->UpdateVolunteer(&context, Parse<UpdateVolunteerRequest>(text), &volunteer),
+  EXPECT_THAT(stub_->UpdateVolunteer(&context, ParseTextProto<UpdateVolunteerRequest>(text), &volunteer),
               StatusIs(std::get<1>(GetParam()), HasSubstr(std::get<2>(GetParam()))));
   EXPECT_EQ(Snapshot(), before_);
 }
@@ -317,7 +304,7 @@ TEST_F(VolunteerServiceTest, UpdateSetsAndClearsThePhone) {
   Volunteer volunteer;
   ASSERT_THAT(stub_->UpdateVolunteer(
                   &context,
-                  Parse<UpdateVolunteerRequest>(absl::StrCat(
+                  ParseTextProto<UpdateVolunteerRequest>(absl::StrCat(
                       "volunteer { name: '", first_.name(),
                       "' phone: '' skills: '手语' } update_mask { paths: ['phone', 'skills'] }")),
                   &volunteer),
@@ -333,7 +320,7 @@ TEST_P(DeleteBadInputTest, IsRefusedAndChangesNothing) {
   grpc::ClientContext context;
   Volunteer volunteer;
   const std::string text = absl::StrReplaceAll(std::get<0>(GetParam()), {{"$NAME", first_.name()}});
-  EXPECT_THAT(stub_->DeleteVolunteer(&context, Parse<DeleteVolunteerRequest>(text), &volunteer),
+  EXPECT_THAT(stub_->DeleteVolunteer(&context, ParseTextProto<DeleteVolunteerRequest>(text), &volunteer),
               StatusIs(std::get<1>(GetParam()), HasSubstr(std::get<2>(GetParam()))));
   EXPECT_EQ(Snapshot(), before_);
 }
