@@ -10,8 +10,8 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
-#include "zhiyuan/v1/practice_unit.grpc.pb.h"
 #include "zhiyuan/v1/post.grpc.pb.h"
+#include "zhiyuan/v1/practice_unit.grpc.pb.h"
 #include "zhiyuan/v1/program.grpc.pb.h"
 #include "zhiyuan/v1/region.grpc.pb.h"
 #include "zhiyuan/v1/team.grpc.pb.h"
@@ -29,7 +29,8 @@ constexpr int kStations = 229;
 // 临县's 256 党史宣讲 teams: the 总队, a 分队 per township, and the rest as village 小队.
 constexpr int kTeams = 256;
 // 阜康: 学雷锋 posts "at hotels and service windows, 100 and more" (the seed article): a
-// service window in each township, a post at 天池, posts at ten main crossings, hotels for the rest.
+// service window in each township, a post at 天池, posts at ten main crossings, hotels for the
+// rest.
 constexpr char kFukang[] = "regions/652302";
 constexpr int kPosts = 104;
 constexpr int kCrossings = 10;
@@ -42,8 +43,8 @@ constexpr char kGivenNames[] = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明
 // The ID number of a made-up person: `region` (6 digits), a birth date, a 3-digit sequence and
 // the GB 11643 check character.
 std::string MadeUpIdNumber(absl::string_view region, absl::CivilDay born, int sequence) {
-  const std::string body = absl::StrFormat("%s%04d%02d%02d%03d", region, born.year(),
-                                           born.month(), born.day(), sequence % 1000);
+  const std::string body = absl::StrFormat("%s%04d%02d%02d%03d", region, born.year(), born.month(),
+                                           born.day(), sequence % 1000);
   static constexpr int kWeights[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
   int sum = 0;
   for (int i = 0; i < 17; ++i) sum += (body[i] - '0') * kWeights[i];
@@ -141,8 +142,7 @@ class Loader {
   }
 
   absl::StatusOr<std::string> CreateTeam(const Region& region, const std::string& parent,
-                                         const std::string& practice_unit,
-                                         absl::string_view suffix,
+                                         const std::string& practice_unit, absl::string_view suffix,
                                          zhiyuan::v1::ServiceCategory category) {
     zhiyuan::v1::CreateTeamRequest request;
     request.set_request_id(NewRequestId(random_));
@@ -209,9 +209,9 @@ class Loader {
     grpc::ClientContext context;
     Prepare(context);
     const grpc::Status status = programs_->CreateProgram(&context, request, &created);
-    return status.ok() ? absl::OkStatus()
-                       : Failed(absl::StrCat("CreateProgram ", request.program().display_name()),
-                                status);
+    return status.ok()
+               ? absl::OkStatus()
+               : Failed(absl::StrCat("CreateProgram ", request.program().display_name()), status);
   }
 
   absl::StatusOr<bool> HasVolunteers() {
@@ -250,7 +250,8 @@ class Loader {
     grpc::ClientContext context;
     Prepare(context);
     const grpc::Status status = units_->CreatePracticeUnit(&context, request, &created);
-    if (!status.ok()) return Failed(absl::StrCat("CreatePracticeUnit ", unit.display_name()), status);
+    if (!status.ok())
+      return Failed(absl::StrCat("CreatePracticeUnit ", unit.display_name()), status);
     return created.name();
   }
 
@@ -290,8 +291,8 @@ absl::StatusOr<CountyTree> ReadCounty(Loader& loader) {
     for (const Region& village : *children) tree.villages.emplace_back(village, t);
   }
   if (tree.villages.size() < static_cast<size_t>(kTeams)) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        kCounty, " has ", tree.villages.size(), " villages; load the regions first"));
+    return absl::FailedPreconditionError(
+        absl::StrCat(kCounty, " has ", tree.villages.size(), " villages; load the regions first"));
   }
   return tree;
 }
@@ -314,8 +315,8 @@ absl::Status LoadPracticeUnits(Loader& loader) {
   Region county;
   county.set_name(kCounty);
   county.set_display_name("临县");
-  const absl::StatusOr<std::string> center = loader.Create(
-      zhiyuan::v1::PRACTICE_UNIT_KIND_CENTER, county, "", "新时代文明实践中心");
+  const absl::StatusOr<std::string> center =
+      loader.Create(zhiyuan::v1::PRACTICE_UNIT_KIND_CENTER, county, "", "新时代文明实践中心");
   if (!center.ok()) return center.status();
   std::vector<std::string> institutes;
   for (const Region& township : townships) {
@@ -327,9 +328,8 @@ absl::Status LoadPracticeUnits(Loader& loader) {
   for (size_t i = 0; i < villages.size(); ++i) {
     if (!Chosen(i, kStations, villages.size())) continue;
     const auto& [village, township] = villages[i];
-    const absl::StatusOr<std::string> station =
-        loader.Create(zhiyuan::v1::PRACTICE_UNIT_KIND_STATION, village, institutes[township],
-                      "新时代文明实践站");
+    const absl::StatusOr<std::string> station = loader.Create(
+        zhiyuan::v1::PRACTICE_UNIT_KIND_STATION, village, institutes[township], "新时代文明实践站");
     if (!station.ok()) return station.status();
   }
   return absl::OkStatus();
@@ -357,9 +357,9 @@ absl::Status LoadTeams(Loader& loader) {
   if (!corps.ok()) return corps.status();
   std::vector<std::string> squads;
   for (const Region& township : county_tree->townships) {
-    const absl::StatusOr<std::string> squad = loader.CreateTeam(
-        township, *corps, (*institutes)[township.name()], "党史宣讲志愿服务分队",
-        zhiyuan::v1::SERVICE_CATEGORY_THEORY_OUTREACH);
+    const absl::StatusOr<std::string> squad =
+        loader.CreateTeam(township, *corps, (*institutes)[township.name()], "党史宣讲志愿服务分队",
+                          zhiyuan::v1::SERVICE_CATEGORY_THEORY_OUTREACH);
     if (!squad.ok()) return squad.status();
     squads.push_back(*squad);
   }
@@ -414,9 +414,9 @@ absl::Status LoadPosts(Loader& loader) {
   }
   for (int i = 0; made < kPosts; ++i) {
     const Region& township = (*townships)[i % townships->size()];
-    if (absl::Status done = make(township, zhiyuan::v1::POST_HOST_KIND_HOTEL,
-                                 absl::StrCat(township.display_name(), "酒店", i + 1, "号"),
-                                 "每日 8:00-20:00");
+    if (absl::Status done =
+            make(township, zhiyuan::v1::POST_HOST_KIND_HOTEL,
+                 absl::StrCat(township.display_name(), "酒店", i + 1, "号"), "每日 8:00-20:00");
         !done.ok()) {
       return done;
     }
@@ -481,9 +481,8 @@ absl::Status LoadOtherPlaces(Loader& loader) {
     Region district;
     district.set_name(kShijingshan);
     district.set_display_name("石景山区");
-    const absl::StatusOr<std::string> team =
-        loader.CreateTeam(district, "", "", "文明引导志愿服务队",
-                          zhiyuan::v1::SERVICE_CATEGORY_CIVILITY_PERSUASION);
+    const absl::StatusOr<std::string> team = loader.CreateTeam(
+        district, "", "", "文明引导志愿服务队", zhiyuan::v1::SERVICE_CATEGORY_CIVILITY_PERSUASION);
     if (!team.ok()) return team.status();
   }
   const absl::StatusOr<bool> has_posts = loader.HasPosts(kAnyue);

@@ -10,9 +10,9 @@
 #ifndef ZHIYUAN_CLIENTS_DEMO_DIRECTORY_H_
 #define ZHIYUAN_CLIENTS_DEMO_DIRECTORY_H_
 
-#include <memory>
-
 #include <grpcpp/channel.h>
+
+#include <memory>
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"

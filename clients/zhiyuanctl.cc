@@ -7,16 +7,16 @@
 //                                                 list (or search), every page
 //   zhiyuanctl set-population regions/141124 POPULATION YEAR
 //   zhiyuanctl load-demo DIST_DIR                 the demo data of `make run`, unless loaded
+#include <google/protobuf/util/json_util.h>
+#include <grpcpp/create_channel.h>
+#include <grpcpp/security/credentials.h>
+
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <google/protobuf/util/json_util.h>
-#include <grpcpp/create_channel.h>
-#include <grpcpp/security/credentials.h>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
@@ -95,8 +95,8 @@ int ImportRegions(const Client& client, const std::string& dist_dir) {
   auto writer = stub->ImportRegions(&context, &response);
   int64_t sent = 0;
   for (const std::string& file : zhiyuan::clients::ChinaDivisionFiles(dist_dir)) {
-    const absl::Status read = zhiyuan::clients::ReadRegionCsv(
-        file, kImportBatch, [&](std::vector<Region>& regions) {
+    const absl::Status read =
+        zhiyuan::clients::ReadRegionCsv(file, kImportBatch, [&](std::vector<Region>& regions) {
           zhiyuan::v1::ImportRegionsRequest request;
           for (Region& region : regions) *request.add_regions() = std::move(region);
           sent += request.regions_size();
@@ -113,9 +113,9 @@ int ImportRegions(const Client& client, const std::string& dist_dir) {
   const grpc::Status status = writer->Finish();
   if (!status.ok()) return Fail(status);
   std::cout << "imported " << sent << " regions in "
-            << absl::FormatDuration(absl::Trunc(absl::Now() - start, absl::Milliseconds(1)))
-            << ": " << response.created_count() << " created, " << response.renamed_count()
-            << " renamed, " << response.unchanged_count() << " unchanged\n";
+            << absl::FormatDuration(absl::Trunc(absl::Now() - start, absl::Milliseconds(1))) << ": "
+            << response.created_count() << " created, " << response.renamed_count() << " renamed, "
+            << response.unchanged_count() << " unchanged\n";
   return 0;
 }
 
@@ -197,8 +197,7 @@ absl::StatusOr<bool> HasRegions(const Client& client) {
   zhiyuan::v1::ListRegionsResponse response;
   const grpc::Status status = stub->ListRegions(&context, request, &response);
   if (!status.ok()) {
-    return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
-                        status.error_message());
+    return absl::Status(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
   }
   return response.regions_size() > 0;
 }

@@ -5,10 +5,10 @@
 #ifndef ZHIYUAN_SERVICES_HEALTH_MONITOR_H_
 #define ZHIYUAN_SERVICES_HEALTH_MONITOR_H_
 
+#include <grpcpp/health_check_service_interface.h>
+
 #include <optional>
 #include <thread>
-
-#include <grpcpp/health_check_service_interface.h>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"

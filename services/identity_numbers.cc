@@ -34,8 +34,7 @@ char LuhnCheckDigit(absl::string_view digits) {
 absl::Status ValidateIdNumber(absl::string_view field, absl::string_view id_number,
                               absl::CivilDay birth_date) {
   if (id_number.size() != 18 || !AllDigits(id_number.substr(0, 17)) ||
-      !(absl::ascii_isdigit(static_cast<unsigned char>(id_number[17])) ||
-        id_number[17] == 'X')) {
+      !(absl::ascii_isdigit(static_cast<unsigned char>(id_number[17])) || id_number[17] == 'X')) {
     return InvalidField(field, "must be 17 digits and a check digit or X (GB 11643)");
   }
   static constexpr int kWeights[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
@@ -45,8 +44,8 @@ absl::Status ValidateIdNumber(absl::string_view field, absl::string_view id_numb
   if (id_number[17] != kCheck[sum % 11]) {
     return InvalidField(field, "has a wrong check digit (GB 11643)");
   }
-  const std::string expected = absl::StrFormat("%04d%02d%02d", birth_date.year(),
-                                               birth_date.month(), birth_date.day());
+  const std::string expected =
+      absl::StrFormat("%04d%02d%02d", birth_date.year(), birth_date.month(), birth_date.day());
   if (id_number.substr(6, 8) != expected) {
     return InvalidField(field, "does not hold the birth date given in birth_date");
   }

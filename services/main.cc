@@ -1,5 +1,6 @@
 // zhiyuand: Zhiyuan's gRPC server. Every flag can also come from the environment variable named
 // in its help; a flag on the command line wins.
+#include <glog/logging.h>
 #include <pthread.h>
 #include <signal.h>
 
@@ -8,8 +9,6 @@
 #include <iostream>
 #include <string>
 #include <thread>
-
-#include <glog/logging.h>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
@@ -84,15 +83,13 @@ int Serve(const std::string& database_url, const std::string& personal_data_key,
   const auto migrations = zhiyuan::storage::BuiltinMigrations();
   const bool migrate = absl::GetFlag(FLAGS_migrate) || absl::GetFlag(FLAGS_migrate_only);
   const absl::StatusOr<zhiyuan::storage::SchemaState> schema = zhiyuan::storage::PrepareSchema(
-      database_url, migrations, migrate, absl::Now() + absl::GetFlag(FLAGS_startup_timeout),
-      &stop);
+      database_url, migrations, migrate, absl::Now() + absl::GetFlag(FLAGS_startup_timeout), &stop);
   if (!schema.ok()) {
     if (stop.HasBeenNotified()) return 0;
     LOG(ERROR) << "database not usable: " << schema.status();
     return 1;
   }
-  LOG(INFO) << "schema at version " << schema->applied_version << " of "
-            << schema->known_version;
+  LOG(INFO) << "schema at version " << schema->applied_version << " of " << schema->known_version;
   if (absl::GetFlag(FLAGS_migrate_only) || stop.HasBeenNotified()) return 0;
 
   zhiyuan::services::ServerOptions options;

@@ -18,15 +18,15 @@ absl::StatusOr<std::string> DecodePageToken(absl::string_view field, absl::strin
   std::string raw;
   size_t colon;
   size_t query_size;
-  if (!absl::WebSafeBase64Unescape(token, &raw) ||
-      (colon = raw.find(':')) == std::string::npos ||
+  if (!absl::WebSafeBase64Unescape(token, &raw) || (colon = raw.find(':')) == std::string::npos ||
       !absl::SimpleAtoi(absl::string_view(raw).substr(0, colon), &query_size) ||
       raw.size() - colon - 1 < query_size) {
     return InvalidField(field, "is not a page token this service issued");
   }
   if (absl::string_view(raw).substr(colon + 1, query_size) != query) {
-    return InvalidField(field, "belongs to a different query: send the same filters as the "
-                               "request that returned it");
+    return InvalidField(field,
+                        "belongs to a different query: send the same filters as the "
+                        "request that returned it");
   }
   return raw.substr(colon + 1 + query_size);
 }

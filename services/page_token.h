@@ -25,8 +25,8 @@ absl::StatusOr<std::string> DecodePageToken(absl::string_view field, absl::strin
 // `page_size` + 1: hands at most `page_size` of them to `add`, and returns the token of the next
 // page, made from the key (`key`) of the last one added, or "" when there is no next page.
 template <typename T, typename Add, typename Key>
-std::string FillPage(const std::vector<T>& items, int page_size, absl::string_view query,
-                     Add add, Key key) {
+std::string FillPage(const std::vector<T>& items, int page_size, absl::string_view query, Add add,
+                     Key key) {
   const size_t count = std::min(items.size(), static_cast<size_t>(page_size));
   for (size_t i = 0; i < count; ++i) add(items[i]);
   if (items.size() <= count || count == 0) return "";

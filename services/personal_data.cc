@@ -1,7 +1,7 @@
 #include "services/personal_data.h"
 
-#include <sodium.h>
 #include <fcntl.h>
+#include <sodium.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -66,8 +66,8 @@ absl::StatusOr<std::string> PersonalDataProtector::LoadKeyFile(const std::string
       return absl::InternalError(absl::StrCat("cannot create ", path, ": ", std::strerror(errno)));
     }
     const std::string text = absl::StrCat(absl::BytesToHexString(key), "\n");
-    const bool written = write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
-                         fsync(fd) == 0;
+    const bool written =
+        write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && fsync(fd) == 0;
     close(fd);
     if (!written) return absl::InternalError(absl::StrCat("cannot write ", path));
     return key;
@@ -97,8 +97,8 @@ std::string PersonalDataProtector::Encrypt(absl::string_view field,
   randombytes_buf(out, kNonceBytes);
   unsigned long long length = 0;
   crypto_aead_xchacha20poly1305_ietf_encrypt(out + kNonceBytes, &length, Bytes(plaintext),
-                                             plaintext.size(), Bytes(field), field.size(),
-                                             nullptr, out, encryption_key_.data());
+                                             plaintext.size(), Bytes(field), field.size(), nullptr,
+                                             out, encryption_key_.data());
   return sealed;
 }
 

@@ -3,8 +3,8 @@
 #include <cmath>
 #include <string>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "services/grpc_status.h"
 #include "services/page_token.h"
@@ -41,7 +41,8 @@ zhiyuan::v1::Post ToProto(const storage::Post& post) {
   proto.set_status(static_cast<zhiyuan::v1::PostStatus>(post.status));
   *proto.mutable_create_time() = services::ToProto(post.create_time);
   *proto.mutable_update_time() = services::ToProto(post.update_time);
-  if (post.delete_time.has_value()) *proto.mutable_delete_time() = services::ToProto(*post.delete_time);
+  if (post.delete_time.has_value())
+    *proto.mutable_delete_time() = services::ToProto(*post.delete_time);
   proto.set_etag(absl::StrCat(post.revision));
   return proto;
 }
@@ -101,8 +102,7 @@ absl::StatusOr<storage::Post> FromCreateRequest(const zhiyuan::v1::CreatePostReq
   ZY_RETURN_IF_ERROR(ValidateText("post.address", proto.address(), 0, kMaxAddressChars));
   post.address = proto.address();
   ZY_ASSIGN_OR_RETURN(post.location, ParseLocation(proto));
-  ZY_RETURN_IF_ERROR(
-      ValidateText("post.opening_hours", proto.opening_hours(), 0, kMaxHoursChars));
+  ZY_RETURN_IF_ERROR(ValidateText("post.opening_hours", proto.opening_hours(), 0, kMaxHoursChars));
   post.opening_hours = proto.opening_hours();
   ZY_ASSIGN_OR_RETURN(post.duty_team_id, ParseOptionalTeam(proto.duty_team()));
   ZY_ASSIGN_OR_RETURN(post.status, ParseStatus(proto.status(), /*required=*/false));
@@ -117,8 +117,7 @@ absl::StatusOr<storage::PostChange> ToChange(const zhiyuan::v1::UpdatePostReques
   storage::PostChange change;
   for (const std::string& path : request.update_mask().paths()) {
     if (path == "display_name") {
-      ZY_RETURN_IF_ERROR(
-          ValidateText("post.display_name", proto.display_name(), 1, kMaxNameChars));
+      ZY_RETURN_IF_ERROR(ValidateText("post.display_name", proto.display_name(), 1, kMaxNameChars));
       change.display_name = proto.display_name();
     } else if (path == "host_organization") {
       ZY_RETURN_IF_ERROR(
@@ -170,8 +169,8 @@ absl::StatusOr<storage::PostQuery> ToQuery(const zhiyuan::v1::ListPostsRequest& 
   query.show_deleted = request.show_deleted();
   ZY_RETURN_IF_ERROR(ResolvePageSize("page_size", request.page_size(), kDefaultPageSize,
                                      kMaxPageSize, &query.limit));
-  *fingerprint = absl::StrCat("posts|", query.region_code, "|", query.host_kind, "|",
-                              query.status, "|", query.duty_team_id, "|", query.show_deleted);
+  *fingerprint = absl::StrCat("posts|", query.region_code, "|", query.host_kind, "|", query.status,
+                              "|", query.duty_team_id, "|", query.show_deleted);
   ZY_ASSIGN_OR_RETURN(const std::string after,
                       DecodePageToken("page_token", request.page_token(), *fingerprint));
   if (!after.empty() && !absl::SimpleAtoi(after, &query.after_id)) {
@@ -213,14 +212,15 @@ grpc::Status PostServiceImpl::CreatePost(grpc::ServerContext* context,
                                          zhiyuan::v1::Post* response) {
   const absl::StatusOr<storage::Post> post = FromCreateRequest(*request);
   if (!post.ok()) return ToGrpcStatus(post.status());
-  return Reply(store_.Create(*post, absl::AsciiStrToLower(request->request_id()), Deadline(*context)), response);
+  return Reply(
+      store_.Create(*post, absl::AsciiStrToLower(request->request_id()), Deadline(*context)),
+      response);
 }
 
 grpc::Status PostServiceImpl::UpdatePost(grpc::ServerContext* context,
                                          const zhiyuan::v1::UpdatePostRequest* request,
                                          zhiyuan::v1::Post* response) {
-  const absl::StatusOr<int64_t> id =
-      ParseIdName("post.name", kCollection, request->post().name());
+  const absl::StatusOr<int64_t> id = ParseIdName("post.name", kCollection, request->post().name());
   if (!id.ok()) return ToGrpcStatus(id.status());
   const absl::StatusOr<storage::PostChange> change = ToChange(*request);
   if (!change.ok()) return ToGrpcStatus(change.status());

@@ -14,8 +14,7 @@ class PostServiceImpl final : public zhiyuan::v1::PostService::Service {
 
   grpc::Status GetPost(grpc::ServerContext* context, const zhiyuan::v1::GetPostRequest* request,
                        zhiyuan::v1::Post* response) override;
-  grpc::Status ListPosts(grpc::ServerContext* context,
-                         const zhiyuan::v1::ListPostsRequest* request,
+  grpc::Status ListPosts(grpc::ServerContext* context, const zhiyuan::v1::ListPostsRequest* request,
                          zhiyuan::v1::ListPostsResponse* response) override;
   grpc::Status CreatePost(grpc::ServerContext* context,
                           const zhiyuan::v1::CreatePostRequest* request,

@@ -2,8 +2,8 @@
 
 #include <string>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "services/grpc_status.h"
 #include "services/page_token.h"
@@ -73,12 +73,11 @@ absl::StatusOr<storage::PracticeUnit> FromCreateRequest(
   unit.address = proto.address();
   ZY_ASSIGN_OR_RETURN(unit.region_code, ParseRegionName("practice_unit.region", proto.region()));
   const RegionLevel level = LevelOf(unit.kind);
-  if (level != RegionLevel::kInvalid &&
-      storage::LevelOfRegionCode(unit.region_code) != level) {
-    return InvalidField("practice_unit.region",
-                        absl::StrCat("a ", zhiyuan::v1::PracticeUnitKind_Name(proto.kind()),
-                                     " sits in a region with a ",
-                                     storage::RegionCodeLength(level), "-digit code"));
+  if (level != RegionLevel::kInvalid && storage::LevelOfRegionCode(unit.region_code) != level) {
+    return InvalidField(
+        "practice_unit.region",
+        absl::StrCat("a ", zhiyuan::v1::PracticeUnitKind_Name(proto.kind()),
+                     " sits in a region with a ", storage::RegionCodeLength(level), "-digit code"));
   }
   if (unit.kind == PracticeUnitKind::kCenter) {
     if (!proto.parent().empty()) {
@@ -108,12 +107,11 @@ absl::StatusOr<storage::PracticeUnitChange> ToChange(
           ValidateText("practice_unit.address", proto.address(), 0, kMaxAddressChars));
       change.address = proto.address();
     } else {
-      return InvalidField("update_mask", absl::StrCat("cannot set \"", path,
-                                                      "\": only display_name and address"));
+      return InvalidField("update_mask",
+                          absl::StrCat("cannot set \"", path, "\": only display_name and address"));
     }
   }
-  ZY_RETURN_IF_ERROR(
-      ParseEtag("practice_unit.etag", proto.etag(), &change.expected_revision));
+  ZY_RETURN_IF_ERROR(ParseEtag("practice_unit.etag", proto.etag(), &change.expected_revision));
   return change;
 }
 
@@ -183,7 +181,9 @@ grpc::Status PracticeUnitServiceImpl::CreatePracticeUnit(
     zhiyuan::v1::PracticeUnit* response) {
   const absl::StatusOr<storage::PracticeUnit> unit = FromCreateRequest(*request);
   if (!unit.ok()) return ToGrpcStatus(unit.status());
-  return Reply(store_.Create(*unit, absl::AsciiStrToLower(request->request_id()), Deadline(*context)), response);
+  return Reply(
+      store_.Create(*unit, absl::AsciiStrToLower(request->request_id()), Deadline(*context)),
+      response);
 }
 
 grpc::Status PracticeUnitServiceImpl::UpdatePracticeUnit(

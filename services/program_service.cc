@@ -2,9 +2,9 @@
 
 #include <string>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
-#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "services/grpc_status.h"
 #include "services/page_token.h"
@@ -40,8 +40,8 @@ absl::StatusOr<storage::ProgramOwner> ParseOwner(absl::string_view field, absl::
   } else if (absl::StartsWith(name, "regions/")) {
     ZY_ASSIGN_OR_RETURN(owner.region_code, ParseRegionName(field, name));
   } else {
-    return InvalidField(field, name.empty() ? "is required"
-                                            : "must name a region, a practice unit or a team");
+    return InvalidField(
+        field, name.empty() ? "is required" : "must name a region, a practice unit or a team");
   }
   return owner;
 }
@@ -91,8 +91,7 @@ absl::StatusOr<storage::Program> FromCreateRequest(
   ZY_RETURN_IF_ERROR(ValidateRequestId("request_id", request.request_id()));
   const zhiyuan::v1::Program& proto = request.program();
   storage::Program program;
-  ZY_RETURN_IF_ERROR(
-      ValidateText("program.display_name", proto.display_name(), 1, kMaxNameChars));
+  ZY_RETURN_IF_ERROR(ValidateText("program.display_name", proto.display_name(), 1, kMaxNameChars));
   program.display_name = proto.display_name();
   ZY_ASSIGN_OR_RETURN(program.category, ParseCategory(proto.category()));
   ZY_ASSIGN_OR_RETURN(program.owner, ParseOwner("program.owner", proto.owner()));
@@ -198,7 +197,9 @@ grpc::Status ProgramServiceImpl::CreateProgram(grpc::ServerContext* context,
                                                zhiyuan::v1::Program* response) {
   const absl::StatusOr<storage::Program> program = FromCreateRequest(*request);
   if (!program.ok()) return ToGrpcStatus(program.status());
-  return Reply(store_.Create(*program, absl::AsciiStrToLower(request->request_id()), Deadline(*context)), response);
+  return Reply(
+      store_.Create(*program, absl::AsciiStrToLower(request->request_id()), Deadline(*context)),
+      response);
 }
 
 grpc::Status ProgramServiceImpl::UpdateProgram(grpc::ServerContext* context,

@@ -48,8 +48,7 @@ absl::Status ValidateDisplayName(absl::string_view field, absl::string_view valu
 absl::Status ValidatePopulation(const zhiyuan::v1::Region& region) {
   const int next_year = absl::ToCivilYear(absl::Now(), absl::UTCTimeZone()).year() + 1;
   if (region.population() < 0 || region.population() > kMaxPopulation) {
-    return InvalidField("region.population",
-                        absl::StrCat("must be 0 to ", kMaxPopulation));
+    return InvalidField("region.population", absl::StrCat("must be 0 to ", kMaxPopulation));
   }
   if (region.population_year() == 0) {
     if (region.population() != 0) {
@@ -116,11 +115,9 @@ absl::StatusOr<storage::RegionChange> ToChange(const zhiyuan::v1::UpdateRegionRe
 absl::Status AddImportRequest(const zhiyuan::v1::ImportRegionsRequest& request, int64_t index,
                               std::vector<storage::Region>& regions) {
   const std::string field = absl::StrCat("requests[", index, "].regions");
-  if (request.regions().empty() ||
-      request.regions_size() > RegionServiceImpl::kMaxImportBatch) {
-    return InvalidField(field,
-                        absl::StrCat("must hold 1 to ", RegionServiceImpl::kMaxImportBatch,
-                                     " regions"));
+  if (request.regions().empty() || request.regions_size() > RegionServiceImpl::kMaxImportBatch) {
+    return InvalidField(
+        field, absl::StrCat("must hold 1 to ", RegionServiceImpl::kMaxImportBatch, " regions"));
   }
   for (int i = 0; i < request.regions_size(); ++i) {
     const zhiyuan::v1::Region& region = request.regions(i);
@@ -162,8 +159,8 @@ grpc::Status RegionServiceImpl::ListRegions(grpc::ServerContext* context,
   if (!request->parent().empty()) query.parent_code = *ParseRegionName("parent", request->parent());
   query.name_prefix = request->display_name_prefix();
   query.level = static_cast<RegionLevel>(request->level());
-  const std::string fingerprint = absl::StrCat("regions|", query.parent_code, "|",
-                                               request->level(), "|", query.name_prefix);
+  const std::string fingerprint =
+      absl::StrCat("regions|", query.parent_code, "|", request->level(), "|", query.name_prefix);
   absl::StatusOr<std::string> after =
       DecodePageToken("page_token", request->page_token(), fingerprint);
   if (!after.ok()) return ToGrpcStatus(after.status());
@@ -182,13 +179,11 @@ grpc::Status RegionServiceImpl::ListRegions(grpc::ServerContext* context,
 grpc::Status RegionServiceImpl::UpdateRegion(grpc::ServerContext* context,
                                              const zhiyuan::v1::UpdateRegionRequest* request,
                                              zhiyuan::v1::Region* response) {
-  const absl::StatusOr<std::string> code =
-      ParseRegionName("region.name", request->region().name());
+  const absl::StatusOr<std::string> code = ParseRegionName("region.name", request->region().name());
   if (!code.ok()) return ToGrpcStatus(code.status());
   const absl::StatusOr<storage::RegionChange> change = ToChange(*request);
   if (!change.ok()) return ToGrpcStatus(change.status());
-  const absl::StatusOr<storage::Region> region =
-      store_.Update(*code, *change, Deadline(*context));
+  const absl::StatusOr<storage::Region> region = store_.Update(*code, *change, Deadline(*context));
   if (!region.ok()) return ToGrpcStatus(region.status());
   *response = ToProto(*region);
   return grpc::Status::OK;

@@ -12,8 +12,7 @@ class RegionServiceImpl final : public zhiyuan::v1::RegionService::Service {
   // `store` must outlive the service.
   explicit RegionServiceImpl(storage::RegionStore& store) : store_(store) {}
 
-  grpc::Status GetRegion(grpc::ServerContext* context,
-                         const zhiyuan::v1::GetRegionRequest* request,
+  grpc::Status GetRegion(grpc::ServerContext* context, const zhiyuan::v1::GetRegionRequest* request,
                          zhiyuan::v1::Region* response) override;
   grpc::Status ListRegions(grpc::ServerContext* context,
                            const zhiyuan::v1::ListRegionsRequest* request,

@@ -4,8 +4,8 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
-#include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "services/identity_numbers.h"
 #include "services/validation.h"
 #include "storage/region_code.h"
@@ -28,15 +28,14 @@ absl::StatusOr<std::string> ParseVolunteerName(absl::string_view field, absl::st
   constexpr absl::string_view kPrefix = "volunteers/";
   if (name.empty()) return InvalidField(field, "is required");
   if (!absl::StartsWith(name, kPrefix) || !IsVolunteerNumber(name.substr(kPrefix.size()))) {
-    return InvalidField(field, "must be volunteers/{volunteer_number}, 18 digits with a valid "
-                               "check digit");
+    return InvalidField(field,
+                        "must be volunteers/{volunteer_number}, 18 digits with a valid "
+                        "check digit");
   }
   return std::string(name.substr(kPrefix.size()));
 }
 
-std::string VolunteerName(absl::string_view number) {
-  return absl::StrCat("volunteers/", number);
-}
+std::string VolunteerName(absl::string_view number) { return absl::StrCat("volunteers/", number); }
 
 absl::StatusOr<int64_t> ParseIdName(absl::string_view field, absl::string_view collection,
                                     absl::string_view name) {

@@ -1,13 +1,13 @@
 #include "services/server.h"
 
-#include <thread>
-#include <utility>
-
 #include <glog/logging.h>
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/resource_quota.h>
 #include <grpcpp/server_builder.h>
+
+#include <thread>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -23,28 +23,25 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
         absl::StrCat("worker_threads must be at least 2, got ", options.worker_threads));
   }
   std::unique_ptr<Server> server(new Server());
-  ZY_ASSIGN_OR_RETURN(server->pool_,
-                      storage::ConnectionPool::Create(
-                          {options.database_url, options.pool_size, "zhiyuand"}));
+  ZY_ASSIGN_OR_RETURN(server->pool_, storage::ConnectionPool::Create(
+                                         {options.database_url, options.pool_size, "zhiyuand"}));
   // The health monitor has a connection of its own, so that a pool busy with calls does not
   // read as a database that is down.
-  ZY_ASSIGN_OR_RETURN(server->health_pool_,
-                      storage::ConnectionPool::Create(
-                          {options.database_url, 1, "zhiyuand-health"}));
-  server->info_store_ = std::make_unique<storage::PostgresDatabaseInfoStore>(
-      *server->pool_, options.migrations);
+  ZY_ASSIGN_OR_RETURN(server->health_pool_, storage::ConnectionPool::Create(
+                                                {options.database_url, 1, "zhiyuand-health"}));
+  server->info_store_ =
+      std::make_unique<storage::PostgresDatabaseInfoStore>(*server->pool_, options.migrations);
   server->health_store_ = std::make_unique<storage::PostgresDatabaseInfoStore>(
       *server->health_pool_, options.migrations);
-  server->server_info_service_ = std::make_unique<ServerInfoServiceImpl>(
-      *server->info_store_, kVersion, absl::Now());
+  server->server_info_service_ =
+      std::make_unique<ServerInfoServiceImpl>(*server->info_store_, kVersion, absl::Now());
   server->region_store_ = std::make_unique<storage::PostgresRegionStore>(*server->pool_);
   server->region_service_ = std::make_unique<RegionServiceImpl>(*server->region_store_);
   server->practice_unit_store_ =
       std::make_unique<storage::PostgresPracticeUnitStore>(*server->pool_);
   server->practice_unit_service_ =
       std::make_unique<PracticeUnitServiceImpl>(*server->practice_unit_store_);
-  ZY_ASSIGN_OR_RETURN(server->protector_,
-                      PersonalDataProtector::Create(options.personal_data_key));
+  ZY_ASSIGN_OR_RETURN(server->protector_, PersonalDataProtector::Create(options.personal_data_key));
   server->volunteer_store_ = std::make_unique<storage::PostgresVolunteerStore>(*server->pool_);
   server->volunteer_service_ =
       std::make_unique<VolunteerServiceImpl>(*server->volunteer_store_, *server->protector_);
@@ -81,15 +78,13 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
                               options.worker_threads / 2);
   builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS,
                               options.worker_threads);
-  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
-      interceptors;
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(std::make_unique<RpcLogInterceptorFactory>());
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
 
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0) {
-    return absl::UnavailableError(
-        absl::StrCat("cannot listen on ", options.listen_address));
+    return absl::UnavailableError(absl::StrCat("cannot listen on ", options.listen_address));
   }
   server->health_monitor_ = std::make_unique<HealthMonitor>(
       *server->health_store_, *server->server_->GetHealthCheckService(),

@@ -4,10 +4,10 @@
 #ifndef ZHIYUAN_SERVICES_SERVER_H_
 #define ZHIYUAN_SERVICES_SERVER_H_
 
+#include <grpcpp/server.h>
+
 #include <memory>
 #include <string>
-
-#include <grpcpp/server.h>
 
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
@@ -15,10 +15,10 @@
 #include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "services/health_monitor.h"
+#include "services/personal_data.h"
 #include "services/post_service.h"
 #include "services/practice_unit_service.h"
 #include "services/program_service.h"
-#include "services/personal_data.h"
 #include "services/region_service.h"
 #include "services/server_info_service.h"
 #include "services/team_service.h"

@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "services/grpc_status.h"
 #include "services/page_token.h"
@@ -38,7 +38,8 @@ zhiyuan::v1::Team ToProto(const storage::Team& team) {
   proto.set_status(static_cast<zhiyuan::v1::TeamStatus>(team.status));
   *proto.mutable_create_time() = services::ToProto(team.create_time);
   *proto.mutable_update_time() = services::ToProto(team.update_time);
-  if (team.delete_time.has_value()) *proto.mutable_delete_time() = services::ToProto(*team.delete_time);
+  if (team.delete_time.has_value())
+    *proto.mutable_delete_time() = services::ToProto(*team.delete_time);
   proto.set_etag(absl::StrCat(team.revision));
   return proto;
 }
@@ -85,8 +86,7 @@ absl::StatusOr<int> ParseStatus(int status, bool required) {
       (required && status == zhiyuan::v1::TEAM_STATUS_UNSPECIFIED)) {
     return InvalidField("team.status", "must be ACTIVE or INACTIVE");
   }
-  return status == zhiyuan::v1::TEAM_STATUS_UNSPECIFIED ? zhiyuan::v1::TEAM_STATUS_ACTIVE
-                                                        : status;
+  return status == zhiyuan::v1::TEAM_STATUS_UNSPECIFIED ? zhiyuan::v1::TEAM_STATUS_ACTIVE : status;
 }
 
 absl::StatusOr<storage::Team> FromCreateRequest(const zhiyuan::v1::CreateTeamRequest& request) {
@@ -115,8 +115,7 @@ absl::StatusOr<storage::TeamChange> ToChange(const zhiyuan::v1::UpdateTeamReques
   storage::TeamChange change;
   for (const std::string& path : request.update_mask().paths()) {
     if (path == "display_name") {
-      ZY_RETURN_IF_ERROR(
-          ValidateText("team.display_name", proto.display_name(), 1, kMaxNameChars));
+      ZY_RETURN_IF_ERROR(ValidateText("team.display_name", proto.display_name(), 1, kMaxNameChars));
       change.display_name = proto.display_name();
     } else if (path == "categories") {
       ZY_ASSIGN_OR_RETURN(change.categories, ParseCategories(proto.categories()));
@@ -127,10 +126,9 @@ absl::StatusOr<storage::TeamChange> ToChange(const zhiyuan::v1::UpdateTeamReques
     } else if (path == "status") {
       ZY_ASSIGN_OR_RETURN(change.status, ParseStatus(proto.status(), /*required=*/true));
     } else {
-      return InvalidField("update_mask",
-                          absl::StrCat("cannot set \"", path,
-                                       "\": only display_name, categories, leader, "
-                                       "practice_unit and status"));
+      return InvalidField("update_mask", absl::StrCat("cannot set \"", path,
+                                                      "\": only display_name, categories, leader, "
+                                                      "practice_unit and status"));
     }
   }
   ZY_RETURN_IF_ERROR(ParseEtag("team.etag", proto.etag(), &change.expected_revision));
@@ -156,15 +154,15 @@ absl::StatusOr<storage::TeamQuery> ToQuery(const zhiyuan::v1::ListTeamsRequest& 
   query.status = request.status();
   query.show_deleted = request.show_deleted();
   if (!request.display_name_prefix().empty()) {
-    ZY_RETURN_IF_ERROR(ValidateText("display_name_prefix", request.display_name_prefix(), 1,
-                                    kMaxNameChars));
+    ZY_RETURN_IF_ERROR(
+        ValidateText("display_name_prefix", request.display_name_prefix(), 1, kMaxNameChars));
     query.name_prefix = request.display_name_prefix();
   }
   ZY_RETURN_IF_ERROR(ResolvePageSize("page_size", request.page_size(), kDefaultPageSize,
                                      kMaxPageSize, &query.limit));
-  *fingerprint = absl::StrCat("teams|", query.region_code, "|", query.parent_id, "|",
-                              query.category, "|", query.status, "|", query.show_deleted, "|",
-                              query.name_prefix);
+  *fingerprint =
+      absl::StrCat("teams|", query.region_code, "|", query.parent_id, "|", query.category, "|",
+                   query.status, "|", query.show_deleted, "|", query.name_prefix);
   ZY_ASSIGN_OR_RETURN(const std::string after,
                       DecodePageToken("page_token", request.page_token(), *fingerprint));
   if (!after.empty() && !absl::SimpleAtoi(after, &query.after_id)) {
@@ -195,12 +193,13 @@ absl::StatusOr<MemberName> ParseMemberName(absl::string_view field, absl::string
 
 zhiyuan::v1::TeamMember ToProto(const storage::TeamMember& member) {
   zhiyuan::v1::TeamMember proto;
-  proto.set_name(absl::StrCat(IdName(kCollection, member.team_id), "/members/",
-                              member.volunteer_number));
+  proto.set_name(
+      absl::StrCat(IdName(kCollection, member.team_id), "/members/", member.volunteer_number));
   proto.set_volunteer(VolunteerName(member.volunteer_number));
   proto.set_role(static_cast<zhiyuan::v1::TeamMemberRole>(member.role));
   *proto.mutable_join_time() = services::ToProto(member.join_time);
-  if (member.leave_time.has_value()) *proto.mutable_leave_time() = services::ToProto(*member.leave_time);
+  if (member.leave_time.has_value())
+    *proto.mutable_leave_time() = services::ToProto(*member.leave_time);
   proto.set_etag(absl::StrCat(member.revision));
   return proto;
 }
@@ -238,8 +237,8 @@ absl::StatusOr<storage::TeamMemberQuery> ToMemberQuery(
   query.show_former = request.show_former();
   ZY_RETURN_IF_ERROR(ResolvePageSize("page_size", request.page_size(), kDefaultPageSize,
                                      kMaxPageSize, &query.limit));
-  *fingerprint = absl::StrCat("members|", query.team_id, "|", query.volunteer_number, "|",
-                              query.show_former);
+  *fingerprint =
+      absl::StrCat("members|", query.team_id, "|", query.volunteer_number, "|", query.show_former);
   ZY_ASSIGN_OR_RETURN(const std::string after,
                       DecodePageToken("page_token", request.page_token(), *fingerprint));
   if (!after.empty() && !absl::SimpleAtoi(after, &query.after_id)) {
@@ -281,14 +280,15 @@ grpc::Status TeamServiceImpl::CreateTeam(grpc::ServerContext* context,
                                          zhiyuan::v1::Team* response) {
   const absl::StatusOr<storage::Team> team = FromCreateRequest(*request);
   if (!team.ok()) return ToGrpcStatus(team.status());
-  return Reply(store_.Create(*team, absl::AsciiStrToLower(request->request_id()), Deadline(*context)), response);
+  return Reply(
+      store_.Create(*team, absl::AsciiStrToLower(request->request_id()), Deadline(*context)),
+      response);
 }
 
 grpc::Status TeamServiceImpl::UpdateTeam(grpc::ServerContext* context,
                                          const zhiyuan::v1::UpdateTeamRequest* request,
                                          zhiyuan::v1::Team* response) {
-  const absl::StatusOr<int64_t> id =
-      ParseIdName("team.name", kCollection, request->team().name());
+  const absl::StatusOr<int64_t> id = ParseIdName("team.name", kCollection, request->team().name());
   if (!id.ok()) return ToGrpcStatus(id.status());
   const absl::StatusOr<storage::TeamChange> change = ToChange(*request);
   if (!change.ok()) return ToGrpcStatus(change.status());

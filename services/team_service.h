@@ -16,8 +16,7 @@ class TeamServiceImpl final : public zhiyuan::v1::TeamService::Service {
 
   grpc::Status GetTeam(grpc::ServerContext* context, const zhiyuan::v1::GetTeamRequest* request,
                        zhiyuan::v1::Team* response) override;
-  grpc::Status ListTeams(grpc::ServerContext* context,
-                         const zhiyuan::v1::ListTeamsRequest* request,
+  grpc::Status ListTeams(grpc::ServerContext* context, const zhiyuan::v1::ListTeamsRequest* request,
                          zhiyuan::v1::ListTeamsResponse* response) override;
   grpc::Status CreateTeam(grpc::ServerContext* context,
                           const zhiyuan::v1::CreateTeamRequest* request,

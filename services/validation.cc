@@ -23,17 +23,17 @@ absl::Status ValidateText(absl::string_view field, absl::string_view value, int 
     const auto byte = static_cast<unsigned char>(value[i]);
     if ((byte & 0xC0) != 0x80) ++chars;  // Not a continuation byte: a new code point.
     // C0 controls and DEL; C1 controls are U+0080..U+009F, encoded C2 80..C2 9F.
-    const bool c1 = byte == 0xC2 && i + 1 < value.size() &&
-                    static_cast<unsigned char>(value[i + 1]) <= 0x9F;
+    const bool c1 =
+        byte == 0xC2 && i + 1 < value.size() && static_cast<unsigned char>(value[i + 1]) <= 0x9F;
     if (byte < 0x20 || byte == 0x7F || c1) {
       return InvalidField(field, "must not contain control characters");
     }
   }
   if (chars < min_chars || chars > max_chars) {
-    return InvalidField(field, min_chars == 0
-                                   ? absl::StrCat("must be at most ", max_chars, " characters")
-                                   : absl::StrCat("must be ", min_chars, " to ", max_chars,
-                                                  " characters"));
+    return InvalidField(
+        field, min_chars == 0
+                   ? absl::StrCat("must be at most ", max_chars, " characters")
+                   : absl::StrCat("must be ", min_chars, " to ", max_chars, " characters"));
   }
   if (!value.empty() && (absl::ascii_isspace(static_cast<unsigned char>(value.front())) ||
                          absl::ascii_isspace(static_cast<unsigned char>(value.back())))) {
@@ -75,8 +75,8 @@ absl::StatusOr<absl::CivilDay> ParseDate(absl::string_view field, absl::string_v
   return day;
 }
 
-absl::Status ResolvePageSize(absl::string_view field, int requested, int default_size,
-                             int max_size, int* page_size) {
+absl::Status ResolvePageSize(absl::string_view field, int requested, int default_size, int max_size,
+                             int* page_size) {
   if (requested < 0) return InvalidField(field, "must not be negative");
   *page_size = requested == 0 ? default_size : std::min(requested, max_size);
   return absl::OkStatus();

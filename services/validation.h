@@ -9,8 +9,8 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/time/civil_time.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
 
 namespace zhiyuan::services {
 
@@ -36,8 +36,8 @@ absl::StatusOr<absl::CivilDay> ParseDate(absl::string_view field, absl::string_v
 
 // The page size to use: 0 means `default_size`, more than `max_size` is read as `max_size`.
 // Errors: INVALID_ARGUMENT for a negative size.
-absl::Status ResolvePageSize(absl::string_view field, int requested, int default_size,
-                             int max_size, int* page_size);
+absl::Status ResolvePageSize(absl::string_view field, int requested, int default_size, int max_size,
+                             int* page_size);
 
 }  // namespace zhiyuan::services
 

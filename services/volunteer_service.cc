@@ -3,8 +3,8 @@
 #include <set>
 #include <string>
 
-#include "absl/strings/match.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "services/grpc_status.h"
@@ -90,7 +90,7 @@ absl::StatusOr<int> ResolveStatus(int status) {
     return InvalidField("volunteer.status", "is not a VolunteerStatus");
   }
   return status == zhiyuan::v1::VOLUNTEER_STATUS_UNSPECIFIED ? zhiyuan::v1::VOLUNTEER_STATUS_ACTIVE
-                                                            : status;
+                                                             : status;
 }
 
 // Whole years from `born` to `today`.
@@ -120,8 +120,7 @@ absl::StatusOr<storage::Volunteer> VolunteerServiceImpl::FromCreateRequest(
   volunteer.display_name = proto.display_name();
   ZY_RETURN_IF_ERROR(ValidateGender(proto.gender()));
   volunteer.gender = proto.gender();
-  ZY_ASSIGN_OR_RETURN(volunteer.birth_date,
-                      ParseDate("volunteer.birth_date", proto.birth_date()));
+  ZY_ASSIGN_OR_RETURN(volunteer.birth_date, ParseDate("volunteer.birth_date", proto.birth_date()));
   const absl::CivilDay today = absl::ToCivilDay(clock_(), ChinaTime());
   const int age = AgeOn(volunteer.birth_date, today);
   if (volunteer.birth_date > today || age < kMinimumAge) {
@@ -200,9 +199,9 @@ grpc::Status VolunteerServiceImpl::GetVolunteer(grpc::ServerContext* context,
   return Reply(store_.Get(*number, Deadline(*context)), response);
 }
 
-grpc::Status VolunteerServiceImpl::ListVolunteers(
-    grpc::ServerContext* context, const zhiyuan::v1::ListVolunteersRequest* request,
-    zhiyuan::v1::ListVolunteersResponse* response) {
+grpc::Status VolunteerServiceImpl::ListVolunteers(grpc::ServerContext* context,
+                                                  const zhiyuan::v1::ListVolunteersRequest* request,
+                                                  zhiyuan::v1::ListVolunteersResponse* response) {
   storage::VolunteerQuery query;
   if (!request->residence_region().empty()) {
     const absl::StatusOr<std::string> code =
@@ -216,8 +215,8 @@ grpc::Status VolunteerServiceImpl::ListVolunteers(
   query.status = request->status();
   query.show_deleted = request->show_deleted();
   if (!request->display_name_prefix().empty()) {
-    if (absl::Status valid = ValidateText("display_name_prefix", request->display_name_prefix(),
-                                          1, kMaxNameChars);
+    if (absl::Status valid =
+            ValidateText("display_name_prefix", request->display_name_prefix(), 1, kMaxNameChars);
         !valid.ok()) {
       return ToGrpcStatus(valid);
     }
@@ -229,9 +228,8 @@ grpc::Status VolunteerServiceImpl::ListVolunteers(
       !valid.ok()) {
     return ToGrpcStatus(valid);
   }
-  const std::string fingerprint =
-      absl::StrCat("volunteers|", query.region_code, "|", query.status, "|", query.show_deleted,
-                   "|", query.name_prefix);
+  const std::string fingerprint = absl::StrCat("volunteers|", query.region_code, "|", query.status,
+                                               "|", query.show_deleted, "|", query.name_prefix);
   absl::StatusOr<std::string> after =
       DecodePageToken("page_token", request->page_token(), fingerprint);
   if (!after.ok()) return ToGrpcStatus(after.status());
@@ -241,7 +239,9 @@ grpc::Status VolunteerServiceImpl::ListVolunteers(
   if (!page.ok()) return ToGrpcStatus(page.status());
   response->set_next_page_token(FillPage(
       page->volunteers, page_size, fingerprint,
-      [&](const storage::Volunteer& volunteer) { *response->add_volunteers() = ToProto(volunteer); },
+      [&](const storage::Volunteer& volunteer) {
+        *response->add_volunteers() = ToProto(volunteer);
+      },
       [](const storage::Volunteer& volunteer) { return volunteer.number; }));
   response->set_total_size(page->total);
   return grpc::Status::OK;
@@ -251,8 +251,7 @@ grpc::Status VolunteerServiceImpl::CreateVolunteer(
     grpc::ServerContext* context, const zhiyuan::v1::CreateVolunteerRequest* request,
     zhiyuan::v1::Volunteer* response) {
   std::string id_number_hash;
-  const absl::StatusOr<storage::Volunteer> volunteer =
-      FromCreateRequest(*request, &id_number_hash);
+  const absl::StatusOr<storage::Volunteer> volunteer = FromCreateRequest(*request, &id_number_hash);
   if (!volunteer.ok()) return ToGrpcStatus(volunteer.status());
   const std::string county = volunteer->residence_region_code.substr(0, 6);
   const int year = static_cast<int>(absl::ToCivilYear(clock_(), ChinaTime()).year());

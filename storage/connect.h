@@ -3,9 +3,8 @@
 #define ZHIYUAN_STORAGE_CONNECT_H_
 
 #include <memory>
-#include <string>
-
 #include <pqxx/connection>
+#include <string>
 
 namespace zhiyuan::storage {
 

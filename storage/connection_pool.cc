@@ -1,12 +1,11 @@
 #include "storage/connection_pool.h"
 
+#include <glog/logging.h>
 #include <poll.h>
 
 #include <algorithm>
-#include <utility>
-
-#include <glog/logging.h>
 #include <pqxx/nontransaction>
+#include <utility>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -62,9 +61,7 @@ absl::StatusOr<ConnectionPool::Lease> ConnectionPool::Acquire(absl::Time deadlin
   std::unique_ptr<pqxx::connection> connection;
   {
     absl::MutexLock lock(&mu_);
-    auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-      return closed_ || !free_.empty();
-    };
+    auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return closed_ || !free_.empty(); };
     if (!mu_.AwaitWithDeadline(absl::Condition(&ready), deadline)) {
       return absl::UnavailableError(absl::StrCat(
           "no database connection became free before the deadline (all ", size_, " in use)"));
@@ -94,9 +91,10 @@ absl::StatusOr<ConnectionPool::Lease> ConnectionPool::Acquire(absl::Time deadlin
 
 void ConnectionPool::Return(std::unique_ptr<pqxx::connection> connection) {
   absl::MutexLock lock(&mu_);
-  leased_.erase(std::remove_if(leased_.begin(), leased_.end(),
-                               [&](const auto& leased) { return leased.first == connection.get(); }),
-                leased_.end());
+  leased_.erase(
+      std::remove_if(leased_.begin(), leased_.end(),
+                     [&](const auto& leased) { return leased.first == connection.get(); }),
+      leased_.end());
   if (connection != nullptr && (closed_ || !IsUsable(*connection))) connection.reset();
   free_.push_back(std::move(connection));
 }

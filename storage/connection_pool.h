@@ -5,11 +5,10 @@
 #define ZHIYUAN_STORAGE_CONNECTION_POOL_H_
 
 #include <memory>
+#include <pqxx/connection>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <pqxx/connection>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"

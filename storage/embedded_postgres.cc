@@ -1,6 +1,7 @@
 #include "storage/embedded_postgres.h"
 
 #include <fcntl.h>
+#include <glog/logging.h>
 #include <netinet/in.h>
 #include <pwd.h>
 #include <spawn.h>
@@ -13,12 +14,10 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
-#include <vector>
-
-#include <glog/logging.h>
 #include <pqxx/connection>
 #include <pqxx/nontransaction>
+#include <sstream>
+#include <vector>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -145,14 +144,14 @@ absl::StatusOr<int> ReadPort(const fs::path& conf) {
 // Makes a new cluster in <directory>/data. It is built in data.partial and renamed when complete,
 // so that an interrupted creation is started over rather than half used.
 absl::Status CreateCluster(const fs::path& directory, const fs::path& bin_dir,
-                                  const std::string& log_file) {
+                           const std::string& log_file) {
   const fs::path partial = directory / "data.partial";
   std::error_code error;
   fs::remove_all(partial, error);
-  ZY_RETURN_IF_ERROR(RunOrFail({(bin_dir / "initdb").string(), "--pgdata", partial.string(),
-                                "--username", "postgres", "--auth", "trust", "--encoding",
-                                "UTF8", "--locale", "C.UTF-8"},
-                               log_file));
+  ZY_RETURN_IF_ERROR(
+      RunOrFail({(bin_dir / "initdb").string(), "--pgdata", partial.string(), "--username",
+                 "postgres", "--auth", "trust", "--encoding", "UTF8", "--locale", "C.UTF-8"},
+                log_file));
   ZY_ASSIGN_OR_RETURN(const int port, FreeLoopbackPort());
   const fs::path conf_path = partial / kConfFile;
   {
@@ -178,10 +177,11 @@ absl::Status CreateCluster(const fs::path& directory, const fs::path& bin_dir,
   ZY_RETURN_IF_ERROR(GiveToPostgres(conf_path));
   fs::rename(partial, directory / "data", error);
   if (error) {
-    return absl::InternalError(absl::StrCat("cannot rename ", partial.string(), ": ",
-                                            error.message()));
+    return absl::InternalError(
+        absl::StrCat("cannot rename ", partial.string(), ": ", error.message()));
   }
-  LOG(INFO) << "created a PostgreSQL cluster in " << directory / "data" << " on port " << port;
+  LOG(INFO) << "created a PostgreSQL cluster in " << directory / "data"
+            << " on port " << port;
   return absl::OkStatus();
 }
 
@@ -209,14 +209,13 @@ absl::StatusOr<std::unique_ptr<EmbeddedPostgres>> EmbeddedPostgres::Start(Option
   ZY_ASSIGN_OR_RETURN(std::unique_ptr<EmbeddedPostgres> cluster, Open(std::move(options)));
 
   const std::string pg_ctl = (bin_dir / "pg_ctl").string();
-  ZY_ASSIGN_OR_RETURN(const int status, Run({pg_ctl, "status", "--pgdata", data.string()},
-                                            "/dev/null"));
+  ZY_ASSIGN_OR_RETURN(const int status,
+                      Run({pg_ctl, "status", "--pgdata", data.string()}, "/dev/null"));
   if (status == 0) {
     LOG(INFO) << "PostgreSQL in " << data << " is already running; using it";
   } else {
-    ZY_RETURN_IF_ERROR(RunOrFail({pg_ctl, "start", "--pgdata", data.string(), "--wait",
-                                  "--timeout", "60", "--silent", "--log",
-                                  (directory / "postgres.log").string()},
+    ZY_RETURN_IF_ERROR(RunOrFail({pg_ctl, "start", "--pgdata", data.string(), "--wait", "--timeout",
+                                  "60", "--silent", "--log", (directory / "postgres.log").string()},
                                  log_file));
     LOG(INFO) << "started PostgreSQL in " << data << " on port " << cluster->port();
   }
@@ -225,10 +224,10 @@ absl::StatusOr<std::unique_ptr<EmbeddedPostgres>> EmbeddedPostgres::Start(Option
 
 absl::Status EmbeddedPostgres::Stop() {
   const fs::path directory = options_.directory;
-  ZY_RETURN_IF_ERROR(RunOrFail({(fs::path(options_.bin_dir) / "pg_ctl").string(), "stop",
-                                "--pgdata", (directory / "data").string(), "--mode", "fast",
-                                "--wait", "--silent"},
-                               (directory / kCommandLog).string()));
+  ZY_RETURN_IF_ERROR(
+      RunOrFail({(fs::path(options_.bin_dir) / "pg_ctl").string(), "stop", "--pgdata",
+                 (directory / "data").string(), "--mode", "fast", "--wait", "--silent"},
+                (directory / kCommandLog).string()));
   LOG(INFO) << "stopped PostgreSQL in " << directory / "data";
   return absl::OkStatus();
 }

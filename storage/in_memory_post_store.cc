@@ -111,8 +111,7 @@ absl::StatusOr<Post> InMemoryPostStore::Update(int64_t id, const PostChange& cha
   return post;
 }
 
-absl::StatusOr<Post> InMemoryPostStore::Delete(int64_t id,
-                                               std::optional<int64_t> expected_revision,
+absl::StatusOr<Post> InMemoryPostStore::Delete(int64_t id, std::optional<int64_t> expected_revision,
                                                absl::Time) {
   absl::MutexLock lock(&mu_);
   absl::StatusOr<Post*> found = LockForChange(id, expected_revision);

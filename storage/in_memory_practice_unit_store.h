@@ -29,8 +29,7 @@ class InMemoryPracticeUnitStore final : public PracticeUnitStore {
                                       absl::Time deadline) override;
 
  private:
-  absl::StatusOr<PracticeUnit*> LockForChange(int64_t id,
-                                              std::optional<int64_t> expected_revision)
+  absl::StatusOr<PracticeUnit*> LockForChange(int64_t id, std::optional<int64_t> expected_revision)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   RegionStore& regions_;

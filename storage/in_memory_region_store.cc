@@ -50,8 +50,8 @@ class InMemoryRegionStore::Import final : public RegionImport {
     for (const auto& [code, name] : names) {
       const std::string parent = ParentRegionCode(code);
       if (!parent.empty() && !names.count(parent) && !store_.regions_.count(parent)) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "regions/", code, ": its parent regions/", parent, " is neither stored nor imported"));
+        return absl::InvalidArgumentError(absl::StrCat("regions/", code, ": its parent regions/",
+                                                       parent, " is neither stored nor imported"));
       }
     }
     RegionImportCounts counts;

@@ -15,8 +15,7 @@ namespace zhiyuan::storage {
 class InMemoryRegionStore final : public RegionStore {
  public:
   absl::StatusOr<Region> Get(const std::string& code, absl::Time deadline) override;
-  absl::StatusOr<std::vector<Region>> List(const RegionQuery& query,
-                                           absl::Time deadline) override;
+  absl::StatusOr<std::vector<Region>> List(const RegionQuery& query, absl::Time deadline) override;
   absl::StatusOr<Region> Update(const std::string& code, const RegionChange& change,
                                 absl::Time deadline) override;
   absl::StatusOr<std::unique_ptr<RegionImport>> StartImport(absl::Time deadline) override;

@@ -11,8 +11,10 @@ std::string Name(int64_t team_id, const std::string& number) {
 }
 
 absl::Status NotAMember(int64_t team_id, const std::string& number) {
-  return absl::NotFoundError(absl::StrCat(Name(team_id, number), " does not exist: "
-                                          "volunteers/", number, " is not a member now"));
+  return absl::NotFoundError(absl::StrCat(Name(team_id, number),
+                                          " does not exist: "
+                                          "volunteers/",
+                                          number, " is not a member now"));
 }
 
 }  // namespace
@@ -63,8 +65,7 @@ absl::StatusOr<TeamMemberPage> InMemoryTeamMemberStore::List(const TeamMemberQue
 
 absl::StatusOr<TeamMember> InMemoryTeamMemberStore::Create(int64_t team_id,
                                                            const std::string& volunteer_number,
-                                                           int role,
-                                                           const std::string& request_id,
+                                                           int role, const std::string& request_id,
                                                            absl::Time deadline) {
   {
     absl::MutexLock lock(&mu_);

@@ -18,8 +18,8 @@ absl::Status NotFound(int64_t id) {
 bool Matches(const TeamQuery& query, const Team& team) {
   return absl::StartsWith(team.home_region_code, query.region_code) &&
          (query.parent_id == 0 || team.parent_id == query.parent_id) &&
-         (query.category == 0 || std::count(team.categories.begin(), team.categories.end(),
-                                            query.category) > 0) &&
+         (query.category == 0 ||
+          std::count(team.categories.begin(), team.categories.end(), query.category) > 0) &&
          (query.status == 0 || team.status == query.status) &&
          absl::StartsWith(team.display_name, query.name_prefix) &&
          (query.show_deleted || !team.delete_time.has_value());
@@ -27,8 +27,8 @@ bool Matches(const TeamQuery& query, const Team& team) {
 
 }  // namespace
 
-absl::Status InMemoryTeamStore::CheckReferences(int64_t practice_unit_id,
-                                                const std::string& leader, absl::Time deadline) {
+absl::Status InMemoryTeamStore::CheckReferences(int64_t practice_unit_id, const std::string& leader,
+                                                absl::Time deadline) {
   if (practice_unit_id != 0) {
     const absl::StatusOr<PracticeUnit> unit = units_.Get(practice_unit_id, deadline);
     if (!unit.ok() || unit->delete_time.has_value()) {
@@ -124,8 +124,8 @@ absl::StatusOr<Team*> InMemoryTeamStore::LockForChange(int64_t id,
 
 absl::StatusOr<Team> InMemoryTeamStore::Update(int64_t id, const TeamChange& change,
                                                absl::Time deadline) {
-  const absl::Status references = CheckReferences(change.practice_unit_id.value_or(0),
-                                                  change.leader.value_or(""), deadline);
+  const absl::Status references =
+      CheckReferences(change.practice_unit_id.value_or(0), change.leader.value_or(""), deadline);
   absl::MutexLock lock(&mu_);
   absl::StatusOr<Team*> found = LockForChange(id, change.expected_revision);
   if (!found.ok()) return found.status();
@@ -144,8 +144,7 @@ absl::StatusOr<Team> InMemoryTeamStore::Update(int64_t id, const TeamChange& cha
   return team;
 }
 
-absl::StatusOr<Team> InMemoryTeamStore::Delete(int64_t id,
-                                               std::optional<int64_t> expected_revision,
+absl::StatusOr<Team> InMemoryTeamStore::Delete(int64_t id, std::optional<int64_t> expected_revision,
                                                absl::Time) {
   absl::MutexLock lock(&mu_);
   absl::StatusOr<Team*> found = LockForChange(id, expected_revision);
@@ -154,8 +153,8 @@ absl::StatusOr<Team> InMemoryTeamStore::Delete(int64_t id,
   if (team.delete_time.has_value()) return team;
   for (const auto& [child_id, child] : teams_) {
     if (child.parent_id == id && !child.delete_time.has_value()) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          Name(id), " has teams under it that are not deleted: delete those first"));
+      return absl::FailedPreconditionError(
+          absl::StrCat(Name(id), " has teams under it that are not deleted: delete those first"));
     }
   }
   team.delete_time = team.update_time = absl::Now();

@@ -92,9 +92,9 @@ absl::StatusOr<Volunteer*> InMemoryVolunteerStore::LockForChange(
 absl::StatusOr<Volunteer> InMemoryVolunteerStore::Update(const std::string& number,
                                                          const VolunteerChange& change,
                                                          absl::Time deadline) {
-  const absl::Status region =
-      change.residence_region_code ? CheckRegion(*change.residence_region_code, deadline)
-                                   : absl::OkStatus();
+  const absl::Status region = change.residence_region_code
+                                  ? CheckRegion(*change.residence_region_code, deadline)
+                                  : absl::OkStatus();
   absl::MutexLock lock(&mu_);
   absl::StatusOr<Volunteer*> found = LockForChange(number, change.expected_revision);
   if (!found.ok()) return found.status();

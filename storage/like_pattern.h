@@ -12,8 +12,8 @@ namespace zhiyuan::storage {
 
 // A LIKE pattern matching the strings that start with `prefix` ('\' is LIKE's default escape).
 inline std::string LikePrefixPattern(absl::string_view prefix) {
-  return absl::StrCat(
-      absl::StrReplaceAll(prefix, {{"\\", "\\\\"}, {"%", "\\%"}, {"_", "\\_"}}), "%");
+  return absl::StrCat(absl::StrReplaceAll(prefix, {{"\\", "\\\\"}, {"%", "\\%"}, {"_", "\\_"}}),
+                      "%");
 }
 
 }  // namespace zhiyuan::storage

@@ -1,10 +1,10 @@
 #include "storage/migrations.h"
 
+#include <glog/logging.h>
+
 #include <algorithm>
 #include <limits>
 #include <memory>
-
-#include <glog/logging.h>
 #include <pqxx/nontransaction>
 #include <pqxx/transaction>
 
@@ -45,8 +45,8 @@ int KnownVersion(absl::Span<const Migration> known) {
 absl::Status CheckOrder(absl::Span<const Migration> known) {
   for (size_t i = 0; i < known.size(); ++i) {
     if (known[i].version <= (i == 0 ? 0 : known[i - 1].version)) {
-      return absl::InternalError(absl::StrCat("migration ", known[i].version, " (",
-                                              known[i].name, ") is out of order"));
+      return absl::InternalError(
+          absl::StrCat("migration ", known[i].version, " (", known[i].name, ") is out of order"));
     }
   }
   return absl::OkStatus();
@@ -62,10 +62,10 @@ absl::StatusOr<SchemaState> Inspect(pqxx::transaction_base& txn,
     const int version = applied[i][0].as<int>();
     const std::string name = applied[i][1].as<std::string>();
     if (version > state.known_version) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "the database schema is at version ", applied.back()[0].as<int>(),
-          ", newer than this binary knows (", state.known_version,
-          "): run a zhiyuand at least as new as the one that migrated it"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("the database schema is at version ", applied.back()[0].as<int>(),
+                       ", newer than this binary knows (", state.known_version,
+                       "): run a zhiyuand at least as new as the one that migrated it"));
     }
     if (i >= known.size() || known[i].version != version) {
       return absl::FailedPreconditionError(absl::StrCat(
@@ -129,9 +129,9 @@ absl::StatusOr<SchemaState> MigrateSchema(pqxx::connection& connection,
         LOG(INFO) << "applied migration " << next->version << " (" << next->name << ")";
       } catch (...) {
         return StatusFromCurrentException(
-            next == nullptr ? std::string("reading the schema version")
-                            : absl::StrCat("applying migration ", next->version, " (",
-                                           next->name, ")"));
+            next == nullptr
+                ? std::string("reading the schema version")
+                : absl::StrCat("applying migration ", next->version, " (", next->name, ")"));
       }
     }
   }();
@@ -167,8 +167,8 @@ absl::StatusOr<SchemaState> PrepareSchema(const std::string& conninfo,
     // Bounds the wait for another runner's advisory lock.
     pqxx::nontransaction(*connection)
         .exec(absl::StrCat("SET lock_timeout = ",
-                           std::clamp<int64_t>(absl::ToInt64Milliseconds(deadline - absl::Now()),
-                                               1, std::numeric_limits<int32_t>::max())));
+                           std::clamp<int64_t>(absl::ToInt64Milliseconds(deadline - absl::Now()), 1,
+                                               std::numeric_limits<int32_t>::max())));
   } catch (...) {
     return StatusFromCurrentException("preparing to migrate");
   }

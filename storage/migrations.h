@@ -5,10 +5,9 @@
 #ifndef ZHIYUAN_STORAGE_MIGRATIONS_H_
 #define ZHIYUAN_STORAGE_MIGRATIONS_H_
 
-#include <string>
-
 #include <pqxx/connection>
 #include <pqxx/transaction_base>
+#include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/synchronization/notification.h"

@@ -1,10 +1,10 @@
 #include "storage/pg_error.h"
 
-#include <exception>
-#include <string>
-
 #include <glog/logging.h>
+
+#include <exception>
 #include <pqxx/except>
+#include <string>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -18,8 +18,7 @@ absl::StatusCode StatusCodeForSqlState(absl::string_view sqlstate) {
     return absl::StatusCode::kAborted;
   }
   if (sqlstate == "57014") return absl::StatusCode::kDeadlineExceeded;
-  if (sqlstate == "57P01" || sqlstate == "57P02" || sqlstate == "57P03" ||
-      sqlstate == "53300") {
+  if (sqlstate == "57P01" || sqlstate == "57P02" || sqlstate == "57P03" || sqlstate == "53300") {
     return absl::StatusCode::kUnavailable;
   }
   if (absl::StartsWith(sqlstate, "08")) return absl::StatusCode::kUnavailable;
@@ -73,8 +72,9 @@ absl::Status StatusFromCurrentException(absl::string_view what) {
   } catch (const pqxx::in_doubt_error& e) {
     LOG(ERROR) << what << ": commit outcome unknown: " << e.what();
     return absl::UnknownError(
-        absl::StrCat(what, ": the connection was lost while committing; the change may or may "
-                           "not have been applied"));
+        absl::StrCat(what,
+                     ": the connection was lost while committing; the change may or may "
+                     "not have been applied"));
   } catch (const pqxx::statement_completion_unknown& e) {
     LOG(ERROR) << what << ": statement outcome unknown: " << e.what();
     return absl::UnknownError(

@@ -3,9 +3,8 @@
 #ifndef ZHIYUAN_STORAGE_PG_ERROR_H_
 #define ZHIYUAN_STORAGE_PG_ERROR_H_
 
-#include "absl/strings/string_view.h"
-
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 
 namespace zhiyuan::storage {
 

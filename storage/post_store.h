@@ -33,9 +33,9 @@ struct Post {
 };
 
 struct PostQuery {
-  std::string region_code;  // "" for the country; else the region's subtree.
-  int host_kind = 0;        // 0: any.
-  int status = 0;           // 0: any.
+  std::string region_code;   // "" for the country; else the region's subtree.
+  int host_kind = 0;         // 0: any.
+  int status = 0;            // 0: any.
   int64_t duty_team_id = 0;  // 0: any.
   bool show_deleted = false;
   int64_t after_id = 0;

@@ -10,11 +10,11 @@
 namespace zhiyuan::storage {
 namespace {
 
-#define ZY_POST_COLUMNS                                                                      \
-  "id, display_name, host_organization, host_kind, region_code, address, latitude, "       \
-  "longitude, opening_hours, coalesce(duty_team_id, 0), status, revision, "                \
-  "(extract(epoch FROM create_time) * 1000000)::bigint, "                                   \
-  "(extract(epoch FROM update_time) * 1000000)::bigint, "                                   \
+#define ZY_POST_COLUMNS                                                              \
+  "id, display_name, host_organization, host_kind, region_code, address, latitude, " \
+  "longitude, opening_hours, coalesce(duty_team_id, 0), status, revision, "          \
+  "(extract(epoch FROM create_time) * 1000000)::bigint, "                            \
+  "(extract(epoch FROM update_time) * 1000000)::bigint, "                            \
   "(extract(epoch FROM delete_time) * 1000000)::bigint"
 
 constexpr char kGetSql[] = "SELECT " ZY_POST_COLUMNS " FROM posts WHERE id = $1";
@@ -22,9 +22,9 @@ constexpr char kLockSql[] = "SELECT " ZY_POST_COLUMNS " FROM posts WHERE id = $1
 constexpr char kByRequestSql[] =
     "SELECT " ZY_POST_COLUMNS " FROM posts WHERE create_request_id = $1::uuid";
 // $1 region prefix, $2 host kind, $3 status, $4 duty team (0: any), $5 show deleted.
-#define ZY_POST_FILTER                                                                      \
-  " FROM posts WHERE ($1 = '' OR region_code LIKE $1 || '%') "                              \
-  "AND ($2 = 0 OR host_kind = $2) AND ($3 = 0 OR status = $3) "                             \
+#define ZY_POST_FILTER                                          \
+  " FROM posts WHERE ($1 = '' OR region_code LIKE $1 || '%') "  \
+  "AND ($2 = 0 OR host_kind = $2) AND ($3 = 0 OR status = $3) " \
   "AND ($4 = 0 OR duty_team_id = $4) AND ($5 OR delete_time IS NULL)"
 constexpr char kListSql[] =
     "SELECT " ZY_POST_COLUMNS ZY_POST_FILTER " AND id > $6 ORDER BY id LIMIT $7";
@@ -117,12 +117,11 @@ absl::StatusOr<PostPage> PostgresPostStore::List(const PostQuery& query, absl::T
       [&](pqxx::transaction_base& txn) -> absl::Status {
         for (const pqxx::row& row :
              txn.exec_params(kListSql, query.region_code, query.host_kind, query.status,
-                             query.duty_team_id, query.show_deleted, query.after_id,
-                             query.limit)) {
+                             query.duty_team_id, query.show_deleted, query.after_id, query.limit)) {
           page.posts.push_back(FromRow(row));
         }
-        page.total = txn.exec_params1(kCountSql, query.region_code, query.host_kind,
-                                      query.status, query.duty_team_id, query.show_deleted)[0]
+        page.total = txn.exec_params1(kCountSql, query.region_code, query.host_kind, query.status,
+                                      query.duty_team_id, query.show_deleted)[0]
                          .as<int64_t>();
         return absl::OkStatus();
       }));
@@ -149,9 +148,9 @@ absl::StatusOr<Post> PostgresPostStore::Create(const Post& post, const std::stri
         ZY_RETURN_IF_ERROR(CheckTeam(txn, post.duty_team_id));
         const auto [latitude, longitude] = post.location.value_or(std::make_pair(0.0, 0.0));
         pqxx::result rows = txn.exec_params(
-            kInsertSql, post.display_name, post.host_organization, post.host_kind,
-            post.region_code, post.address, post.location.has_value(), latitude, longitude,
-            post.opening_hours, post.duty_team_id, post.status, request_id);
+            kInsertSql, post.display_name, post.host_organization, post.host_kind, post.region_code,
+            post.address, post.location.has_value(), latitude, longitude, post.opening_hours,
+            post.duty_team_id, post.status, request_id);
         // Empty: a concurrent call with the same request_id created it first.
         if (rows.empty()) rows = txn.exec_params(kByRequestSql, request_id);
         created = FromRow(rows[0]);
@@ -173,27 +172,26 @@ absl::StatusOr<Post> PostgresPostStore::Update(int64_t id, const PostChange& cha
         ZY_RETURN_IF_ERROR(CheckTeam(txn, change.duty_team_id.value_or(0)));
         ApplyPostChange(change, post);
         const auto [latitude, longitude] = post.location.value_or(std::make_pair(0.0, 0.0));
-        post = FromRow(txn.exec_params1(kUpdateSql, id, post.display_name,
-                                        post.host_organization, post.host_kind, post.address,
-                                        post.location.has_value(), latitude, longitude,
-                                        post.opening_hours, post.duty_team_id, post.status));
+        post = FromRow(txn.exec_params1(kUpdateSql, id, post.display_name, post.host_organization,
+                                        post.host_kind, post.address, post.location.has_value(),
+                                        latitude, longitude, post.opening_hours, post.duty_team_id,
+                                        post.status));
         return absl::OkStatus();
       }));
   return post;
 }
 
-absl::StatusOr<Post> PostgresPostStore::Delete(int64_t id,
-                                               std::optional<int64_t> expected_revision,
+absl::StatusOr<Post> PostgresPostStore::Delete(int64_t id, std::optional<int64_t> expected_revision,
                                                absl::Time deadline) {
   Post post;
-  ZY_RETURN_IF_ERROR(RunTransaction(
-      pool_, deadline, "deleting a post", Access::kReadWrite,
-      [&](pqxx::transaction_base& txn) -> absl::Status {
-        ZY_ASSIGN_OR_RETURN(post, LockForChange(txn, id, expected_revision));
-        if (post.delete_time.has_value()) return absl::OkStatus();
-        post = FromRow(txn.exec_params1(kDeleteSql, id));
-        return absl::OkStatus();
-      }));
+  ZY_RETURN_IF_ERROR(RunTransaction(pool_, deadline, "deleting a post", Access::kReadWrite,
+                                    [&](pqxx::transaction_base& txn) -> absl::Status {
+                                      ZY_ASSIGN_OR_RETURN(
+                                          post, LockForChange(txn, id, expected_revision));
+                                      if (post.delete_time.has_value()) return absl::OkStatus();
+                                      post = FromRow(txn.exec_params1(kDeleteSql, id));
+                                      return absl::OkStatus();
+                                    }));
   return post;
 }
 

@@ -10,10 +10,10 @@
 namespace zhiyuan::storage {
 namespace {
 
-#define ZY_UNIT_COLUMNS                                                                     \
-  "id, kind, coalesce(parent_id, 0), region_code, display_name, address, revision, "       \
-  "(extract(epoch FROM create_time) * 1000000)::bigint, "                                  \
-  "(extract(epoch FROM update_time) * 1000000)::bigint, "                                  \
+#define ZY_UNIT_COLUMNS                                                              \
+  "id, kind, coalesce(parent_id, 0), region_code, display_name, address, revision, " \
+  "(extract(epoch FROM create_time) * 1000000)::bigint, "                            \
+  "(extract(epoch FROM update_time) * 1000000)::bigint, "                            \
   "(extract(epoch FROM delete_time) * 1000000)::bigint"
 
 constexpr char kGetSql[] = "SELECT " ZY_UNIT_COLUMNS " FROM practice_units WHERE id = $1";
@@ -24,8 +24,8 @@ constexpr char kLockParentSql[] =
 constexpr char kByRequestSql[] =
     "SELECT " ZY_UNIT_COLUMNS " FROM practice_units WHERE create_request_id = $1::uuid";
 // $1 region code prefix ('' for all), $2 kind (0 any), $3 parent id (0 any), $4 show deleted.
-#define ZY_UNIT_FILTER                                                                      \
-  " FROM practice_units WHERE ($1 = '' OR region_code LIKE $1 || '%') "                     \
+#define ZY_UNIT_FILTER                                                  \
+  " FROM practice_units WHERE ($1 = '' OR region_code LIKE $1 || '%') " \
   "AND ($2 = 0 OR kind = $2) AND ($3 = 0 OR parent_id = $3) AND ($4 OR delete_time IS NULL)"
 constexpr char kListSql[] =
     "SELECT " ZY_UNIT_COLUMNS ZY_UNIT_FILTER " AND id > $5 ORDER BY id LIMIT $6";
@@ -100,19 +100,19 @@ absl::StatusOr<PracticeUnitPage> PostgresPracticeUnitStore::List(const PracticeU
                                                                  absl::Time deadline) {
   PracticeUnitPage page;
   const int kind = static_cast<int>(query.kind);
-  ZY_RETURN_IF_ERROR(RunTransaction(
-      pool_, deadline, "listing practice units", Access::kReadOnly,
-      [&](pqxx::transaction_base& txn) -> absl::Status {
-        for (const pqxx::row& row :
-             txn.exec_params(kListSql, query.region_code, kind, query.parent_id,
-                             query.show_deleted, query.after_id, query.limit)) {
-          page.units.push_back(FromRow(row));
-        }
-        page.total = txn.exec_params1(kCountSql, query.region_code, kind, query.parent_id,
-                                      query.show_deleted)[0]
-                         .as<int64_t>();
-        return absl::OkStatus();
-      }));
+  ZY_RETURN_IF_ERROR(RunTransaction(pool_, deadline, "listing practice units", Access::kReadOnly,
+                                    [&](pqxx::transaction_base& txn) -> absl::Status {
+                                      for (const pqxx::row& row : txn.exec_params(
+                                               kListSql, query.region_code, kind, query.parent_id,
+                                               query.show_deleted, query.after_id, query.limit)) {
+                                        page.units.push_back(FromRow(row));
+                                      }
+                                      page.total =
+                                          txn.exec_params1(kCountSql, query.region_code, kind,
+                                                           query.parent_id, query.show_deleted)[0]
+                                              .as<int64_t>();
+                                      return absl::OkStatus();
+                                    }));
   return page;
 }
 
@@ -149,9 +149,9 @@ absl::StatusOr<PracticeUnit> PostgresPracticeUnitStore::Create(const PracticeUni
         }
         ZY_RETURN_IF_ERROR(
             CheckPlacement(unit.kind, unit.region_code, parent ? &*parent : nullptr));
-        pqxx::result rows = txn.exec_params(kInsertSql, static_cast<int>(unit.kind),
-                                            unit.parent_id, unit.region_code, unit.display_name,
-                                            unit.address, request_id);
+        pqxx::result rows =
+            txn.exec_params(kInsertSql, static_cast<int>(unit.kind), unit.parent_id,
+                            unit.region_code, unit.display_name, unit.address, request_id);
         // Empty: a concurrent call with the same request_id created it first.
         if (rows.empty()) rows = txn.exec_params(kByRequestSql, request_id);
         created = FromRow(rows[0]);

@@ -10,24 +10,23 @@
 namespace zhiyuan::storage {
 namespace {
 
-#define ZY_PROGRAM_COLUMNS                                                                   \
-  "id, display_name, category, coalesce(owner_region_code, ''), "                          \
-  "coalesce(owner_practice_unit_id, 0), coalesce(owner_team_id, 0), region_code, "         \
-  "description, start_date::text, coalesce(end_date::text, ''), revision, "                \
-  "(extract(epoch FROM create_time) * 1000000)::bigint, "                                   \
-  "(extract(epoch FROM update_time) * 1000000)::bigint, "                                   \
+#define ZY_PROGRAM_COLUMNS                                                         \
+  "id, display_name, category, coalesce(owner_region_code, ''), "                  \
+  "coalesce(owner_practice_unit_id, 0), coalesce(owner_team_id, 0), region_code, " \
+  "description, start_date::text, coalesce(end_date::text, ''), revision, "        \
+  "(extract(epoch FROM create_time) * 1000000)::bigint, "                          \
+  "(extract(epoch FROM update_time) * 1000000)::bigint, "                          \
   "(extract(epoch FROM delete_time) * 1000000)::bigint"
 
 constexpr char kGetSql[] = "SELECT " ZY_PROGRAM_COLUMNS " FROM programs WHERE id = $1";
-constexpr char kLockSql[] =
-    "SELECT " ZY_PROGRAM_COLUMNS " FROM programs WHERE id = $1 FOR UPDATE";
+constexpr char kLockSql[] = "SELECT " ZY_PROGRAM_COLUMNS " FROM programs WHERE id = $1 FOR UPDATE";
 constexpr char kByRequestSql[] =
     "SELECT " ZY_PROGRAM_COLUMNS " FROM programs WHERE create_request_id = $1::uuid";
 // $1 region prefix, $2 category, $3 whether to filter by owner, $4..$6 the owner, $7 deleted.
-#define ZY_PROGRAM_FILTER                                                                   \
-  " FROM programs WHERE ($1 = '' OR region_code LIKE $1 || '%') "                           \
-  "AND ($2 = 0 OR category = $2) AND (NOT $3 OR (coalesce(owner_region_code, '') = $4 "     \
-  "AND coalesce(owner_practice_unit_id, 0) = $5 AND coalesce(owner_team_id, 0) = $6)) "     \
+#define ZY_PROGRAM_FILTER                                                               \
+  " FROM programs WHERE ($1 = '' OR region_code LIKE $1 || '%') "                       \
+  "AND ($2 = 0 OR category = $2) AND (NOT $3 OR (coalesce(owner_region_code, '') = $4 " \
+  "AND coalesce(owner_practice_unit_id, 0) = $5 AND coalesce(owner_team_id, 0) = $6)) " \
   "AND ($7 OR delete_time IS NULL)"
 constexpr char kListSql[] =
     "SELECT " ZY_PROGRAM_COLUMNS ZY_PROGRAM_FILTER " AND id > $8 ORDER BY id LIMIT $9";
@@ -141,16 +140,15 @@ absl::StatusOr<ProgramPage> PostgresProgramStore::List(const ProgramQuery& query
   ZY_RETURN_IF_ERROR(RunTransaction(
       pool_, deadline, "listing programs", Access::kReadOnly,
       [&](pqxx::transaction_base& txn) -> absl::Status {
-        for (const pqxx::row& row : txn.exec_params(
-                 kListSql, query.region_code, query.category, query.owner.has_value(),
-                 owner.region_code, owner.practice_unit_id, owner.team_id, query.show_deleted,
-                 query.after_id, query.limit)) {
+        for (const pqxx::row& row :
+             txn.exec_params(kListSql, query.region_code, query.category, query.owner.has_value(),
+                             owner.region_code, owner.practice_unit_id, owner.team_id,
+                             query.show_deleted, query.after_id, query.limit)) {
           page.programs.push_back(FromRow(row));
         }
         page.total = txn.exec_params1(kCountSql, query.region_code, query.category,
                                       query.owner.has_value(), owner.region_code,
-                                      owner.practice_unit_id, owner.team_id,
-                                      query.show_deleted)[0]
+                                      owner.practice_unit_id, owner.team_id, query.show_deleted)[0]
                          .as<int64_t>();
         return absl::OkStatus();
       }));
@@ -195,10 +193,9 @@ absl::StatusOr<Program> PostgresProgramStore::Update(int64_t id, const ProgramCh
           return absl::FailedPreconditionError(absl::StrCat(Name(id), " is deleted"));
         }
         ZY_RETURN_IF_ERROR(ApplyProgramChange(change, program));
-        program = FromRow(txn.exec_params1(kUpdateSql, id, program.display_name,
-                                           program.category, program.description,
-                                           absl::FormatCivilTime(program.start_date),
-                                           DateText(program.end_date)));
+        program = FromRow(txn.exec_params1(
+            kUpdateSql, id, program.display_name, program.category, program.description,
+            absl::FormatCivilTime(program.start_date), DateText(program.end_date)));
         return absl::OkStatus();
       }));
   return program;
@@ -208,14 +205,14 @@ absl::StatusOr<Program> PostgresProgramStore::Delete(int64_t id,
                                                      std::optional<int64_t> expected_revision,
                                                      absl::Time deadline) {
   Program program;
-  ZY_RETURN_IF_ERROR(RunTransaction(
-      pool_, deadline, "deleting a program", Access::kReadWrite,
-      [&](pqxx::transaction_base& txn) -> absl::Status {
-        ZY_ASSIGN_OR_RETURN(program, LockForChange(txn, id, expected_revision));
-        if (program.delete_time.has_value()) return absl::OkStatus();
-        program = FromRow(txn.exec_params1(kDeleteSql, id));
-        return absl::OkStatus();
-      }));
+  ZY_RETURN_IF_ERROR(RunTransaction(pool_, deadline, "deleting a program", Access::kReadWrite,
+                                    [&](pqxx::transaction_base& txn) -> absl::Status {
+                                      ZY_ASSIGN_OR_RETURN(
+                                          program, LockForChange(txn, id, expected_revision));
+                                      if (program.delete_time.has_value()) return absl::OkStatus();
+                                      program = FromRow(txn.exec_params1(kDeleteSql, id));
+                                      return absl::OkStatus();
+                                    }));
   return program;
 }
 

@@ -1,11 +1,10 @@
 #include "storage/postgres_region_store.h"
 
-#include <utility>
-
 #include <pqxx/result>
 #include <pqxx/stream_to>
 #include <pqxx/subtransaction>
 #include <pqxx/transaction>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
@@ -17,23 +16,23 @@
 namespace zhiyuan::storage {
 namespace {
 
-#define ZY_REGION_COLUMNS                                                            \
-  "code, display_name, coalesce(population, 0), coalesce(population_year, 0), "     \
-  "revision, (extract(epoch FROM create_time) * 1000000)::bigint, "                 \
+#define ZY_REGION_COLUMNS                                                       \
+  "code, display_name, coalesce(population, 0), coalesce(population_year, 0), " \
+  "revision, (extract(epoch FROM create_time) * 1000000)::bigint, "             \
   "(extract(epoch FROM update_time) * 1000000)::bigint"
 
 constexpr char kGetSql[] = "SELECT " ZY_REGION_COLUMNS " FROM regions WHERE code = $1";
-constexpr char kLockSql[] =
-    "SELECT " ZY_REGION_COLUMNS " FROM regions WHERE code = $1 FOR UPDATE";
-constexpr char kListProvincesSql[] =
-    "SELECT " ZY_REGION_COLUMNS " FROM regions WHERE parent_code IS NULL AND code > $1 "
-    "AND ($2 = 0 OR level = $2) ORDER BY code LIMIT $3";
-constexpr char kListChildrenSql[] =
-    "SELECT " ZY_REGION_COLUMNS " FROM regions WHERE parent_code = $1 AND code > $2 "
-    "AND ($3 = 0 OR level = $3) ORDER BY code LIMIT $4";
+constexpr char kLockSql[] = "SELECT " ZY_REGION_COLUMNS " FROM regions WHERE code = $1 FOR UPDATE";
+constexpr char kListProvincesSql[] = "SELECT " ZY_REGION_COLUMNS
+                                     " FROM regions WHERE parent_code IS NULL AND code > $1 "
+                                     "AND ($2 = 0 OR level = $2) ORDER BY code LIMIT $3";
+constexpr char kListChildrenSql[] = "SELECT " ZY_REGION_COLUMNS
+                                    " FROM regions WHERE parent_code = $1 AND code > $2 "
+                                    "AND ($3 = 0 OR level = $3) ORDER BY code LIMIT $4";
 // $1 the subtree's root code ('' for the country), $2 a LIKE pattern for the name.
 constexpr char kSearchSql[] =
-    "SELECT " ZY_REGION_COLUMNS " FROM regions WHERE display_name LIKE $2 AND code > $3 "
+    "SELECT " ZY_REGION_COLUMNS
+    " FROM regions WHERE display_name LIKE $2 AND code > $3 "
     "AND ($1 = '' OR (code LIKE $1 || '%' AND code <> $1)) AND ($4 = 0 OR level = $4) "
     "ORDER BY code LIMIT $5";
 constexpr char kUpdateSql[] =
@@ -120,9 +119,9 @@ class PostgresRegionImport final : public RegionImport {
                          " is imported more than once"));
       }
       if (const pqxx::result orphan = txn_->exec(kImportOrphanSql); !orphan.empty()) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "regions/", orphan[0][0].as<std::string>(), ": its parent regions/",
-            orphan[0][1].as<std::string>(), " is neither stored nor imported"));
+        return absl::InvalidArgumentError(
+            absl::StrCat("regions/", orphan[0][0].as<std::string>(), ": its parent regions/",
+                         orphan[0][1].as<std::string>(), " is neither stored nor imported"));
       }
       RegionImportCounts counts;
       counts.created = txn_->exec(kImportCreateSql).affected_rows();
@@ -164,8 +163,9 @@ absl::StatusOr<std::vector<Region>> PostgresRegionStore::List(const RegionQuery&
       [&](pqxx::transaction_base& txn) -> absl::Status {
         pqxx::result rows;
         if (!query.name_prefix.empty()) {
-          rows = txn.exec_params(kSearchSql, query.parent_code, LikePrefixPattern(query.name_prefix),
-                                 query.after_code, level, query.limit);
+          rows =
+              txn.exec_params(kSearchSql, query.parent_code, LikePrefixPattern(query.name_prefix),
+                              query.after_code, level, query.limit);
         } else if (query.parent_code.empty()) {
           rows = txn.exec_params(kListProvincesSql, query.after_code, level, query.limit);
         } else {
@@ -190,12 +190,12 @@ absl::StatusOr<Region> PostgresRegionStore::Update(const std::string& code,
         if (current.empty()) return NotFound(code);
         region = FromRow(current[0]);
         if (change.expected_revision.has_value() && *change.expected_revision != region.revision) {
-          return absl::AbortedError(absl::StrCat("region ", code,
-                                                 " has changed since it was read (etag is stale)"));
+          return absl::AbortedError(
+              absl::StrCat("region ", code, " has changed since it was read (etag is stale)"));
         }
         const std::string display_name = change.display_name.value_or(region.display_name);
-        const auto [population, year] = change.population.value_or(
-            std::make_pair(region.population, region.population_year));
+        const auto [population, year] =
+            change.population.value_or(std::make_pair(region.population, region.population_year));
         if (display_name == region.display_name && population == region.population &&
             year == region.population_year) {
           return absl::OkStatus();  // Nothing changes: no new revision.

@@ -13,8 +13,7 @@ class PostgresRegionStore final : public RegionStore {
   explicit PostgresRegionStore(ConnectionPool& pool) : pool_(pool) {}
 
   absl::StatusOr<Region> Get(const std::string& code, absl::Time deadline) override;
-  absl::StatusOr<std::vector<Region>> List(const RegionQuery& query,
-                                           absl::Time deadline) override;
+  absl::StatusOr<std::vector<Region>> List(const RegionQuery& query, absl::Time deadline) override;
   absl::StatusOr<Region> Update(const std::string& code, const RegionChange& change,
                                 absl::Time deadline) override;
   absl::StatusOr<std::unique_ptr<RegionImport>> StartImport(absl::Time deadline) override;

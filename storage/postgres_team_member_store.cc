@@ -12,20 +12,20 @@ namespace {
 
 #define ZY_MEMBER_COLUMNS                                                                    \
   "id, team_id, volunteer_number, role, (extract(epoch FROM join_time) * 1000000)::bigint, " \
-  "(extract(epoch FROM leave_time) * 1000000)::bigint, revision, "                          \
+  "(extract(epoch FROM leave_time) * 1000000)::bigint, revision, "                           \
   "(extract(epoch FROM update_time) * 1000000)::bigint"
 
-constexpr char kCurrentSql[] =
-    "SELECT " ZY_MEMBER_COLUMNS " FROM team_members WHERE team_id = $1 "
-    "AND volunteer_number = $2 AND leave_time IS NULL";
-constexpr char kLockCurrentSql[] =
-    "SELECT " ZY_MEMBER_COLUMNS " FROM team_members WHERE team_id = $1 "
-    "AND volunteer_number = $2 AND leave_time IS NULL FOR UPDATE";
-constexpr char kByRequestSql[] =
-    "SELECT " ZY_MEMBER_COLUMNS " FROM team_members WHERE volunteer_number = $1 "
-    "AND create_request_id = $2::uuid";
+constexpr char kCurrentSql[] = "SELECT " ZY_MEMBER_COLUMNS
+                               " FROM team_members WHERE team_id = $1 "
+                               "AND volunteer_number = $2 AND leave_time IS NULL";
+constexpr char kLockCurrentSql[] = "SELECT " ZY_MEMBER_COLUMNS
+                                   " FROM team_members WHERE team_id = $1 "
+                                   "AND volunteer_number = $2 AND leave_time IS NULL FOR UPDATE";
+constexpr char kByRequestSql[] = "SELECT " ZY_MEMBER_COLUMNS
+                                 " FROM team_members WHERE volunteer_number = $1 "
+                                 "AND create_request_id = $2::uuid";
 // $1 team (0: any), $2 volunteer ('' anyone), $3 show former.
-#define ZY_MEMBER_FILTER                                                                    \
+#define ZY_MEMBER_FILTER                                                                      \
   " FROM team_members WHERE ($1 = 0 OR team_id = $1) AND ($2 = '' OR volunteer_number = $2) " \
   "AND ($3 OR leave_time IS NULL)"
 constexpr char kListSql[] =
@@ -69,8 +69,10 @@ std::string Name(int64_t team_id, const std::string& number) {
 }
 
 absl::Status NotAMember(int64_t team_id, const std::string& number) {
-  return absl::NotFoundError(absl::StrCat(Name(team_id, number), " does not exist: "
-                                          "volunteers/", number, " is not a member now"));
+  return absl::NotFoundError(absl::StrCat(Name(team_id, number),
+                                          " does not exist: "
+                                          "volunteers/",
+                                          number, " is not a member now"));
 }
 
 absl::StatusOr<TeamMember> LockCurrent(pqxx::transaction_base& txn, int64_t team_id,
@@ -80,8 +82,8 @@ absl::StatusOr<TeamMember> LockCurrent(pqxx::transaction_base& txn, int64_t team
   if (rows.empty()) return NotAMember(team_id, number);
   TeamMember member = FromRow(rows[0]);
   if (expected_revision.has_value() && *expected_revision != member.revision) {
-    return absl::AbortedError(absl::StrCat(Name(team_id, number),
-                                           " has changed since it was read (etag is stale)"));
+    return absl::AbortedError(
+        absl::StrCat(Name(team_id, number), " has changed since it was read (etag is stale)"));
   }
   return member;
 }
@@ -92,14 +94,15 @@ absl::StatusOr<TeamMember> PostgresTeamMemberStore::Get(int64_t team_id,
                                                         const std::string& volunteer_number,
                                                         absl::Time deadline) {
   TeamMember member;
-  ZY_RETURN_IF_ERROR(RunTransaction(
-      pool_, deadline, "reading a team member", Access::kReadOnly,
-      [&](pqxx::transaction_base& txn) -> absl::Status {
-        const pqxx::result rows = txn.exec_params(kCurrentSql, team_id, volunteer_number);
-        if (rows.empty()) return NotAMember(team_id, volunteer_number);
-        member = FromRow(rows[0]);
-        return absl::OkStatus();
-      }));
+  ZY_RETURN_IF_ERROR(RunTransaction(pool_, deadline, "reading a team member", Access::kReadOnly,
+                                    [&](pqxx::transaction_base& txn) -> absl::Status {
+                                      const pqxx::result rows =
+                                          txn.exec_params(kCurrentSql, team_id, volunteer_number);
+                                      if (rows.empty())
+                                        return NotAMember(team_id, volunteer_number);
+                                      member = FromRow(rows[0]);
+                                      return absl::OkStatus();
+                                    }));
   return member;
 }
 
@@ -114,9 +117,9 @@ absl::StatusOr<TeamMemberPage> PostgresTeamMemberStore::List(const TeamMemberQue
                              query.after_id, query.limit)) {
           page.members.push_back(FromRow(row));
         }
-        page.total = txn.exec_params1(kCountSql, query.team_id, query.volunteer_number,
-                                      query.show_former)[0]
-                         .as<int64_t>();
+        page.total =
+            txn.exec_params1(kCountSql, query.team_id, query.volunteer_number, query.show_former)[0]
+                .as<int64_t>();
         return absl::OkStatus();
       }));
   return page;
@@ -124,8 +127,7 @@ absl::StatusOr<TeamMemberPage> PostgresTeamMemberStore::List(const TeamMemberQue
 
 absl::StatusOr<TeamMember> PostgresTeamMemberStore::Create(int64_t team_id,
                                                            const std::string& volunteer_number,
-                                                           int role,
-                                                           const std::string& request_id,
+                                                           int role, const std::string& request_id,
                                                            absl::Time deadline) {
   TeamMember member;
   ZY_RETURN_IF_ERROR(RunTransaction(
@@ -160,9 +162,8 @@ absl::StatusOr<TeamMember> PostgresTeamMemberStore::Create(int64_t team_id,
           member = *first;
           return absl::OkStatus();
         }
-        return absl::AlreadyExistsError(absl::StrCat("volunteers/", volunteer_number,
-                                                     " is a member of teams/", team_id,
-                                                     " already"));
+        return absl::AlreadyExistsError(absl::StrCat(
+            "volunteers/", volunteer_number, " is a member of teams/", team_id, " already"));
       }));
   return member;
 }
@@ -174,8 +175,7 @@ absl::StatusOr<TeamMember> PostgresTeamMemberStore::UpdateRole(
   ZY_RETURN_IF_ERROR(RunTransaction(
       pool_, deadline, "changing a team member's role", Access::kReadWrite,
       [&](pqxx::transaction_base& txn) -> absl::Status {
-        ZY_ASSIGN_OR_RETURN(member,
-                            LockCurrent(txn, team_id, volunteer_number, expected_revision));
+        ZY_ASSIGN_OR_RETURN(member, LockCurrent(txn, team_id, volunteer_number, expected_revision));
         if (member.role == role) return absl::OkStatus();
         member = FromRow(txn.exec_params1(kRoleSql, volunteer_number, member.id, role));
         return absl::OkStatus();
@@ -191,8 +191,7 @@ absl::StatusOr<TeamMember> PostgresTeamMemberStore::Leave(int64_t team_id,
   ZY_RETURN_IF_ERROR(RunTransaction(
       pool_, deadline, "removing a team member", Access::kReadWrite,
       [&](pqxx::transaction_base& txn) -> absl::Status {
-        ZY_ASSIGN_OR_RETURN(member,
-                            LockCurrent(txn, team_id, volunteer_number, expected_revision));
+        ZY_ASSIGN_OR_RETURN(member, LockCurrent(txn, team_id, volunteer_number, expected_revision));
         member = FromRow(txn.exec_params1(kLeaveSql, volunteer_number, member.id));
         return absl::OkStatus();
       }));

@@ -15,9 +15,8 @@ class PostgresTeamMemberStore final : public TeamMemberStore {
   absl::StatusOr<TeamMember> Get(int64_t team_id, const std::string& volunteer_number,
                                  absl::Time deadline) override;
   absl::StatusOr<TeamMemberPage> List(const TeamMemberQuery& query, absl::Time deadline) override;
-  absl::StatusOr<TeamMember> Create(int64_t team_id, const std::string& volunteer_number,
-                                    int role, const std::string& request_id,
-                                    absl::Time deadline) override;
+  absl::StatusOr<TeamMember> Create(int64_t team_id, const std::string& volunteer_number, int role,
+                                    const std::string& request_id, absl::Time deadline) override;
   absl::StatusOr<TeamMember> UpdateRole(int64_t team_id, const std::string& volunteer_number,
                                         int role, std::optional<int64_t> expected_revision,
                                         absl::Time deadline) override;

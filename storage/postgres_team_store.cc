@@ -15,8 +15,8 @@
 namespace zhiyuan::storage {
 namespace {
 
-#define ZY_TEAM_COLUMNS                                                                      \
-  "id, coalesce(parent_id, 0), home_region_code, coalesce(practice_unit_id, 0), "          \
+#define ZY_TEAM_COLUMNS                                                                     \
+  "id, coalesce(parent_id, 0), home_region_code, coalesce(practice_unit_id, 0), "           \
   "display_name, array_to_string(categories, ','), coalesce(leader_volunteer_number, ''), " \
   "status, revision, (extract(epoch FROM create_time) * 1000000)::bigint, "                 \
   "(extract(epoch FROM update_time) * 1000000)::bigint, "                                   \
@@ -24,16 +24,15 @@ namespace {
 
 constexpr char kGetSql[] = "SELECT " ZY_TEAM_COLUMNS " FROM teams WHERE id = $1";
 constexpr char kLockSql[] = "SELECT " ZY_TEAM_COLUMNS " FROM teams WHERE id = $1 FOR UPDATE";
-constexpr char kLockParentSql[] =
-    "SELECT " ZY_TEAM_COLUMNS " FROM teams WHERE id = $1 FOR SHARE";
+constexpr char kLockParentSql[] = "SELECT " ZY_TEAM_COLUMNS " FROM teams WHERE id = $1 FOR SHARE";
 constexpr char kByRequestSql[] =
     "SELECT " ZY_TEAM_COLUMNS " FROM teams WHERE create_request_id = $1::uuid";
 // $1 region prefix, $2 parent (0 any), $3 category (0 any), $4 status (0 any), $5 show deleted,
 // $6 a LIKE pattern for the name ('' any).
-#define ZY_TEAM_FILTER                                                                      \
-  " FROM teams WHERE ($1 = '' OR home_region_code LIKE $1 || '%') "                         \
-  "AND ($2 = 0 OR parent_id = $2) AND ($3 = 0 OR $3 = ANY (categories)) "                   \
-  "AND ($4 = 0 OR status = $4) AND ($5 OR delete_time IS NULL) "                            \
+#define ZY_TEAM_FILTER                                                    \
+  " FROM teams WHERE ($1 = '' OR home_region_code LIKE $1 || '%') "       \
+  "AND ($2 = 0 OR parent_id = $2) AND ($3 = 0 OR $3 = ANY (categories)) " \
+  "AND ($4 = 0 OR status = $4) AND ($5 OR delete_time IS NULL) "          \
   "AND ($6 = '' OR display_name LIKE $6)"
 constexpr char kListSql[] =
     "SELECT " ZY_TEAM_COLUMNS ZY_TEAM_FILTER " AND id > $7 ORDER BY id LIMIT $8";
@@ -142,15 +141,13 @@ absl::StatusOr<TeamPage> PostgresTeamStore::List(const TeamQuery& query, absl::T
   ZY_RETURN_IF_ERROR(RunTransaction(
       pool_, deadline, "listing teams", Access::kReadOnly,
       [&](pqxx::transaction_base& txn) -> absl::Status {
-        for (const pqxx::row& row :
-             txn.exec_params(kListSql, query.region_code, query.parent_id, query.category,
-                             query.status, query.show_deleted, name_pattern, query.after_id,
-                             query.limit)) {
+        for (const pqxx::row& row : txn.exec_params(
+                 kListSql, query.region_code, query.parent_id, query.category, query.status,
+                 query.show_deleted, name_pattern, query.after_id, query.limit)) {
           page.teams.push_back(FromRow(row));
         }
-        page.total = txn.exec_params1(kCountSql, query.region_code, query.parent_id,
-                                      query.category, query.status, query.show_deleted,
-                                      name_pattern)[0]
+        page.total = txn.exec_params1(kCountSql, query.region_code, query.parent_id, query.category,
+                                      query.status, query.show_deleted, name_pattern)[0]
                          .as<int64_t>();
         return absl::OkStatus();
       }));
@@ -182,16 +179,17 @@ absl::StatusOr<Team> PostgresTeamStore::Create(const Team& team, const std::stri
           }
           const Team parent = FromRow(rows[0]);
           if (!absl::StartsWith(team.home_region_code, parent.home_region_code)) {
-            return absl::FailedPreconditionError(absl::StrCat(
-                "regions/", team.home_region_code, " is not within the parent team's region "
-                "regions/", parent.home_region_code));
+            return absl::FailedPreconditionError(
+                absl::StrCat("regions/", team.home_region_code,
+                             " is not within the parent team's region "
+                             "regions/",
+                             parent.home_region_code));
           }
         }
         ZY_RETURN_IF_ERROR(CheckReferences(txn, team.practice_unit_id, team.leader));
         pqxx::result rows = txn.exec_params(
             kInsertSql, team.parent_id, team.home_region_code, team.practice_unit_id,
-            team.display_name, ArrayLiteral(team.categories), team.leader, team.status,
-            request_id);
+            team.display_name, ArrayLiteral(team.categories), team.leader, team.status, request_id);
         // Empty: a concurrent call with the same request_id created it first.
         if (rows.empty()) rows = txn.exec_params(kByRequestSql, request_id);
         created = FromRow(rows[0]);
@@ -216,8 +214,8 @@ absl::StatusOr<Team> PostgresTeamStore::Update(int64_t id, const TeamChange& cha
         if (change.leader) next.leader = *change.leader;
         if (change.practice_unit_id) next.practice_unit_id = *change.practice_unit_id;
         if (change.status) next.status = *change.status;
-        ZY_RETURN_IF_ERROR(CheckReferences(
-            txn, change.practice_unit_id.value_or(0), change.leader.value_or("")));
+        ZY_RETURN_IF_ERROR(
+            CheckReferences(txn, change.practice_unit_id.value_or(0), change.leader.value_or("")));
         team = FromRow(txn.exec_params1(kUpdateSql, id, next.display_name,
                                         ArrayLiteral(next.categories), next.leader,
                                         next.practice_unit_id, next.status));
@@ -226,8 +224,7 @@ absl::StatusOr<Team> PostgresTeamStore::Update(int64_t id, const TeamChange& cha
   return team;
 }
 
-absl::StatusOr<Team> PostgresTeamStore::Delete(int64_t id,
-                                               std::optional<int64_t> expected_revision,
+absl::StatusOr<Team> PostgresTeamStore::Delete(int64_t id, std::optional<int64_t> expected_revision,
                                                absl::Time deadline) {
   Team team;
   ZY_RETURN_IF_ERROR(RunTransaction(

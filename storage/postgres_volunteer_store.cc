@@ -17,12 +17,12 @@ namespace {
 // Skills travel as one string joined by U+001F (unit separator), which no skill may contain.
 constexpr char kSkillSeparator[] = "\x1f";
 
-#define ZY_VOLUNTEER_COLUMNS                                                                 \
-  "volunteer_number, display_name, gender, birth_date::text, residence_region_code, "       \
-  "array_to_string(skills, chr(31)), status, guardian_consent, "                            \
-  "encode(id_number_cipher, 'hex'), id_number_masked, coalesce(encode(phone_cipher, 'hex'), "\
-  "''), phone_masked, revision, (extract(epoch FROM create_time) * 1000000)::bigint, "      \
-  "(extract(epoch FROM update_time) * 1000000)::bigint, "                                   \
+#define ZY_VOLUNTEER_COLUMNS                                                                  \
+  "volunteer_number, display_name, gender, birth_date::text, residence_region_code, "         \
+  "array_to_string(skills, chr(31)), status, guardian_consent, "                              \
+  "encode(id_number_cipher, 'hex'), id_number_masked, coalesce(encode(phone_cipher, 'hex'), " \
+  "''), phone_masked, revision, (extract(epoch FROM create_time) * 1000000)::bigint, "        \
+  "(extract(epoch FROM update_time) * 1000000)::bigint, "                                     \
   "(extract(epoch FROM delete_time) * 1000000)::bigint"
 
 constexpr char kGetSql[] =
@@ -31,9 +31,9 @@ constexpr char kLockSql[] =
     "SELECT " ZY_VOLUNTEER_COLUMNS " FROM volunteers WHERE volunteer_number = $1 FOR UPDATE";
 // $1 region code prefix ('' for all), $2 status (0 any), $3 show deleted, $4 a LIKE pattern for
 // the name ('' any).
-#define ZY_VOLUNTEER_FILTER                                                                  \
-  " FROM volunteers WHERE ($1 = '' OR residence_region_code LIKE $1 || '%') "                \
-  "AND ($2 = 0 OR status = $2) AND ($3 OR delete_time IS NULL) "                             \
+#define ZY_VOLUNTEER_FILTER                                                   \
+  " FROM volunteers WHERE ($1 = '' OR residence_region_code LIKE $1 || '%') " \
+  "AND ($2 = 0 OR status = $2) AND ($3 OR delete_time IS NULL) "              \
   "AND ($4 = '' OR display_name LIKE $4)"
 constexpr char kListSql[] = "SELECT " ZY_VOLUNTEER_COLUMNS ZY_VOLUNTEER_FILTER
                             " AND volunteer_number > $5 ORDER BY volunteer_number LIMIT $6";
@@ -152,10 +152,9 @@ absl::StatusOr<VolunteerPage> PostgresVolunteerStore::List(const VolunteerQuery&
                              name_pattern, query.after_number, query.limit)) {
           page.volunteers.push_back(FromRow(row));
         }
-        page.total =
-            txn.exec_params1(kCountSql, query.region_code, query.status, query.show_deleted,
-                             name_pattern)[0]
-                .as<int64_t>();
+        page.total = txn.exec_params1(kCountSql, query.region_code, query.status,
+                                      query.show_deleted, name_pattern)[0]
+                         .as<int64_t>();
         return absl::OkStatus();
       }));
   return page;
@@ -259,14 +258,15 @@ absl::StatusOr<Volunteer> PostgresVolunteerStore::Delete(const std::string& numb
                                                          std::optional<int64_t> expected_revision,
                                                          absl::Time deadline) {
   Volunteer volunteer;
-  ZY_RETURN_IF_ERROR(RunTransaction(
-      pool_, deadline, "deleting a volunteer", Access::kReadWrite,
-      [&](pqxx::transaction_base& txn) -> absl::Status {
-        ZY_ASSIGN_OR_RETURN(volunteer, LockForChange(txn, number, expected_revision));
-        if (volunteer.delete_time.has_value()) return absl::OkStatus();
-        volunteer = FromRow(txn.exec_params1(kDeleteSql, number));
-        return absl::OkStatus();
-      }));
+  ZY_RETURN_IF_ERROR(RunTransaction(pool_, deadline, "deleting a volunteer", Access::kReadWrite,
+                                    [&](pqxx::transaction_base& txn) -> absl::Status {
+                                      ZY_ASSIGN_OR_RETURN(
+                                          volunteer, LockForChange(txn, number, expected_revision));
+                                      if (volunteer.delete_time.has_value())
+                                        return absl::OkStatus();
+                                      volunteer = FromRow(txn.exec_params1(kDeleteSql, number));
+                                      return absl::OkStatus();
+                                    }));
   return volunteer;
 }
 

@@ -37,14 +37,14 @@ absl::Status CheckPlacement(PracticeUnitKind kind, const std::string& region_cod
                                       ? PracticeUnitKind::kInstitute
                                       : parent->kind;
   if (parent->kind != wanted) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "the parent of ", KindName(kind), " must be ", KindName(wanted), ", not ",
-        KindName(parent->kind)));
+    return absl::FailedPreconditionError(absl::StrCat("the parent of ", KindName(kind), " must be ",
+                                                      KindName(wanted), ", not ",
+                                                      KindName(parent->kind)));
   }
   if (!absl::StartsWith(region_code, parent->region_code)) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("regions/", region_code, " is not within the parent's region regions/",
-                     parent->region_code));
+    return absl::FailedPreconditionError(absl::StrCat("regions/", region_code,
+                                                      " is not within the parent's region regions/",
+                                                      parent->region_code));
   }
   return absl::OkStatus();
 }

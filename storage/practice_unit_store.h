@@ -1,5 +1,5 @@
-// PracticeUnitStore: where 新时代文明实践 units are kept. PostgresPracticeUnitStore is the real one;
-// InMemoryPracticeUnitStore serves handler tests. Both pass
+// PracticeUnitStore: where 新时代文明实践 units are kept. PostgresPracticeUnitStore is the real
+// one; InMemoryPracticeUnitStore serves handler tests. Both pass
 // tests/storage/practice_unit_store_contract.h.
 #ifndef ZHIYUAN_STORAGE_PRACTICE_UNIT_STORE_H_
 #define ZHIYUAN_STORAGE_PRACTICE_UNIT_STORE_H_
@@ -40,7 +40,7 @@ absl::Status CheckPlacement(PracticeUnitKind kind, const std::string& region_cod
 struct PracticeUnitQuery {
   std::string region_code;  // "" for the country; else the region's subtree.
   PracticeUnitKind kind = PracticeUnitKind::kInvalid;  // kInvalid: any.
-  int64_t parent_id = 0;                              // 0: any.
+  int64_t parent_id = 0;                               // 0: any.
   bool show_deleted = false;
   int64_t after_id = 0;  // Only ids after this (keyset pagination).
   int limit = 100;

@@ -20,9 +20,9 @@ namespace zhiyuan::storage {
 struct Region {
   std::string code;
   std::string display_name;
-  int64_t population = 0;    // With population_year 0: unknown.
+  int64_t population = 0;  // With population_year 0: unknown.
   int population_year = 0;
-  int64_t revision = 0;      // 1 when created, +1 with every change.
+  int64_t revision = 0;  // 1 when created, +1 with every change.
   absl::Time create_time;
   absl::Time update_time;
 };

@@ -8,10 +8,10 @@
 #include "absl/status/statusor.h"
 
 // Returns the status of `expr` from the enclosing function unless it is OK.
-#define ZY_RETURN_IF_ERROR(expr)                  \
-  do {                                            \
-    const absl::Status zy_status_ = (expr);       \
-    if (!zy_status_.ok()) return zy_status_;      \
+#define ZY_RETURN_IF_ERROR(expr)             \
+  do {                                       \
+    const absl::Status zy_status_ = (expr);  \
+    if (!zy_status_.ok()) return zy_status_; \
   } while (false)
 
 // Evaluates `rexpr` (an absl::StatusOr<T>); returns its status unless OK, else moves the value
@@ -19,8 +19,8 @@
 #define ZY_ASSIGN_OR_RETURN(lhs, rexpr) \
   ZY_ASSIGN_OR_RETURN_IMPL_(ZY_CONCAT_(zy_statusor_, __LINE__), lhs, rexpr)
 
-#define ZY_ASSIGN_OR_RETURN_IMPL_(statusor, lhs, rexpr) \
-  auto statusor = (rexpr);                              \
+#define ZY_ASSIGN_OR_RETURN_IMPL_(statusor, lhs, rexpr)    \
+  auto statusor = (rexpr);                                 \
   if (!statusor.ok()) return std::move(statusor).status(); \
   lhs = *std::move(statusor)
 

@@ -48,8 +48,8 @@ struct TeamPage {
 struct TeamChange {
   std::optional<std::string> display_name;
   std::optional<std::vector<int>> categories;
-  std::optional<std::string> leader;            // "" clears.
-  std::optional<int64_t> practice_unit_id;      // 0 clears.
+  std::optional<std::string> leader;        // "" clears.
+  std::optional<int64_t> practice_unit_id;  // 0 clears.
   std::optional<int> status;
   std::optional<int64_t> expected_revision;
 };

@@ -3,9 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <string>
-
 #include <pqxx/transaction>
+#include <string>
 
 #include "absl/strings/str_cat.h"
 #include "storage/pg_error.h"
@@ -36,9 +35,8 @@ absl::Status ApplyDeadline(pqxx::transaction_base& txn, absl::Time deadline,
   if (deadline == absl::InfiniteFuture()) return absl::OkStatus();
   // Whole milliseconds, rounded up so that a sliver of time left is not 0 (no timeout), and at
   // most INT_MAX, the largest statement_timeout PostgreSQL takes (24.8 days).
-  const double ms =
-      std::min<double>(std::ceil(absl::ToDoubleMilliseconds(deadline - absl::Now())),
-                       std::numeric_limits<int32_t>::max());
+  const double ms = std::min<double>(std::ceil(absl::ToDoubleMilliseconds(deadline - absl::Now())),
+                                     std::numeric_limits<int32_t>::max());
   if (ms <= 0) return DeadlinePassed(what);
   txn.exec(absl::StrCat("SET LOCAL statement_timeout = ", static_cast<int64_t>(ms)));
   return absl::OkStatus();

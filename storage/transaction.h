@@ -3,12 +3,11 @@
 #ifndef ZHIYUAN_STORAGE_TRANSACTION_H_
 #define ZHIYUAN_STORAGE_TRANSACTION_H_
 
-#include "absl/strings/string_view.h"
-
 #include <pqxx/transaction_base>
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "storage/connection_pool.h"
 
@@ -17,9 +16,9 @@ namespace zhiyuan::storage {
 enum class Access { kReadOnly, kReadWrite };
 
 // Runs `body` in a transaction, READ COMMITTED for kReadWrite and REPEATABLE READ for kReadOnly
-// (so that a page and its total come from one snapshot), and commits when it returns OK; any other status,
-// or an exception, rolls back. `what` names the work for error messages ("reading server info").
-// Errors: DEADLINE_EXCEEDED when `deadline` passes before the transaction starts or while a
+// (so that a page and its total come from one snapshot), and commits when it returns OK; any other
+// status, or an exception, rolls back. `what` names the work for error messages ("reading server
+// info"). Errors: DEADLINE_EXCEEDED when `deadline` passes before the transaction starts or while a
 // statement runs; those of ConnectionPool::Acquire; the status `body` returns; database errors
 // mapped by StatusFromCurrentException.
 absl::Status RunTransaction(ConnectionPool& pool, absl::Time deadline, absl::string_view what,

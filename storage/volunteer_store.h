@@ -69,8 +69,7 @@ class VolunteerStore {
   // Errors: NOT_FOUND.
   virtual absl::StatusOr<Volunteer> Get(const std::string& number, absl::Time deadline) = 0;
 
-  virtual absl::StatusOr<VolunteerPage> List(const VolunteerQuery& query,
-                                             absl::Time deadline) = 0;
+  virtual absl::StatusOr<VolunteerPage> List(const VolunteerQuery& query, absl::Time deadline) = 0;
 
   // Registers `volunteer` (all but number, revision and times) as the person whose ID number
   // hashes to `id_number_hash`, under the number `mint(serial)` gives for a fresh serial; or,
@@ -80,13 +79,11 @@ class VolunteerStore {
   virtual absl::StatusOr<Volunteer> Create(const Volunteer& volunteer,
                                            const std::string& id_number_hash,
                                            absl::FunctionRef<std::string(int64_t)> mint,
-                                           const std::string& request_id,
-                                           absl::Time deadline) = 0;
+                                           const std::string& request_id, absl::Time deadline) = 0;
 
   // Errors: NOT_FOUND; ABORTED on a stale expected_revision; FAILED_PRECONDITION when deleted or
   // when a new residence region does not exist.
-  virtual absl::StatusOr<Volunteer> Update(const std::string& number,
-                                           const VolunteerChange& change,
+  virtual absl::StatusOr<Volunteer> Update(const std::string& number, const VolunteerChange& change,
                                            absl::Time deadline) = 0;
 
   // Marks the volunteer deleted (a deleted one is returned as it is).

@@ -4,10 +4,10 @@
 //   pgcluster start DIR   creates (first time) and starts the cluster; prints a libpq connection
 //                         string for its `postgres` database on stdout
 //   pgcluster stop DIR    stops it
+#include <glog/logging.h>
+
 #include <iostream>
 #include <string>
-
-#include <glog/logging.h>
 
 #include "storage/embedded_postgres.h"
 

@@ -1,10 +1,10 @@
 #include "services/personal_data.h"
 
-#include <filesystem>
-#include <fstream>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
 
 #include "tests/testing/status_matchers.h"
 

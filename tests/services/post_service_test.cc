@@ -1,14 +1,14 @@
 // PostService's handlers over an in-process channel and the in-memory stores.
 #include "services/post_service.h"
 
+#include <gmock/gmock.h>
+#include <grpcpp/server_builder.h>
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <string>
 #include <tuple>
 #include <vector>
-
-#include <gmock/gmock.h>
-#include <grpcpp/server_builder.h>
-#include <gtest/gtest.h>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -45,16 +45,17 @@ constexpr char kHotel[] =
 class PostServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_THAT(::zhiyuan::testing::ImportRegions(regions_, {
-             {"65", "新疆"}, {"6523", "昌吉州"}, {"652302", "阜康市"}}),
+    ASSERT_THAT(::zhiyuan::testing::ImportRegions(
+                    regions_, {{"65", "新疆"}, {"6523", "昌吉州"}, {"652302", "阜康市"}}),
                 IsOk());
     grpc::ServerBuilder builder;
     builder.RegisterService(&service_);
     server_ = builder.BuildAndStart();
     stub_ = PostService::NewStub(server_->InProcessChannel(grpc::ChannelArguments()));
     Post post;
-    ASSERT_THAT(Create(ParseTextProto<CreatePostRequest>(absl::StrCat("post { ", kHotel, " }")), &post),
-                IsOk());
+    ASSERT_THAT(
+        Create(ParseTextProto<CreatePostRequest>(absl::StrCat("post { ", kHotel, " }")), &post),
+        IsOk());
     ASSERT_EQ(post.name(), "posts/1");
     before_ = Snapshot();
   }
@@ -92,9 +93,10 @@ class PostServiceTest : public ::testing::Test {
 
 TEST_F(PostServiceTest, CreateReturnsTheWholePost) {
   Post post;
-  ASSERT_THAT(Create(ParseTextProto<CreatePostRequest>(absl::StrCat(
-                         "post { ", kHotel, " address: '博峰街1号' opening_hours: '每日 9:00-18:00' "
-                         "location { latitude: 44.15 longitude: 87.98 } }")),
+  ASSERT_THAT(Create(ParseTextProto<CreatePostRequest>(
+                         absl::StrCat("post { ", kHotel,
+                                      " address: '博峰街1号' opening_hours: '每日 9:00-18:00' "
+                                      "location { latitude: 44.15 longitude: 87.98 } }")),
                      &post),
               IsOk());
   EXPECT_EQ(post.name(), "posts/2");
@@ -122,8 +124,8 @@ TEST_F(PostServiceTest, ListCountsPostsOfAKindInARegion) {
 using BadInput = std::tuple<std::string, grpc::StatusCode, std::string>;
 constexpr grpc::StatusCode kInvalid = grpc::StatusCode::INVALID_ARGUMENT;
 
-class CreateBadInputTest : public PostServiceTest, public ::testing::WithParamInterface<BadInput> {
-};
+class CreateBadInputTest : public PostServiceTest,
+                           public ::testing::WithParamInterface<BadInput> {};
 
 TEST_P(CreateBadInputTest, IsRefusedAndChangesNothing) {
   Post post;
@@ -155,8 +157,8 @@ INSTANTIATE_TEST_SUITE_P(
                  "post.location.longitude"},
         BadInput{PostWith("location { latitude: nan longitude: 87 }"), kInvalid,
                  "post.location.latitude"},
-        BadInput{PostWith(absl::StrCat("opening_hours: '", std::string(101, 'h'), "'")),
-                 kInvalid, "post.opening_hours"},
+        BadInput{PostWith(absl::StrCat("opening_hours: '", std::string(101, 'h'), "'")), kInvalid,
+                 "post.opening_hours"},
         BadInput{PostWith("duty_team: 'team/1'"), kInvalid, "post.duty_team"},
         BadInput{PostWith("status: 5"), kInvalid, "post.status"},
         BadInput{absl::StrCat("request_id: 'r' ", PostWith("")), kInvalid, "request_id"},
@@ -171,27 +173,28 @@ class GetBadInputTest : public PostServiceTest, public ::testing::WithParamInter
 TEST_P(GetBadInputTest, IsRefused) {
   grpc::ClientContext context;
   Post post;
-  EXPECT_THAT(stub_->GetPost(&context, ParseTextProto<GetPostRequest>(std::get<0>(GetParam())), &post),
-              StatusIs(std::get<1>(GetParam()), HasSubstr(std::get<2>(GetParam()))));
+  EXPECT_THAT(
+      stub_->GetPost(&context, ParseTextProto<GetPostRequest>(std::get<0>(GetParam())), &post),
+      StatusIs(std::get<1>(GetParam()), HasSubstr(std::get<2>(GetParam()))));
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Requests, GetBadInputTest,
-    ::testing::Values(BadInput{"", kInvalid, "name: is required"},
-                      BadInput{"name: 'posts/'", kInvalid, "name"},
-                      BadInput{"name: 'posts/0'", kInvalid, "name"},
-                      BadInput{"name: 'post/1'", kInvalid, "name"},
-                      BadInput{"name: 'posts/1 '", kInvalid, "name"},
-                      BadInput{"name: 'posts/2'", grpc::StatusCode::NOT_FOUND, "posts/2"}));
+INSTANTIATE_TEST_SUITE_P(Requests, GetBadInputTest,
+                         ::testing::Values(BadInput{"", kInvalid, "name: is required"},
+                                           BadInput{"name: 'posts/'", kInvalid, "name"},
+                                           BadInput{"name: 'posts/0'", kInvalid, "name"},
+                                           BadInput{"name: 'post/1'", kInvalid, "name"},
+                                           BadInput{"name: 'posts/1 '", kInvalid, "name"},
+                                           BadInput{"name: 'posts/2'", grpc::StatusCode::NOT_FOUND,
+                                                    "posts/2"}));
 
 class ListBadInputTest : public PostServiceTest, public ::testing::WithParamInterface<BadInput> {};
 
 TEST_P(ListBadInputTest, IsRefused) {
   grpc::ClientContext context;
   ListPostsResponse response;
-  EXPECT_THAT(
-      stub_->ListPosts(&context, ParseTextProto<ListPostsRequest>(std::get<0>(GetParam())), &response),
-      StatusIs(std::get<1>(GetParam()), HasSubstr(std::get<2>(GetParam()))));
+  EXPECT_THAT(stub_->ListPosts(&context, ParseTextProto<ListPostsRequest>(std::get<0>(GetParam())),
+                               &response),
+              StatusIs(std::get<1>(GetParam()), HasSubstr(std::get<2>(GetParam()))));
 }
 
 INSTANTIATE_TEST_SUITE_P(Requests, ListBadInputTest,
@@ -202,15 +205,15 @@ INSTANTIATE_TEST_SUITE_P(Requests, ListBadInputTest,
                                            BadInput{"page_size: -9", kInvalid, "page_size"},
                                            BadInput{"page_token: '!'", kInvalid, "page_token"}));
 
-class UpdateBadInputTest : public PostServiceTest, public ::testing::WithParamInterface<BadInput> {
-};
+class UpdateBadInputTest : public PostServiceTest,
+                           public ::testing::WithParamInterface<BadInput> {};
 
 TEST_P(UpdateBadInputTest, IsRefusedAndChangesNothing) {
   grpc::ClientContext context;
   Post post;
-  EXPECT_THAT(
-      stub_->UpdatePost(&context, ParseTextProto<UpdatePostRequest>(std::get<0>(GetParam())), &post),
-      StatusIs(std::get<1>(GetParam()), HasSubstr(std::get<2>(GetParam()))));
+  EXPECT_THAT(stub_->UpdatePost(&context,
+                                ParseTextProto<UpdatePostRequest>(std::get<0>(GetParam())), &post),
+              StatusIs(std::get<1>(GetParam()), HasSubstr(std::get<2>(GetParam()))));
   EXPECT_EQ(Snapshot(), before_);
 }
 
@@ -238,22 +241,21 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{"post { name: 'posts/9' display_name: 'x' } update_mask { paths: 'display_name' }",
                  grpc::StatusCode::NOT_FOUND, "posts/9"}));
 
-class DeleteBadInputTest : public PostServiceTest, public ::testing::WithParamInterface<BadInput> {
-};
+class DeleteBadInputTest : public PostServiceTest,
+                           public ::testing::WithParamInterface<BadInput> {};
 
 TEST_P(DeleteBadInputTest, IsRefusedAndChangesNothing) {
   grpc::ClientContext context;
   Post post;
-  EXPECT_THAT(
-      stub_->DeletePost(&context, ParseTextProto<DeletePostRequest>(std::get<0>(GetParam())), &post),
-      StatusIs(std::get<1>(GetParam()), HasSubstr(std::get<2>(GetParam()))));
+  EXPECT_THAT(stub_->DeletePost(&context,
+                                ParseTextProto<DeletePostRequest>(std::get<0>(GetParam())), &post),
+              StatusIs(std::get<1>(GetParam()), HasSubstr(std::get<2>(GetParam()))));
   EXPECT_EQ(Snapshot(), before_);
 }
 
 INSTANTIATE_TEST_SUITE_P(
     Requests, DeleteBadInputTest,
-    ::testing::Values(BadInput{"", kInvalid, "name"},
-                      BadInput{"name: 'posts/x'", kInvalid, "name"},
+    ::testing::Values(BadInput{"", kInvalid, "name"}, BadInput{"name: 'posts/x'", kInvalid, "name"},
                       BadInput{"name: 'posts/1' etag: 'z'", kInvalid, "etag"},
                       BadInput{"name: 'posts/1' etag: '6'", grpc::StatusCode::ABORTED, "etag"},
                       BadInput{"name: 'posts/3'", grpc::StatusCode::NOT_FOUND, "posts/3"}));

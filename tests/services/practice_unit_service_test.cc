@@ -1,13 +1,13 @@
 // PracticeUnitService's handlers over an in-process channel and the in-memory stores.
 #include "services/practice_unit_service.h"
 
-#include <string>
-#include <tuple>
-#include <vector>
-
 #include <gmock/gmock.h>
 #include <grpcpp/server_builder.h>
 #include <gtest/gtest.h>
+
+#include <string>
+#include <tuple>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -38,9 +38,12 @@ using ::zhiyuan::v1::UpdatePracticeUnitRequest;
 class PracticeUnitServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_THAT(::zhiyuan::testing::ImportRegions(regions_, {
-             {"14", "山西省"}, {"1411", "吕梁市"}, {"141124", "临县"},
-             {"141124100", "临泉镇"}, {"141124101", "白文镇"}, {"141124100001", "临泉村"}}),
+    ASSERT_THAT(::zhiyuan::testing::ImportRegions(regions_, {{"14", "山西省"},
+                                                             {"1411", "吕梁市"},
+                                                             {"141124", "临县"},
+                                                             {"141124100", "临泉镇"},
+                                                             {"141124101", "白文镇"},
+                                                             {"141124100001", "临泉村"}}),
                 IsOk());
 
     grpc::ServerBuilder builder;
@@ -125,8 +128,8 @@ TEST_F(PracticeUnitServiceTest, RetriedCreateWithTheSameRequestIdReturnsTheFirst
 }
 
 TEST_F(PracticeUnitServiceTest, ListCountsAndPagesThroughARegion) {
-  ListPracticeUnitsRequest request = ParseTextProto<ListPracticeUnitsRequest>(
-      "region: 'regions/141124' page_size: 1");
+  ListPracticeUnitsRequest request =
+      ParseTextProto<ListPracticeUnitsRequest>("region: 'regions/141124' page_size: 1");
   std::vector<std::string> names;
   for (int i = 0; i < 5; ++i) {
     ListPracticeUnitsResponse response;
@@ -143,18 +146,19 @@ TEST_F(PracticeUnitServiceTest, ListCountsAndPagesThroughARegion) {
 TEST_F(PracticeUnitServiceTest, DeletedUnitsListOnlyWhenAskedFor) {
   PracticeUnit deleted;
   grpc::ClientContext context;
-  ASSERT_THAT(stub_->DeletePracticeUnit(
-                  &context, ParseTextProto<DeletePracticeUnitRequest>("name: 'practiceUnits/2' etag: '1'"),
-                  &deleted),
-              IsOk());
+  ASSERT_THAT(
+      stub_->DeletePracticeUnit(
+          &context, ParseTextProto<DeletePracticeUnitRequest>("name: 'practiceUnits/2' etag: '1'"),
+          &deleted),
+      IsOk());
   EXPECT_TRUE(deleted.has_delete_time());
   ListPracticeUnitsResponse response;
   grpc::ClientContext list;
   ASSERT_THAT(stub_->ListPracticeUnits(&list, ListPracticeUnitsRequest(), &response), IsOk());
   EXPECT_EQ(response.total_size(), 1);
   grpc::ClientContext all;
-  ASSERT_THAT(stub_->ListPracticeUnits(&all, ParseTextProto<ListPracticeUnitsRequest>("show_deleted: true"),
-                                       &response),
+  ASSERT_THAT(stub_->ListPracticeUnits(
+                  &all, ParseTextProto<ListPracticeUnitsRequest>("show_deleted: true"), &response),
               IsOk());
   EXPECT_EQ(response.total_size(), 2);
 }
@@ -185,8 +189,9 @@ INSTANTIATE_TEST_SUITE_P(
                  "practice_unit.region"},
         BadInput{"practice_unit { display_name: 'x' kind: PRACTICE_UNIT_KIND_CENTER "
                  "region: 'regions/141124100' }",
-                 kInvalid, "practice_unit.region: a PRACTICE_UNIT_KIND_CENTER sits in a region "
-                           "with a 6-digit code"},
+                 kInvalid,
+                 "practice_unit.region: a PRACTICE_UNIT_KIND_CENTER sits in a region "
+                 "with a 6-digit code"},
         BadInput{"practice_unit { display_name: 'x' kind: PRACTICE_UNIT_KIND_CENTER "
                  "region: 'regions/141124' parent: 'practiceUnits/1' }",
                  kInvalid, "practice_unit.parent: a center has no parent"},
@@ -222,8 +227,8 @@ class GetBadInputTest : public PracticeUnitServiceTest,
 TEST_P(GetBadInputTest, IsRefused) {
   grpc::ClientContext context;
   PracticeUnit unit;
-  EXPECT_THAT(stub_->GetPracticeUnit(&context,
-                                     ParseTextProto<GetPracticeUnitRequest>(std::get<0>(GetParam())), &unit),
+  EXPECT_THAT(stub_->GetPracticeUnit(
+                  &context, ParseTextProto<GetPracticeUnitRequest>(std::get<0>(GetParam())), &unit),
               StatusIs(std::get<1>(GetParam()), HasSubstr(std::get<2>(GetParam()))));
 }
 
@@ -245,19 +250,20 @@ class ListBadInputTest : public PracticeUnitServiceTest,
 TEST_P(ListBadInputTest, IsRefused) {
   grpc::ClientContext context;
   ListPracticeUnitsResponse response;
-  EXPECT_THAT(stub_->ListPracticeUnits(
-                  &context, ParseTextProto<ListPracticeUnitsRequest>(std::get<0>(GetParam())), &response),
-              StatusIs(std::get<1>(GetParam()), HasSubstr(std::get<2>(GetParam()))));
+  EXPECT_THAT(
+      stub_->ListPracticeUnits(
+          &context, ParseTextProto<ListPracticeUnitsRequest>(std::get<0>(GetParam())), &response),
+      StatusIs(std::get<1>(GetParam()), HasSubstr(std::get<2>(GetParam()))));
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Requests, ListBadInputTest,
-    ::testing::Values(BadInput{"region: '141124'", kInvalid, "region"},
-                      BadInput{"kind: 9", kInvalid, "kind"},
-                      BadInput{"parent: 'practiceUnits/abc'", kInvalid, "parent"},
-                      BadInput{"page_size: -5", kInvalid, "page_size"},
-                      BadInput{"page_token: '!!'", kInvalid, "page_token"},
-                      BadInput{"page_token: 'MDo='", kInvalid, "page_token"}));
+INSTANTIATE_TEST_SUITE_P(Requests, ListBadInputTest,
+                         ::testing::Values(BadInput{"region: '141124'", kInvalid, "region"},
+                                           BadInput{"kind: 9", kInvalid, "kind"},
+                                           BadInput{"parent: 'practiceUnits/abc'", kInvalid,
+                                                    "parent"},
+                                           BadInput{"page_size: -5", kInvalid, "page_size"},
+                                           BadInput{"page_token: '!!'", kInvalid, "page_token"},
+                                           BadInput{"page_token: 'MDo='", kInvalid, "page_token"}));
 
 class UpdateBadInputTest : public PracticeUnitServiceTest,
                            public ::testing::WithParamInterface<BadInput> {};
@@ -265,9 +271,10 @@ class UpdateBadInputTest : public PracticeUnitServiceTest,
 TEST_P(UpdateBadInputTest, IsRefusedAndChangesNothing) {
   grpc::ClientContext context;
   PracticeUnit unit;
-  EXPECT_THAT(stub_->UpdatePracticeUnit(
-                  &context, ParseTextProto<UpdatePracticeUnitRequest>(std::get<0>(GetParam())), &unit),
-              StatusIs(std::get<1>(GetParam()), HasSubstr(std::get<2>(GetParam()))));
+  EXPECT_THAT(
+      stub_->UpdatePracticeUnit(
+          &context, ParseTextProto<UpdatePracticeUnitRequest>(std::get<0>(GetParam())), &unit),
+      StatusIs(std::get<1>(GetParam()), HasSubstr(std::get<2>(GetParam()))));
   EXPECT_EQ(Snapshot(), before_);
 }
 
@@ -304,22 +311,21 @@ class DeleteBadInputTest : public PracticeUnitServiceTest,
 TEST_P(DeleteBadInputTest, IsRefusedAndChangesNothing) {
   grpc::ClientContext context;
   PracticeUnit unit;
-  EXPECT_THAT(stub_->DeletePracticeUnit(
-                  &context, ParseTextProto<DeletePracticeUnitRequest>(std::get<0>(GetParam())), &unit),
-              StatusIs(std::get<1>(GetParam()), HasSubstr(std::get<2>(GetParam()))));
+  EXPECT_THAT(
+      stub_->DeletePracticeUnit(
+          &context, ParseTextProto<DeletePracticeUnitRequest>(std::get<0>(GetParam())), &unit),
+      StatusIs(std::get<1>(GetParam()), HasSubstr(std::get<2>(GetParam()))));
   EXPECT_EQ(Snapshot(), before_);
 }
 
 INSTANTIATE_TEST_SUITE_P(
     Requests, DeleteBadInputTest,
-    ::testing::Values(BadInput{"", kInvalid, "name"},
-                      BadInput{"name: 'practiceUnits/x'", kInvalid, "name"},
-                      BadInput{"name: 'practiceUnits/2' etag: 'abc'", kInvalid, "etag"},
-                      BadInput{"name: 'practiceUnits/2' etag: '9'", grpc::StatusCode::ABORTED,
-                               "etag"},
-                      BadInput{"name: 'practiceUnits/1'", kPrecondition, "units under it"},
-                      BadInput{"name: 'practiceUnits/50'", grpc::StatusCode::NOT_FOUND,
-                               "practiceUnits/50"}));
+    ::testing::Values(
+        BadInput{"", kInvalid, "name"}, BadInput{"name: 'practiceUnits/x'", kInvalid, "name"},
+        BadInput{"name: 'practiceUnits/2' etag: 'abc'", kInvalid, "etag"},
+        BadInput{"name: 'practiceUnits/2' etag: '9'", grpc::StatusCode::ABORTED, "etag"},
+        BadInput{"name: 'practiceUnits/1'", kPrecondition, "units under it"},
+        BadInput{"name: 'practiceUnits/50'", grpc::StatusCode::NOT_FOUND, "practiceUnits/50"}));
 
 }  // namespace
 }  // namespace zhiyuan::services

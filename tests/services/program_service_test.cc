@@ -1,13 +1,13 @@
 // ProgramService's handlers over an in-process channel and the in-memory stores.
 #include "services/program_service.h"
 
-#include <string>
-#include <tuple>
-#include <vector>
-
 #include <gmock/gmock.h>
 #include <grpcpp/server_builder.h>
 #include <gtest/gtest.h>
+
+#include <string>
+#include <tuple>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -44,17 +44,18 @@ constexpr char kNightSchool[] =
 class ProgramServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_THAT(::zhiyuan::testing::ImportRegions(regions_, {
-             {"14", "山西省"}, {"1411", "吕梁市"}, {"141124", "临县"}}),
+    ASSERT_THAT(::zhiyuan::testing::ImportRegions(
+                    regions_, {{"14", "山西省"}, {"1411", "吕梁市"}, {"141124", "临县"}}),
                 IsOk());
     grpc::ServerBuilder builder;
     builder.RegisterService(&service_);
     server_ = builder.BuildAndStart();
     stub_ = ProgramService::NewStub(server_->InProcessChannel(grpc::ChannelArguments()));
     Program program;
-    ASSERT_THAT(Create(ParseTextProto<CreateProgramRequest>(absl::StrCat("program { ", kNightSchool, " }")),
-                       &program),
-                IsOk());
+    ASSERT_THAT(
+        Create(ParseTextProto<CreateProgramRequest>(absl::StrCat("program { ", kNightSchool, " }")),
+               &program),
+        IsOk());
     ASSERT_EQ(program.name(), "programs/1");
     before_ = Snapshot();
   }
@@ -110,11 +111,11 @@ TEST_F(ProgramServiceTest, CreateReturnsTheWholeProgram) {
 TEST_F(ProgramServiceTest, ListFindsProgramsByOwnerAndCategory) {
   grpc::ClientContext context;
   ListProgramsResponse response;
-  ASSERT_THAT(stub_->ListPrograms(&context,
-                                  ParseTextProto<ListProgramsRequest>(
-                                      "owner: 'regions/141124' "
-                                      "category: SERVICE_CATEGORY_THEORY_OUTREACH"),
-                                  &response),
+  ASSERT_THAT(stub_->ListPrograms(
+                  &context,
+                  ParseTextProto<ListProgramsRequest>("owner: 'regions/141124' "
+                                                      "category: SERVICE_CATEGORY_THEORY_OUTREACH"),
+                  &response),
               IsOk());
   EXPECT_EQ(response.total_size(), 1);
   EXPECT_EQ(response.programs(0).display_name(), "新时代夜校");
@@ -172,20 +173,19 @@ class GetBadInputTest : public ProgramServiceTest,
 TEST_P(GetBadInputTest, IsRefused) {
   grpc::ClientContext context;
   Program program;
-  EXPECT_THAT(
-      stub_->GetProgram(&context, ParseTextProto<GetProgramRequest>(std::get<0>(GetParam())), &program),
-      StatusIs(std::get<1>(GetParam()), HasSubstr(std::get<2>(GetParam()))));
+  EXPECT_THAT(stub_->GetProgram(
+                  &context, ParseTextProto<GetProgramRequest>(std::get<0>(GetParam())), &program),
+              StatusIs(std::get<1>(GetParam()), HasSubstr(std::get<2>(GetParam()))));
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Requests, GetBadInputTest,
-    ::testing::Values(BadInput{"", kInvalid, "name: is required"},
-                      BadInput{"name: 'programs/'", kInvalid, "name"},
-                      BadInput{"name: 'programs/-1'", kInvalid, "name"},
-                      BadInput{"name: 'program/1'", kInvalid, "name"},
-                      BadInput{"name: 'programs/1/x'", kInvalid, "name"},
-                      BadInput{"name: 'programs/12'", grpc::StatusCode::NOT_FOUND,
-                               "programs/12"}));
+INSTANTIATE_TEST_SUITE_P(Requests, GetBadInputTest,
+                         ::testing::Values(BadInput{"", kInvalid, "name: is required"},
+                                           BadInput{"name: 'programs/'", kInvalid, "name"},
+                                           BadInput{"name: 'programs/-1'", kInvalid, "name"},
+                                           BadInput{"name: 'program/1'", kInvalid, "name"},
+                                           BadInput{"name: 'programs/1/x'", kInvalid, "name"},
+                                           BadInput{"name: 'programs/12'",
+                                                    grpc::StatusCode::NOT_FOUND, "programs/12"}));
 
 class ListBadInputTest : public ProgramServiceTest,
                          public ::testing::WithParamInterface<BadInput> {};
@@ -193,9 +193,10 @@ class ListBadInputTest : public ProgramServiceTest,
 TEST_P(ListBadInputTest, IsRefused) {
   grpc::ClientContext context;
   ListProgramsResponse response;
-  EXPECT_THAT(stub_->ListPrograms(&context, ParseTextProto<ListProgramsRequest>(std::get<0>(GetParam())),
-                                  &response),
-              StatusIs(std::get<1>(GetParam()), HasSubstr(std::get<2>(GetParam()))));
+  EXPECT_THAT(
+      stub_->ListPrograms(&context, ParseTextProto<ListProgramsRequest>(std::get<0>(GetParam())),
+                          &response),
+      StatusIs(std::get<1>(GetParam()), HasSubstr(std::get<2>(GetParam()))));
 }
 
 INSTANTIATE_TEST_SUITE_P(Requests, ListBadInputTest,
@@ -203,8 +204,7 @@ INSTANTIATE_TEST_SUITE_P(Requests, ListBadInputTest,
                                            BadInput{"category: 77", kInvalid, "category"},
                                            BadInput{"owner: 'x/1'", kInvalid, "owner"},
                                            BadInput{"page_size: -3", kInvalid, "page_size"},
-                                           BadInput{"page_token: '..'", kInvalid,
-                                                    "page_token"}));
+                                           BadInput{"page_token: '..'", kInvalid, "page_token"}));
 
 class UpdateBadInputTest : public ProgramServiceTest,
                            public ::testing::WithParamInterface<BadInput> {};
@@ -212,9 +212,10 @@ class UpdateBadInputTest : public ProgramServiceTest,
 TEST_P(UpdateBadInputTest, IsRefusedAndChangesNothing) {
   grpc::ClientContext context;
   Program program;
-  EXPECT_THAT(stub_->UpdateProgram(&context,
-                                   ParseTextProto<UpdateProgramRequest>(std::get<0>(GetParam())), &program),
-              StatusIs(std::get<1>(GetParam()), HasSubstr(std::get<2>(GetParam()))));
+  EXPECT_THAT(
+      stub_->UpdateProgram(&context, ParseTextProto<UpdateProgramRequest>(std::get<0>(GetParam())),
+                           &program),
+      StatusIs(std::get<1>(GetParam()), HasSubstr(std::get<2>(GetParam()))));
   EXPECT_EQ(Snapshot(), before_);
 }
 
@@ -224,8 +225,9 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{"program { display_name: 'x' } update_mask { paths: 'display_name' }", kInvalid,
                  "program.name"},
         BadInput{"program { name: 'programs/1' }", kInvalid, "update_mask"},
-        BadInput{"program { name: 'programs/1' owner: 'regions/14' } update_mask { paths: 'owner' }",
-                 kInvalid, "update_mask: cannot set \"owner\""},
+        BadInput{
+            "program { name: 'programs/1' owner: 'regions/14' } update_mask { paths: 'owner' }",
+            kInvalid, "update_mask: cannot set \"owner\""},
         BadInput{"program { name: 'programs/1' } update_mask { paths: 'category' }", kInvalid,
                  "program.category"},
         BadInput{"program { name: 'programs/1' end_date: '2024-13-01' } "
@@ -247,9 +249,10 @@ class DeleteBadInputTest : public ProgramServiceTest,
 TEST_P(DeleteBadInputTest, IsRefusedAndChangesNothing) {
   grpc::ClientContext context;
   Program program;
-  EXPECT_THAT(stub_->DeleteProgram(&context,
-                                   ParseTextProto<DeleteProgramRequest>(std::get<0>(GetParam())), &program),
-              StatusIs(std::get<1>(GetParam()), HasSubstr(std::get<2>(GetParam()))));
+  EXPECT_THAT(
+      stub_->DeleteProgram(&context, ParseTextProto<DeleteProgramRequest>(std::get<0>(GetParam())),
+                           &program),
+      StatusIs(std::get<1>(GetParam()), HasSubstr(std::get<2>(GetParam()))));
   EXPECT_EQ(Snapshot(), before_);
 }
 
@@ -259,8 +262,7 @@ INSTANTIATE_TEST_SUITE_P(
                       BadInput{"name: 'programs/one'", kInvalid, "name"},
                       BadInput{"name: 'programs/1' etag: '1.0'", kInvalid, "etag"},
                       BadInput{"name: 'programs/1' etag: '3'", grpc::StatusCode::ABORTED, "etag"},
-                      BadInput{"name: 'programs/8'", grpc::StatusCode::NOT_FOUND,
-                               "programs/8"}));
+                      BadInput{"name: 'programs/8'", grpc::StatusCode::NOT_FOUND, "programs/8"}));
 
 }  // namespace
 }  // namespace zhiyuan::services

@@ -1,13 +1,13 @@
 // RegionService's handlers over an in-process channel and the in-memory store.
 #include "services/region_service.h"
 
-#include <string>
-#include <vector>
-
 #include <gmock/gmock.h>
 #include <google/protobuf/text_format.h>
 #include <grpcpp/server_builder.h>
 #include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -51,12 +51,13 @@ class RegionServiceTest : public ::testing::Test {
     server_ = builder.BuildAndStart();
     stub_ = RegionService::NewStub(server_->InProcessChannel(grpc::ChannelArguments()));
     ImportRegionsResponse response;
-    ASSERT_THAT(Import({Batch({NewRegion("14", "山西省"), NewRegion("1411", "吕梁市"),
-                               NewRegion("141124", "临县")}),
-                        Batch({NewRegion("141124100", "临泉镇"), NewRegion("141124101", "白文镇"),
-                               NewRegion("141124102", "城庄镇"), NewRegion("65", "新疆维吾尔自治区")})},
-                       &response),
-                IsOk());
+    ASSERT_THAT(
+        Import({Batch({NewRegion("14", "山西省"), NewRegion("1411", "吕梁市"),
+                       NewRegion("141124", "临县")}),
+                Batch({NewRegion("141124100", "临泉镇"), NewRegion("141124101", "白文镇"),
+                       NewRegion("141124102", "城庄镇"), NewRegion("65", "新疆维吾尔自治区")})},
+               &response),
+        IsOk());
     before_ = Snapshot();
   }
 
@@ -103,9 +104,8 @@ class RegionServiceTest : public ::testing::Test {
       const auto children = store_.List(query, absl::InfiniteFuture());
       EXPECT_THAT(children, IsOk());
       for (const storage::Region& region : *children) {
-        all.push_back(absl::StrCat(region.code, " ", region.display_name, " ",
-                                   region.population, " ", region.population_year, " ",
-                                   region.revision));
+        all.push_back(absl::StrCat(region.code, " ", region.display_name, " ", region.population,
+                                   " ", region.population_year, " ", region.revision));
         parents.push_back(region.code);
       }
     }
@@ -153,9 +153,9 @@ class GetRegionBadInputTest : public RegionServiceTest,
 TEST_P(GetRegionBadInputTest, IsRefused) {
   Region region;
   EXPECT_THAT(Get(GetParam().name, &region),
-              StatusIs(GetParam().code, HasSubstr(GetParam().code == grpc::StatusCode::NOT_FOUND
-                                                      ? GetParam().name
-                                                      : "name: ")));
+              StatusIs(GetParam().code,
+                       HasSubstr(GetParam().code == grpc::StatusCode::NOT_FOUND ? GetParam().name
+                                                                                : "name: ")));
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -231,10 +231,8 @@ TEST_P(ListRegionsBadInputTest, IsInvalidArgumentNamingTheField) {
 INSTANTIATE_TEST_SUITE_P(
     Requests, ListRegionsBadInputTest,
     ::testing::Values(
-        std::make_pair("parent: 'regions/x'", "parent"),
-        std::make_pair("parent: '14'", "parent"),
-        std::make_pair("page_size: -1", "page_size"),
-        std::make_pair("level: 99", "level"),
+        std::make_pair("parent: 'regions/x'", "parent"), std::make_pair("parent: '14'", "parent"),
+        std::make_pair("page_size: -1", "page_size"), std::make_pair("level: 99", "level"),
         std::make_pair("display_name_prefix: ' 临'", "display_name_prefix"),
         std::make_pair("display_name_prefix: 'a\\tb'", "display_name_prefix"),
         std::make_pair(absl::StrCat("display_name_prefix: '", std::string(65, 'x'), "'"),
@@ -360,14 +358,16 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         std::make_pair(std::vector<std::string>{}, "sent no regions"),
         std::make_pair(std::vector<std::string>{kGood, ""}, "requests[1].regions: must hold"),
-        std::make_pair(std::vector<std::string>{kGood, "regions { name: 'regions/1' "
-                                                       "display_name: 'x' }"},
+        std::make_pair(std::vector<std::string>{kGood,
+                                                "regions { name: 'regions/1' "
+                                                "display_name: 'x' }"},
                        "requests[1].regions[0].name"),
         std::make_pair(std::vector<std::string>{"regions [{ name: 'regions/12' display_name: "
                                                 "'天津市' }, { name: 'regions/13' }]"},
                        "requests[0].regions[1].display_name"),
-        std::make_pair(std::vector<std::string>{kGood, "regions { name: 'regions/4201' "
-                                                       "display_name: '武汉市' }"},
+        std::make_pair(std::vector<std::string>{kGood,
+                                                "regions { name: 'regions/4201' "
+                                                "display_name: '武汉市' }"},
                        "regions/4201: its parent regions/42 is neither stored nor imported"),
         std::make_pair(std::vector<std::string>{kGood, kGood}, "imported more than once")));
 

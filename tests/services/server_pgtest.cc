@@ -1,19 +1,18 @@
 // zhiyuand's server end to end: a real gRPC client on a real port, over the test database.
-#include "services/server.h"
-
-#include <thread>
-#include <vector>
-
 #include <gmock/gmock.h>
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
 #include <gtest/gtest.h>
+
 #include <pqxx/nontransaction>
 #include <pqxx/transaction>
+#include <thread>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "services/server.h"
 #include "storage/migrations.h"
 #include "tests/testing/health.h"
 #include "tests/testing/pg_test_environment.h"
@@ -96,8 +95,9 @@ class IdentityLock {
     for (int i = 0; i < 1000; ++i) {
       const int waiting =
           pqxx::nontransaction(observer)
-              .exec1("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-                     "AND datname = current_database() AND application_name = 'zhiyuand'")[0]
+              .exec1(
+                  "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                  "AND datname = current_database() AND application_name = 'zhiyuand'")[0]
               .as<int>();
       if (waiting >= count) return;
       absl::SleepFor(absl::Milliseconds(10));
@@ -111,13 +111,13 @@ class IdentityLock {
 };
 
 TEST_F(ServerTest, HealthIsServingOnAMigratedDatabase) {
-  EXPECT_TRUE(::zhiyuan::testing::AwaitHealth(*health_, HealthCheckResponse::SERVING,
-                                              absl::Seconds(10)));
+  EXPECT_TRUE(
+      ::zhiyuan::testing::AwaitHealth(*health_, HealthCheckResponse::SERVING, absl::Seconds(10)));
 }
 
 TEST_F(ServerTest, HealthWatchersSeeNotServingWhenShutdownStarts) {
-  ASSERT_TRUE(::zhiyuan::testing::AwaitHealth(*health_, HealthCheckResponse::SERVING,
-                                              absl::Seconds(10)));
+  ASSERT_TRUE(
+      ::zhiyuan::testing::AwaitHealth(*health_, HealthCheckResponse::SERVING, absl::Seconds(10)));
   grpc::ClientContext context;
   auto watch = health_->Watch(&context, HealthCheckRequest());
   HealthCheckResponse update;
@@ -137,10 +137,12 @@ TEST_F(ServerTest, GetServerInfoDescribesServerAndDatabase) {
   ASSERT_THAT(GetServerInfo(&reply), IsOk());
 
   pqxx::connection connection(TestDatabaseUrl());
-  const pqxx::row row = pqxx::nontransaction(connection).exec1(
-      "SELECT database_id::text, floor(extract(epoch FROM create_time))::bigint, "
-      "(extract(microseconds FROM create_time)::bigint % 1000000) * 1000, "
-      "current_setting('server_version') FROM database_identity");
+  const pqxx::row row =
+      pqxx::nontransaction(connection)
+          .exec1(
+              "SELECT database_id::text, floor(extract(epoch FROM create_time))::bigint, "
+              "(extract(microseconds FROM create_time)::bigint % 1000000) * 1000, "
+              "current_setting('server_version') FROM database_identity");
   const int schema_version = storage::BuiltinMigrations().back().version;
   ServerInfo expected;
   expected.set_version(kVersion);

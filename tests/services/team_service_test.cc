@@ -1,18 +1,18 @@
 // TeamService's handlers over an in-process channel and the in-memory stores.
 #include "services/team_service.h"
 
-#include <string>
-#include <tuple>
-#include <vector>
-
 #include <gmock/gmock.h>
 #include <grpcpp/server_builder.h>
 #include <gtest/gtest.h>
 
+#include <string>
+#include <tuple>
+#include <vector>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
-#include "services/identity_numbers.h"
 #include "absl/time/clock.h"
+#include "services/identity_numbers.h"
 #include "storage/in_memory_practice_unit_store.h"
 #include "storage/in_memory_region_store.h"
 #include "storage/in_memory_team_member_store.h"
@@ -43,20 +43,22 @@ using ::zhiyuan::v1::UpdateTeamRequest;
 class TeamServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_THAT(::zhiyuan::testing::ImportRegions(regions_, {
-             {"14", "山西省"}, {"1411", "吕梁市"}, {"141124", "临县"}, {"141124100", "临泉镇"}}),
-                IsOk());
+    ASSERT_THAT(
+        ::zhiyuan::testing::ImportRegions(
+            regions_,
+            {{"14", "山西省"}, {"1411", "吕梁市"}, {"141124", "临县"}, {"141124100", "临泉镇"}}),
+        IsOk());
     grpc::ServerBuilder builder;
     builder.RegisterService(&service_);
     server_ = builder.BuildAndStart();
     stub_ = TeamService::NewStub(server_->InProcessChannel(grpc::ChannelArguments()));
     Team team;
-    ASSERT_THAT(Create(ParseTextProto<CreateTeamRequest>(
-                           "team { display_name: '临县党史宣讲志愿服务总队' "
-                           "home_region: 'regions/141124' "
-                           "categories: SERVICE_CATEGORY_THEORY_OUTREACH }"),
-                       &team),
-                IsOk());
+    ASSERT_THAT(
+        Create(ParseTextProto<CreateTeamRequest>("team { display_name: '临县党史宣讲志愿服务总队' "
+                                                 "home_region: 'regions/141124' "
+                                                 "categories: SERVICE_CATEGORY_THEORY_OUTREACH }"),
+               &team),
+        IsOk());
     ASSERT_EQ(team.name(), "teams/1");
     before_ = Snapshot();
   }
@@ -113,13 +115,15 @@ TEST_F(TeamServiceTest, CreateReturnsTheWholeTeam) {
 TEST_F(TeamServiceTest, ListPagesToTheEndWithoutRepeatsOrGaps) {
   for (int i = 0; i < 6; ++i) {
     Team team;
-    ASSERT_THAT(Create(ParseTextProto<CreateTeamRequest>(absl::StrCat(
-                           "team { display_name: '分队", i, "' home_region: 'regions/141124100' "
-                           "parent: 'teams/1' }")),
-                       &team),
-                IsOk());
+    ASSERT_THAT(
+        Create(ParseTextProto<CreateTeamRequest>(absl::StrCat("team { display_name: '分队", i,
+                                                              "' home_region: 'regions/141124100' "
+                                                              "parent: 'teams/1' }")),
+               &team),
+        IsOk());
   }
-  ListTeamsRequest request = ParseTextProto<ListTeamsRequest>("home_region: 'regions/141124' page_size: 3");
+  ListTeamsRequest request =
+      ParseTextProto<ListTeamsRequest>("home_region: 'regions/141124' page_size: 3");
   std::vector<std::string> names;
   for (int page = 0; page < 10; ++page) {
     grpc::ClientContext context;
@@ -130,16 +134,16 @@ TEST_F(TeamServiceTest, ListPagesToTheEndWithoutRepeatsOrGaps) {
     if (response.next_page_token().empty()) break;
     request.set_page_token(response.next_page_token());
   }
-  EXPECT_THAT(names, ElementsAre("teams/1", "teams/2", "teams/3", "teams/4", "teams/5",
-                                 "teams/6", "teams/7"));
+  EXPECT_THAT(names, ElementsAre("teams/1", "teams/2", "teams/3", "teams/4", "teams/5", "teams/6",
+                                 "teams/7"));
 }
 
 using BadInput = std::tuple<std::string, grpc::StatusCode, std::string>;
 constexpr grpc::StatusCode kInvalid = grpc::StatusCode::INVALID_ARGUMENT;
 constexpr grpc::StatusCode kPrecondition = grpc::StatusCode::FAILED_PRECONDITION;
 
-class CreateBadInputTest : public TeamServiceTest, public ::testing::WithParamInterface<BadInput> {
-};
+class CreateBadInputTest : public TeamServiceTest,
+                           public ::testing::WithParamInterface<BadInput> {};
 
 TEST_P(CreateBadInputTest, IsRefusedAndChangesNothing) {
   Team team;
@@ -164,8 +168,8 @@ INSTANTIATE_TEST_SUITE_P(
                  kInvalid, "team.leader"},
         BadInput{"team { display_name: 'x' home_region: 'regions/141124' categories: [1, 1] }",
                  kInvalid, "team.categories[1]"},
-        BadInput{"team { display_name: 'x' home_region: 'regions/141124' categories: 0 }",
-                 kInvalid, "team.categories[0]"},
+        BadInput{"team { display_name: 'x' home_region: 'regions/141124' categories: 0 }", kInvalid,
+                 "team.categories[0]"},
         BadInput{"team { display_name: 'x' home_region: 'regions/141124' "
                  "categories: [1, 2, 3, 4, 5, 6] }",
                  kInvalid, "team.categories"},
@@ -186,50 +190,49 @@ class GetBadInputTest : public TeamServiceTest, public ::testing::WithParamInter
 TEST_P(GetBadInputTest, IsRefused) {
   grpc::ClientContext context;
   Team team;
-  EXPECT_THAT(stub_->GetTeam(&context, ParseTextProto<GetTeamRequest>(std::get<0>(GetParam())), &team),
-              StatusIs(std::get<1>(GetParam()), HasSubstr(std::get<2>(GetParam()))));
+  EXPECT_THAT(
+      stub_->GetTeam(&context, ParseTextProto<GetTeamRequest>(std::get<0>(GetParam())), &team),
+      StatusIs(std::get<1>(GetParam()), HasSubstr(std::get<2>(GetParam()))));
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Requests, GetBadInputTest,
-    ::testing::Values(BadInput{"", kInvalid, "name: is required"},
-                      BadInput{"name: 'teams/'", kInvalid, "name"},
-                      BadInput{"name: 'teams/0'", kInvalid, "name"},
-                      BadInput{"name: 'teams/a1'", kInvalid, "name"},
-                      BadInput{"name: 'practiceUnits/1'", kInvalid, "name"},
-                      BadInput{"name: 'teams/404'", grpc::StatusCode::NOT_FOUND, "teams/404"}));
+INSTANTIATE_TEST_SUITE_P(Requests, GetBadInputTest,
+                         ::testing::Values(BadInput{"", kInvalid, "name: is required"},
+                                           BadInput{"name: 'teams/'", kInvalid, "name"},
+                                           BadInput{"name: 'teams/0'", kInvalid, "name"},
+                                           BadInput{"name: 'teams/a1'", kInvalid, "name"},
+                                           BadInput{"name: 'practiceUnits/1'", kInvalid, "name"},
+                                           BadInput{"name: 'teams/404'",
+                                                    grpc::StatusCode::NOT_FOUND, "teams/404"}));
 
 class ListBadInputTest : public TeamServiceTest, public ::testing::WithParamInterface<BadInput> {};
 
 TEST_P(ListBadInputTest, IsRefused) {
   grpc::ClientContext context;
   ListTeamsResponse response;
-  EXPECT_THAT(
-      stub_->ListTeams(&context, ParseTextProto<ListTeamsRequest>(std::get<0>(GetParam())), &response),
-      StatusIs(std::get<1>(GetParam()), HasSubstr(std::get<2>(GetParam()))));
+  EXPECT_THAT(stub_->ListTeams(&context, ParseTextProto<ListTeamsRequest>(std::get<0>(GetParam())),
+                               &response),
+              StatusIs(std::get<1>(GetParam()), HasSubstr(std::get<2>(GetParam()))));
 }
 
-INSTANTIATE_TEST_SUITE_P(Requests, ListBadInputTest,
-                         ::testing::Values(BadInput{"home_region: 'regions/x'", kInvalid,
-                                                    "home_region"},
-                                           BadInput{"parent: 'teams/-1'", kInvalid, "parent"},
-                                           BadInput{"category: 99", kInvalid, "category"},
-                                           BadInput{"status: 7", kInvalid, "status"},
-                                           BadInput{"page_size: -2", kInvalid, "page_size"},
-                                           BadInput{"page_token: 'zz'", kInvalid,
-                                                    "page_token"},
-                                           BadInput{"display_name_prefix: ' 临'", kInvalid,
-                                                    "display_name_prefix"}));
+INSTANTIATE_TEST_SUITE_P(
+    Requests, ListBadInputTest,
+    ::testing::Values(BadInput{"home_region: 'regions/x'", kInvalid, "home_region"},
+                      BadInput{"parent: 'teams/-1'", kInvalid, "parent"},
+                      BadInput{"category: 99", kInvalid, "category"},
+                      BadInput{"status: 7", kInvalid, "status"},
+                      BadInput{"page_size: -2", kInvalid, "page_size"},
+                      BadInput{"page_token: 'zz'", kInvalid, "page_token"},
+                      BadInput{"display_name_prefix: ' 临'", kInvalid, "display_name_prefix"}));
 
-class UpdateBadInputTest : public TeamServiceTest, public ::testing::WithParamInterface<BadInput> {
-};
+class UpdateBadInputTest : public TeamServiceTest,
+                           public ::testing::WithParamInterface<BadInput> {};
 
 TEST_P(UpdateBadInputTest, IsRefusedAndChangesNothing) {
   grpc::ClientContext context;
   Team team;
-  EXPECT_THAT(
-      stub_->UpdateTeam(&context, ParseTextProto<UpdateTeamRequest>(std::get<0>(GetParam())), &team),
-      StatusIs(std::get<1>(GetParam()), HasSubstr(std::get<2>(GetParam()))));
+  EXPECT_THAT(stub_->UpdateTeam(&context,
+                                ParseTextProto<UpdateTeamRequest>(std::get<0>(GetParam())), &team),
+              StatusIs(std::get<1>(GetParam()), HasSubstr(std::get<2>(GetParam()))));
   EXPECT_EQ(Snapshot(), before_);
 }
 
@@ -255,18 +258,19 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{"team { name: 'teams/1' practice_unit: 'practiceUnits/5' } "
                  "update_mask { paths: 'practice_unit' }",
                  kPrecondition, "practiceUnits/5"},
-        BadInput{"team { name: 'teams/77' display_name: 'x' } update_mask { paths: 'display_name' }",
-                 grpc::StatusCode::NOT_FOUND, "teams/77"}));
+        BadInput{
+            "team { name: 'teams/77' display_name: 'x' } update_mask { paths: 'display_name' }",
+            grpc::StatusCode::NOT_FOUND, "teams/77"}));
 
-class DeleteBadInputTest : public TeamServiceTest, public ::testing::WithParamInterface<BadInput> {
-};
+class DeleteBadInputTest : public TeamServiceTest,
+                           public ::testing::WithParamInterface<BadInput> {};
 
 TEST_P(DeleteBadInputTest, IsRefusedAndChangesNothing) {
   grpc::ClientContext context;
   Team team;
-  EXPECT_THAT(
-      stub_->DeleteTeam(&context, ParseTextProto<DeleteTeamRequest>(std::get<0>(GetParam())), &team),
-      StatusIs(std::get<1>(GetParam()), HasSubstr(std::get<2>(GetParam()))));
+  EXPECT_THAT(stub_->DeleteTeam(&context,
+                                ParseTextProto<DeleteTeamRequest>(std::get<0>(GetParam())), &team),
+              StatusIs(std::get<1>(GetParam()), HasSubstr(std::get<2>(GetParam()))));
   EXPECT_EQ(Snapshot(), before_);
 }
 
@@ -290,8 +294,8 @@ class TeamMemberServiceTest : public TeamServiceTest {
     person.id_number_cipher = "c";
     person.id_number_masked = "m";
     const auto created = volunteers_.Create(
-        person, "h", [](int64_t serial) { return MintVolunteerNumber("141124", 2026, serial); },
-        "", absl::InfiniteFuture());
+        person, "h", [](int64_t serial) { return MintVolunteerNumber("141124", 2026, serial); }, "",
+        absl::InfiniteFuture());
     ASSERT_THAT(created, IsOk());
     volunteer_ = "volunteers/" + created->number;
     member_ = "teams/1/members/" + created->number;
@@ -339,9 +343,10 @@ TEST_F(TeamMemberServiceTest, JoinReturnsTheMembershipAndARetryTheSame) {
   // The fixture's membership is current: leave first, then join twice with one request id.
   grpc::ClientContext leave;
   zhiyuan::v1::TeamMember left;
-  ASSERT_THAT(stub_->DeleteTeamMember(
-                  &leave, ParseTextProto<zhiyuan::v1::DeleteTeamMemberRequest>(Fill("name: '$M'")), &left),
-              IsOk());
+  ASSERT_THAT(
+      stub_->DeleteTeamMember(
+          &leave, ParseTextProto<zhiyuan::v1::DeleteTeamMemberRequest>(Fill("name: '$M'")), &left),
+      IsOk());
   EXPECT_TRUE(left.has_leave_time());
   ASSERT_THAT(Join(request, &first), IsOk());
   EXPECT_EQ(first.name(), member_);
@@ -355,8 +360,8 @@ TEST_F(TeamMemberServiceTest, JoinReturnsTheMembershipAndARetryTheSame) {
 }
 
 TEST_F(TeamMemberServiceTest, ListsATeamAndAVolunteersTeams) {
-  for (const std::string& text : {std::string("parent: 'teams/1'"),
-                                  Fill("parent: 'teams/-' volunteer: '$V'")}) {
+  for (const std::string& text :
+       {std::string("parent: 'teams/1'"), Fill("parent: 'teams/-' volunteer: '$V'")}) {
     grpc::ClientContext context;
     zhiyuan::v1::ListTeamMembersResponse response;
     ASSERT_THAT(stub_->ListTeamMembers(
@@ -387,8 +392,7 @@ INSTANTIATE_TEST_SUITE_P(
                  "volunteer"},
         BadInput{"parent: 'teams/1' volunteer: '$V' role: 8", kInvalid, "role"},
         BadInput{"parent: 'teams/1' volunteer: '$V' request_id: 'nope'", kInvalid, "request_id"},
-        BadInput{"parent: 'teams/1' volunteer: '$V'", grpc::StatusCode::ALREADY_EXISTS,
-                 "already"},
+        BadInput{"parent: 'teams/1' volunteer: '$V'", grpc::StatusCode::ALREADY_EXISTS, "already"},
         BadInput{"parent: 'teams/9' volunteer: '$V'", kPrecondition, "teams/9"},
         BadInput{"parent: 'teams/1' volunteer: 'volunteers/141124202600000173'", kPrecondition,
                  "volunteers/141124202600000173"}));
@@ -412,15 +416,15 @@ TEST_P(MemberNameBadInputTest, GetAndDeleteRefuseItAndChangeNothing) {
   EXPECT_EQ(Members(), members_before_);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Names, MemberNameBadInputTest,
-    ::testing::Values(BadInput{"", kInvalid, "name: is required"},
-                      BadInput{"teams/1", kInvalid, "name"},
-                      BadInput{"teams/1/members/", kInvalid, "name"},
-                      BadInput{"teams/1/members/123", kInvalid, "name"},
-                      BadInput{"teams/x/members/141124202600000173", kInvalid, "name"},
-                      BadInput{"teams/2/members/141124202600000173", grpc::StatusCode::NOT_FOUND,
-                               "not a member"}));
+INSTANTIATE_TEST_SUITE_P(Names, MemberNameBadInputTest,
+                         ::testing::Values(BadInput{"", kInvalid, "name: is required"},
+                                           BadInput{"teams/1", kInvalid, "name"},
+                                           BadInput{"teams/1/members/", kInvalid, "name"},
+                                           BadInput{"teams/1/members/123", kInvalid, "name"},
+                                           BadInput{"teams/x/members/141124202600000173", kInvalid,
+                                                    "name"},
+                                           BadInput{"teams/2/members/141124202600000173",
+                                                    grpc::StatusCode::NOT_FOUND, "not a member"}));
 
 class ListMembersBadInputTest : public TeamMemberServiceTest,
                                 public ::testing::WithParamInterface<BadInput> {};
@@ -428,10 +432,10 @@ class ListMembersBadInputTest : public TeamMemberServiceTest,
 TEST_P(ListMembersBadInputTest, IsRefused) {
   grpc::ClientContext context;
   zhiyuan::v1::ListTeamMembersResponse response;
-  EXPECT_THAT(stub_->ListTeamMembers(
-                  &context,
-                  ParseTextProto<zhiyuan::v1::ListTeamMembersRequest>(Fill(std::get<0>(GetParam()))),
-                  &response),
+  EXPECT_THAT(stub_->ListTeamMembers(&context,
+                                     ParseTextProto<zhiyuan::v1::ListTeamMembersRequest>(
+                                         Fill(std::get<0>(GetParam()))),
+                                     &response),
               StatusIs(std::get<1>(GetParam()), HasSubstr(std::get<2>(GetParam()))));
 }
 
@@ -450,10 +454,10 @@ class UpdateMemberBadInputTest : public TeamMemberServiceTest,
 TEST_P(UpdateMemberBadInputTest, IsRefusedAndChangesNothing) {
   grpc::ClientContext context;
   zhiyuan::v1::TeamMember member;
-  EXPECT_THAT(stub_->UpdateTeamMember(
-                  &context,
-                  ParseTextProto<zhiyuan::v1::UpdateTeamMemberRequest>(Fill(std::get<0>(GetParam()))),
-                  &member),
+  EXPECT_THAT(stub_->UpdateTeamMember(&context,
+                                      ParseTextProto<zhiyuan::v1::UpdateTeamMemberRequest>(
+                                          Fill(std::get<0>(GetParam()))),
+                                      &member),
               StatusIs(std::get<1>(GetParam()), HasSubstr(std::get<2>(GetParam()))));
   EXPECT_EQ(Members(), members_before_);
 }
@@ -464,8 +468,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{"team_member { role: 2 } update_mask { paths: 'role' }", kInvalid,
                  "team_member.name"},
         BadInput{"team_member { name: '$M' role: 2 }", kInvalid, "update_mask"},
-        BadInput{"team_member { name: '$M' role: 2 } update_mask { paths: 'volunteer' }",
-                 kInvalid, "update_mask"},
+        BadInput{"team_member { name: '$M' role: 2 } update_mask { paths: 'volunteer' }", kInvalid,
+                 "update_mask"},
         BadInput{"team_member { name: '$M' } update_mask { paths: 'role' }", kInvalid,
                  "team_member.role"},
         BadInput{"team_member { name: '$M' role: 2 etag: 'q' } update_mask { paths: 'role' }",

@@ -2,13 +2,13 @@
 // clock (2026-11-27 in China).
 #include "services/volunteer_service.h"
 
-#include <string>
-#include <tuple>
-#include <vector>
-
 #include <gmock/gmock.h>
 #include <grpcpp/server_builder.h>
 #include <gtest/gtest.h>
+
+#include <string>
+#include <tuple>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
@@ -53,8 +53,9 @@ std::string Registration(const std::string& id_number, const std::string& birth_
 class VolunteerServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_THAT(::zhiyuan::testing::ImportRegions(regions_, {
-             {"42", "湖北省"}, {"4201", "武汉市"}, {"420102", "江岸区"}, {"14", "山西省"}}),
+    ASSERT_THAT(::zhiyuan::testing::ImportRegions(
+                    regions_,
+                    {{"42", "湖北省"}, {"4201", "武汉市"}, {"420102", "江岸区"}, {"14", "山西省"}}),
                 IsOk());
     grpc::ServerBuilder builder;
     builder.RegisterService(&service_);
@@ -124,15 +125,15 @@ TEST_F(VolunteerServiceTest, RegistrationMintsANumberAndReturnsOnlyMaskedPersona
 
 TEST_F(VolunteerServiceTest, TheSameIdNumberAgainIsAlreadyExistsNamingTheVolunteer) {
   Volunteer second;
-  EXPECT_THAT(Create(ParseTextProto<CreateVolunteerRequest>(Registration(kAdultId, "1990-05-17")), &second),
-              StatusIs(grpc::StatusCode::ALREADY_EXISTS, HasSubstr(first_.volunteer_number())));
+  EXPECT_THAT(
+      Create(ParseTextProto<CreateVolunteerRequest>(Registration(kAdultId, "1990-05-17")), &second),
+      StatusIs(grpc::StatusCode::ALREADY_EXISTS, HasSubstr(first_.volunteer_number())));
   EXPECT_EQ(Snapshot(), before_);
 }
 
 TEST_F(VolunteerServiceTest, ARetriedRegistrationReturnsTheFirstResult) {
-  const auto request = ParseTextProto<CreateVolunteerRequest>(
-      absl::StrCat("request_id: '3e1a2b4c-5d6e-4f70-8a91-b2c3d4e5f607' ",
-                   Registration(kOtherId, "1985-11-22")));
+  const auto request = ParseTextProto<CreateVolunteerRequest>(absl::StrCat(
+      "request_id: '3e1a2b4c-5d6e-4f70-8a91-b2c3d4e5f607' ", Registration(kOtherId, "1985-11-22")));
   Volunteer once;
   Volunteer again;
   ASSERT_THAT(Create(request, &once), IsOk());
@@ -185,8 +186,7 @@ INSTANTIATE_TEST_SUITE_P(
                  kInvalid, "volunteer.residence_region: must be a county"},
         BadInput{Registration(kOtherId, "1985-11-22", "skills: ['急救', '急救']"), kInvalid,
                  "volunteer.skills[1]"},
-        BadInput{Registration(kOtherId, "1985-11-22", "gender: 7"), kInvalid,
-                 "volunteer.gender"},
+        BadInput{Registration(kOtherId, "1985-11-22", "gender: 7"), kInvalid, "volunteer.gender"},
         BadInput{absl::StrCat("request_id: 'x' ", Registration(kOtherId, "1985-11-22")), kInvalid,
                  "request_id"},
         BadInput{absl::StrCat("volunteer { display_name: '张三' birth_date: '1985-11-22' "
@@ -196,9 +196,9 @@ INSTANTIATE_TEST_SUITE_P(
 
 TEST_F(VolunteerServiceTest, ErrorsNeverQuoteTheIdOrPhoneNumber) {
   Volunteer volunteer;
-  const grpc::Status status =
-      Create(ParseTextProto<CreateVolunteerRequest>(Registration("420102199005170016", "1990-05-17")),
-             &volunteer);
+  const grpc::Status status = Create(
+      ParseTextProto<CreateVolunteerRequest>(Registration("420102199005170016", "1990-05-17")),
+      &volunteer);
   EXPECT_THAT(status.error_message(), Not(HasSubstr("4201021990")));
 }
 
@@ -208,20 +208,19 @@ class GetBadInputTest : public VolunteerServiceTest,
 TEST_P(GetBadInputTest, IsRefused) {
   grpc::ClientContext context;
   Volunteer volunteer;
-  EXPECT_THAT(stub_->GetVolunteer(&context, ParseTextProto<GetVolunteerRequest>(std::get<0>(GetParam())),
-                                  &volunteer),
-              StatusIs(std::get<1>(GetParam()), HasSubstr(std::get<2>(GetParam()))));
+  EXPECT_THAT(
+      stub_->GetVolunteer(&context, ParseTextProto<GetVolunteerRequest>(std::get<0>(GetParam())),
+                          &volunteer),
+      StatusIs(std::get<1>(GetParam()), HasSubstr(std::get<2>(GetParam()))));
 }
 
 INSTANTIATE_TEST_SUITE_P(
     Requests, GetBadInputTest,
     ::testing::Values(BadInput{"", kInvalid, "name: is required"},
                       BadInput{"name: 'volunteers/123'", kInvalid, "name"},
-                      BadInput{"name: 'volunteers/420102202600000010'", kInvalid,
-                               "check digit"},
+                      BadInput{"name: 'volunteers/420102202600000010'", kInvalid, "check digit"},
                       BadInput{"name: 'people/420102202600000013'", kInvalid, "name"},
-                      BadInput{absl::StrCat("name: 'volunteers/", kAdultId, "'"), kInvalid,
-                               "name"},
+                      BadInput{absl::StrCat("name: 'volunteers/", kAdultId, "'"), kInvalid, "name"},
                       BadInput{absl::StrCat("name: 'volunteers/",
                                             MintVolunteerNumber("420102", 2026, 99), "'"),
                                grpc::StatusCode::NOT_FOUND, "does not exist"}));
@@ -232,10 +231,10 @@ class ListBadInputTest : public VolunteerServiceTest,
 TEST_P(ListBadInputTest, IsRefused) {
   grpc::ClientContext context;
   ListVolunteersResponse response;
-  EXPECT_THAT(stub_->ListVolunteers(&context,
-                                    ParseTextProto<ListVolunteersRequest>(std::get<0>(GetParam())),
-                                    &response),
-              StatusIs(std::get<1>(GetParam()), HasSubstr(std::get<2>(GetParam()))));
+  EXPECT_THAT(
+      stub_->ListVolunteers(
+          &context, ParseTextProto<ListVolunteersRequest>(std::get<0>(GetParam())), &response),
+      StatusIs(std::get<1>(GetParam()), HasSubstr(std::get<2>(GetParam()))));
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -245,8 +244,7 @@ INSTANTIATE_TEST_SUITE_P(
                       BadInput{"page_size: -1", kInvalid, "page_size"},
                       BadInput{"page_token: '%%'", kInvalid, "page_token"},
                       BadInput{"page_token: 'MTpY'", kInvalid, "page_token"},
-                      BadInput{"display_name_prefix: 'a\\x01'", kInvalid,
-                               "display_name_prefix"}));
+                      BadInput{"display_name_prefix: 'a\\x01'", kInvalid, "display_name_prefix"}));
 
 TEST_F(VolunteerServiceTest, ListFindsVolunteersByResidenceWithATotal) {
   grpc::ClientContext context;
@@ -268,16 +266,17 @@ TEST_P(UpdateBadInputTest, IsRefusedAndChangesNothing) {
   grpc::ClientContext context;
   Volunteer volunteer;
   const std::string text = absl::StrReplaceAll(std::get<0>(GetParam()), {{"$NAME", first_.name()}});
-  EXPECT_THAT(stub_->UpdateVolunteer(&context, ParseTextProto<UpdateVolunteerRequest>(text), &volunteer),
-              StatusIs(std::get<1>(GetParam()), HasSubstr(std::get<2>(GetParam()))));
+  EXPECT_THAT(
+      stub_->UpdateVolunteer(&context, ParseTextProto<UpdateVolunteerRequest>(text), &volunteer),
+      StatusIs(std::get<1>(GetParam()), HasSubstr(std::get<2>(GetParam()))));
   EXPECT_EQ(Snapshot(), before_);
 }
 
 INSTANTIATE_TEST_SUITE_P(
     Requests, UpdateBadInputTest,
     ::testing::Values(
-        BadInput{"volunteer { display_name: 'x' } update_mask { paths: 'display_name' }",
-                 kInvalid, "volunteer.name"},
+        BadInput{"volunteer { display_name: 'x' } update_mask { paths: 'display_name' }", kInvalid,
+                 "volunteer.name"},
         BadInput{"volunteer { name: '$NAME' display_name: 'x' }", kInvalid, "update_mask"},
         BadInput{"volunteer { name: '$NAME' id_number: '420102198511220041' } "
                  "update_mask { paths: 'id_number' }",
@@ -320,21 +319,21 @@ TEST_P(DeleteBadInputTest, IsRefusedAndChangesNothing) {
   grpc::ClientContext context;
   Volunteer volunteer;
   const std::string text = absl::StrReplaceAll(std::get<0>(GetParam()), {{"$NAME", first_.name()}});
-  EXPECT_THAT(stub_->DeleteVolunteer(&context, ParseTextProto<DeleteVolunteerRequest>(text), &volunteer),
-              StatusIs(std::get<1>(GetParam()), HasSubstr(std::get<2>(GetParam()))));
+  EXPECT_THAT(
+      stub_->DeleteVolunteer(&context, ParseTextProto<DeleteVolunteerRequest>(text), &volunteer),
+      StatusIs(std::get<1>(GetParam()), HasSubstr(std::get<2>(GetParam()))));
   EXPECT_EQ(Snapshot(), before_);
 }
 
 INSTANTIATE_TEST_SUITE_P(
     Requests, DeleteBadInputTest,
-    ::testing::Values(BadInput{"", kInvalid, "name"},
-                      BadInput{"name: 'volunteers/1'", kInvalid, "name"},
-                      BadInput{"name: '$NAME' etag: 'abc'", kInvalid, "etag"},
-                      BadInput{"name: '$NAME' etag: '0'", kInvalid, "etag"},
-                      BadInput{"name: '$NAME' etag: '4'", grpc::StatusCode::ABORTED, "etag"},
-                      BadInput{absl::StrCat("name: 'volunteers/",
-                                            MintVolunteerNumber("420102", 2026, 77), "'"),
-                               grpc::StatusCode::NOT_FOUND, "does not exist"}));
+    ::testing::Values(
+        BadInput{"", kInvalid, "name"}, BadInput{"name: 'volunteers/1'", kInvalid, "name"},
+        BadInput{"name: '$NAME' etag: 'abc'", kInvalid, "etag"},
+        BadInput{"name: '$NAME' etag: '0'", kInvalid, "etag"},
+        BadInput{"name: '$NAME' etag: '4'", grpc::StatusCode::ABORTED, "etag"},
+        BadInput{absl::StrCat("name: 'volunteers/", MintVolunteerNumber("420102", 2026, 77), "'"),
+                 grpc::StatusCode::NOT_FOUND, "does not exist"}));
 
 }  // namespace
 }  // namespace zhiyuan::services

@@ -1,12 +1,11 @@
-#include "storage/connection_pool.h"
-
-#include <thread>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
 #include <pqxx/nontransaction>
+#include <thread>
 
 #include "absl/time/clock.h"
+#include "storage/connection_pool.h"
 #include "storage/transaction.h"
 #include "tests/testing/pg_test_environment.h"
 #include "tests/testing/status_matchers.h"
@@ -90,9 +89,9 @@ TEST_F(ConnectionPoolTest, TerminatedBackendIsReplacedNotHandedOut) {
   pqxx::nontransaction txn(admin);
   txn.exec_params("SELECT pg_terminate_backend($1)", old_pid);
   // pg_terminate_backend only signals; wait until the backend is gone.
-  for (int i = 0; i < 500 && !txn.exec_params("SELECT 1 FROM pg_stat_activity WHERE pid = $1",
-                                              old_pid)
-                                  .empty();
+  for (int i = 0;
+       i < 500 &&
+       !txn.exec_params("SELECT 1 FROM pg_stat_activity WHERE pid = $1", old_pid).empty();
        ++i) {
     absl::SleepFor(absl::Milliseconds(10));
   }
@@ -109,8 +108,8 @@ TEST_F(ConnectionPoolTest, UnreachableDatabaseIsUnavailable) {
   EXPECT_THAT((*pool)->Acquire(In(absl::Seconds(5))),
               StatusIs(absl::StatusCode::kUnavailable, HasSubstr("connecting to the database")));
   // The failed attempt gave its slot back.
-  EXPECT_THAT((*pool)->Acquire(In(absl::Seconds(5))), StatusIs(absl::StatusCode::kUnavailable,
-                                                               HasSubstr("connecting")));
+  EXPECT_THAT((*pool)->Acquire(In(absl::Seconds(5))),
+              StatusIs(absl::StatusCode::kUnavailable, HasSubstr("connecting")));
 }
 
 TEST_F(ConnectionPoolTest, ClosedPoolIsUnavailable) {
@@ -136,12 +135,11 @@ TEST_F(ConnectionPoolTest, CancelInFlightEndsARunningStatement) {
     }
     EXPECT_THAT(pool->CancelInFlight(), IsOk());
   });
-  const absl::Status status =
-      RunTransaction(*pool, absl::InfiniteFuture(), "sleeping", Access::kReadOnly,
-                     [](pqxx::transaction_base& txn) {
-                       txn.exec("SELECT pg_sleep(30)");
-                       return absl::OkStatus();
-                     });
+  const absl::Status status = RunTransaction(*pool, absl::InfiniteFuture(), "sleeping",
+                                             Access::kReadOnly, [](pqxx::transaction_base& txn) {
+                                               txn.exec("SELECT pg_sleep(30)");
+                                               return absl::OkStatus();
+                                             });
   canceller.join();
   EXPECT_THAT(status, StatusIs(absl::StatusCode::kDeadlineExceeded));
 }

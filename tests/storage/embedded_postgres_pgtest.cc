@@ -1,15 +1,13 @@
-#include "storage/embedded_postgres.h"
-
-#include <filesystem>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <filesystem>
 #include <pqxx/connection>
 #include <pqxx/except>
 #include <pqxx/nontransaction>
 
 #include "absl/strings/str_cat.h"
-
+#include "storage/embedded_postgres.h"
 #include "tests/testing/scratch_cluster.h"
 #include "tests/testing/status_matchers.h"
 

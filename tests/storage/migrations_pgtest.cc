@@ -1,14 +1,13 @@
-#include "storage/migrations.h"
-
-#include <thread>
-#include <vector>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
 #include <pqxx/nontransaction>
 #include <pqxx/result>
 #include <pqxx/transaction>
+#include <thread>
+#include <vector>
 
+#include "storage/migrations.h"
 #include "tests/testing/pg_test_environment.h"
 #include "tests/testing/status_matchers.h"
 
@@ -26,14 +25,14 @@ std::vector<Migration> Sample() {
   return {
       {1, "create_log", "CREATE TABLE log (id serial PRIMARY KEY, step int NOT NULL)", "c1"},
       {2, "second", "INSERT INTO log (step) VALUES (2)", "c2"},
-      {5, "fifth", "INSERT INTO log (step) VALUES (5); ALTER TABLE log ADD COLUMN note text",
-       "c5"},
+      {5, "fifth", "INSERT INTO log (step) VALUES (5); ALTER TABLE log ADD COLUMN note text", "c5"},
   };
 }
 
 std::vector<int> Steps(pqxx::connection& connection) {
   std::vector<int> steps;
-  for (const auto& row : pqxx::nontransaction(connection).exec("SELECT step FROM log ORDER BY id")) {
+  for (const auto& row :
+       pqxx::nontransaction(connection).exec("SELECT step FROM log ORDER BY id")) {
     steps.push_back(row[0].as<int>());
   }
   return steps;
@@ -41,8 +40,8 @@ std::vector<int> Steps(pqxx::connection& connection) {
 
 std::vector<int> AppliedVersions(pqxx::connection& connection) {
   std::vector<int> versions;
-  for (const auto& row : pqxx::nontransaction(connection).exec(
-           "SELECT version FROM schema_migrations ORDER BY version")) {
+  for (const auto& row : pqxx::nontransaction(connection)
+                             .exec("SELECT version FROM schema_migrations ORDER BY version")) {
     versions.push_back(row[0].as<int>());
   }
   return versions;

@@ -1,10 +1,10 @@
 #include "storage/pg_error.h"
 
-#include <stdexcept>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
 #include <pqxx/except>
+#include <stdexcept>
 
 #include "tests/testing/status_matchers.h"
 
@@ -95,10 +95,9 @@ TEST(StatusFromCurrentExceptionTest, StatementTimeoutIsDeadlineExceeded) {
 }
 
 TEST(StatusFromCurrentExceptionTest, OtherExceptionsAreInternal) {
-  EXPECT_THAT(Map(std::runtime_error("boom")), StatusIs(absl::StatusCode::kInternal,
-                                                        Not(HasSubstr("boom"))));
-  EXPECT_THAT(Map(pqxx::conversion_error("cannot convert")),
-              StatusIs(absl::StatusCode::kInternal));
+  EXPECT_THAT(Map(std::runtime_error("boom")),
+              StatusIs(absl::StatusCode::kInternal, Not(HasSubstr("boom"))));
+  EXPECT_THAT(Map(pqxx::conversion_error("cannot convert")), StatusIs(absl::StatusCode::kInternal));
 }
 
 }  // namespace

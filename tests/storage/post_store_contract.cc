@@ -1,8 +1,8 @@
 #include "tests/storage/post_store_contract.h"
 
-#include <vector>
-
 #include <gmock/gmock.h>
+
+#include <vector>
 
 #include "absl/time/clock.h"
 #include "tests/testing/status_matchers.h"

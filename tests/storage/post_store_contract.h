@@ -2,9 +2,9 @@
 #ifndef ZHIYUAN_TESTS_STORAGE_POST_STORE_CONTRACT_H_
 #define ZHIYUAN_TESTS_STORAGE_POST_STORE_CONTRACT_H_
 
-#include <memory>
-
 #include <gtest/gtest.h>
+
+#include <memory>
 
 #include "storage/post_store.h"
 #include "storage/region_store.h"

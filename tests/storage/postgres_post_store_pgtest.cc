@@ -1,8 +1,7 @@
-#include "storage/postgres_post_store.h"
-
 #include <pqxx/connection>
 #include <pqxx/nontransaction>
 
+#include "storage/postgres_post_store.h"
 #include "storage/postgres_region_store.h"
 #include "storage/postgres_team_store.h"
 #include "tests/storage/post_store_contract.h"

@@ -1,8 +1,7 @@
-#include "storage/postgres_practice_unit_store.h"
-
 #include <pqxx/connection>
 #include <pqxx/nontransaction>
 
+#include "storage/postgres_practice_unit_store.h"
 #include "storage/postgres_region_store.h"
 #include "tests/storage/practice_unit_store_contract.h"
 #include "tests/testing/pg_test_environment.h"

@@ -1,9 +1,8 @@
-#include "storage/postgres_program_store.h"
-
 #include <pqxx/connection>
 #include <pqxx/nontransaction>
 
 #include "storage/postgres_practice_unit_store.h"
+#include "storage/postgres_program_store.h"
 #include "storage/postgres_region_store.h"
 #include "storage/postgres_team_store.h"
 #include "tests/storage/program_store_contract.h"

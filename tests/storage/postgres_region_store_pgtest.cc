@@ -1,8 +1,7 @@
-#include "storage/postgres_region_store.h"
-
 #include <pqxx/connection>
 #include <pqxx/nontransaction>
 
+#include "storage/postgres_region_store.h"
 #include "tests/storage/region_store_contract.h"
 #include "tests/testing/pg_test_environment.h"
 

@@ -1,9 +1,8 @@
-#include "storage/postgres_team_member_store.h"
-
 #include <pqxx/connection>
 #include <pqxx/nontransaction>
 
 #include "storage/postgres_region_store.h"
+#include "storage/postgres_team_member_store.h"
 #include "storage/postgres_team_store.h"
 #include "storage/postgres_volunteer_store.h"
 #include "tests/storage/team_member_store_contract.h"
@@ -26,8 +25,9 @@ TeamMemberStoreUnderTest MakeStores() {
   if (url.empty()) return {nullptr, nullptr, nullptr, nullptr, nullptr};
   pqxx::connection connection(url);
   pqxx::nontransaction(connection)
-      .exec("TRUNCATE team_members, teams, practice_units, volunteers, volunteer_identities, "
-            "volunteer_create_requests, regions CASCADE");
+      .exec(
+          "TRUNCATE team_members, teams, practice_units, volunteers, volunteer_identities, "
+          "volunteer_create_requests, regions CASCADE");
   auto stores = std::make_shared<Stores>();
   stores->pool = *ConnectionPool::Create({url, 8});
   stores->regions = std::make_unique<PostgresRegionStore>(*stores->pool);

@@ -1,10 +1,9 @@
-#include "storage/postgres_team_store.h"
-
 #include <pqxx/connection>
 #include <pqxx/nontransaction>
 
 #include "storage/postgres_practice_unit_store.h"
 #include "storage/postgres_region_store.h"
+#include "storage/postgres_team_store.h"
 #include "storage/postgres_volunteer_store.h"
 #include "tests/storage/team_store_contract.h"
 #include "tests/testing/pg_test_environment.h"
@@ -26,8 +25,9 @@ TeamStoreUnderTest MakeStores() {
   if (url.empty()) return {nullptr, nullptr, nullptr, nullptr, nullptr};
   pqxx::connection connection(url);
   pqxx::nontransaction(connection)
-      .exec("TRUNCATE teams, practice_units, volunteers, volunteer_identities, "
-            "volunteer_create_requests, regions CASCADE");
+      .exec(
+          "TRUNCATE teams, practice_units, volunteers, volunteer_identities, "
+          "volunteer_create_requests, regions CASCADE");
   auto stores = std::make_shared<Stores>();
   stores->pool = *ConnectionPool::Create({url, 8});
   stores->regions = std::make_unique<PostgresRegionStore>(*stores->pool);

@@ -1,9 +1,8 @@
-#include "storage/postgres_volunteer_store.h"
-
 #include <pqxx/connection>
 #include <pqxx/nontransaction>
 
 #include "storage/postgres_region_store.h"
+#include "storage/postgres_volunteer_store.h"
 #include "tests/storage/volunteer_store_contract.h"
 #include "tests/testing/pg_test_environment.h"
 
@@ -22,8 +21,9 @@ VolunteerStoreUnderTest MakeStores() {
   if (url.empty()) return {nullptr, nullptr, nullptr};
   pqxx::connection connection(url);
   pqxx::nontransaction(connection)
-      .exec("TRUNCATE volunteers, volunteer_identities, volunteer_create_requests, regions "
-            "CASCADE");
+      .exec(
+          "TRUNCATE volunteers, volunteer_identities, volunteer_create_requests, regions "
+          "CASCADE");
   auto stores = std::make_shared<Stores>();
   stores->pool = *ConnectionPool::Create({url, 8});
   stores->regions = std::make_unique<PostgresRegionStore>(*stores->pool);

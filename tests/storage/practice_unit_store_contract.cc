@@ -1,9 +1,9 @@
 #include "tests/storage/practice_unit_store_contract.h"
 
+#include <gmock/gmock.h>
+
 #include <thread>
 #include <vector>
-
-#include <gmock/gmock.h>
 
 #include "absl/time/clock.h"
 #include "tests/testing/status_matchers.h"
@@ -163,9 +163,9 @@ TEST_P(PracticeUnitStoreContractTest, PointsMayHangUnderAnyUnitWithinItsRegion) 
   ASSERT_THAT(tree, IsOk());
   EXPECT_THAT(units().Create(Unit(PracticeUnitKind::kPoint, "141124", tree->center.id), "", Soon()),
               IsOk());
-  EXPECT_THAT(
-      units().Create(Unit(PracticeUnitKind::kPoint, "141124100001", tree->institute.id), "", Soon()),
-      IsOk());
+  EXPECT_THAT(units().Create(Unit(PracticeUnitKind::kPoint, "141124100001", tree->institute.id), "",
+                             Soon()),
+              IsOk());
   EXPECT_THAT(units().Create(Unit(PracticeUnitKind::kPoint, "652302", tree->center.id), "", Soon()),
               StatusIs(absl::StatusCode::kFailedPrecondition));
 }
@@ -181,8 +181,8 @@ TEST_P(PracticeUnitStoreContractTest, ListsByRegionSubtreeKindAndParentWithTotal
   PracticeUnitQuery query;
   query.region_code = "141124";
   auto page = units().List(query, Soon());
-  EXPECT_THAT(Ids(page), ElementsAre(tree->center.id, tree->institute.id, tree->station.id,
-                                     second->id));
+  EXPECT_THAT(Ids(page),
+              ElementsAre(tree->center.id, tree->institute.id, tree->station.id, second->id));
   EXPECT_EQ(page->total, 4);
   query.kind = PracticeUnitKind::kInstitute;
   EXPECT_THAT(Ids(units().List(query, Soon())), ElementsAre(tree->institute.id, second->id));
@@ -252,9 +252,9 @@ TEST_P(PracticeUnitStoreContractTest, DeleteKeepsTheUnitReadableAndOutOfLists) {
   change.display_name = "x";
   EXPECT_THAT(units().Update(tree->station.id, change, Soon()),
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("deleted")));
-  EXPECT_THAT(units().Create(Unit(PracticeUnitKind::kPoint, "141124100001", tree->station.id), "",
-                             Soon()),
-              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("is deleted")));
+  EXPECT_THAT(
+      units().Create(Unit(PracticeUnitKind::kPoint, "141124100001", tree->station.id), "", Soon()),
+      StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("is deleted")));
   EXPECT_THAT(units().Delete(tree->institute.id, std::nullopt, Soon()), IsOk());
 }
 

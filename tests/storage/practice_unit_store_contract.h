@@ -2,9 +2,9 @@
 #ifndef ZHIYUAN_TESTS_STORAGE_PRACTICE_UNIT_STORE_CONTRACT_H_
 #define ZHIYUAN_TESTS_STORAGE_PRACTICE_UNIT_STORE_CONTRACT_H_
 
-#include <memory>
-
 #include <gtest/gtest.h>
+
+#include <memory>
 
 #include "storage/practice_unit_store.h"
 #include "storage/region_store.h"
@@ -20,8 +20,7 @@ struct PracticeUnitStoreUnderTest {
 
 using PracticeUnitStoreFactory = PracticeUnitStoreUnderTest (*)();
 
-class PracticeUnitStoreContractTest
-    : public ::testing::TestWithParam<PracticeUnitStoreFactory> {
+class PracticeUnitStoreContractTest : public ::testing::TestWithParam<PracticeUnitStoreFactory> {
  protected:
   // Creates the stores and imports a few regions: 山西 › 吕梁 › 临县 › 临泉镇, 白文镇 › villages.
   void SetUp() override;

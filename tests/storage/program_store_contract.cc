@@ -1,8 +1,8 @@
 #include "tests/storage/program_store_contract.h"
 
-#include <vector>
-
 #include <gmock/gmock.h>
+
+#include <vector>
 
 #include "absl/time/clock.h"
 #include "tests/testing/status_matchers.h"
@@ -164,8 +164,7 @@ TEST_P(ProgramStoreContractTest, UpdateChangesFieldsAndRefusesAnEndBeforeTheStar
   EXPECT_EQ(updated->category, 5);
   EXPECT_THAT(updated->end_date, Optional(absl::CivilDay(2025, 6, 30)));
   EXPECT_EQ(updated->revision, 2);
-  EXPECT_THAT(programs().Update(program->id, change, Soon()),
-              StatusIs(absl::StatusCode::kAborted));
+  EXPECT_THAT(programs().Update(program->id, change, Soon()), StatusIs(absl::StatusCode::kAborted));
   ProgramChange backwards;
   backwards.start_date = absl::CivilDay(2026, 1, 1);
   EXPECT_THAT(programs().Update(program->id, backwards, Soon()),
@@ -175,8 +174,7 @@ TEST_P(ProgramStoreContractTest, UpdateChangesFieldsAndRefusesAnEndBeforeTheStar
   const auto reopened = programs().Update(program->id, open_ended, Soon());
   ASSERT_THAT(reopened, IsOk());
   EXPECT_FALSE(reopened->end_date.has_value());
-  EXPECT_THAT(programs().Update(5150, open_ended, Soon()),
-              StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_THAT(programs().Update(5150, open_ended, Soon()), StatusIs(absl::StatusCode::kNotFound));
 }
 
 TEST_P(ProgramStoreContractTest, DeleteKeepsTheProgramReadableAndOutOfLists) {

@@ -2,9 +2,9 @@
 #ifndef ZHIYUAN_TESTS_STORAGE_PROGRAM_STORE_CONTRACT_H_
 #define ZHIYUAN_TESTS_STORAGE_PROGRAM_STORE_CONTRACT_H_
 
-#include <memory>
-
 #include <gtest/gtest.h>
+
+#include <memory>
 
 #include "storage/practice_unit_store.h"
 #include "storage/program_store.h"

@@ -1,9 +1,9 @@
 #include "tests/storage/region_store_contract.h"
 
+#include <gmock/gmock.h>
+
 #include <thread>
 #include <vector>
-
-#include <gmock/gmock.h>
 
 #include "absl/time/clock.h"
 #include "tests/testing/status_matchers.h"
@@ -33,8 +33,8 @@ Region R(std::string code, std::string name) {
 
 // 山西省 › 吕梁市 › 临县 › 临泉镇 › a village, and 新疆 › 昌吉州 › 阜康市.
 std::vector<Region> Sample() {
-  return {R("14", "山西省"),           R("1411", "吕梁市"),       R("141124", "临县"),
-          R("141124100", "临泉镇"),    R("141124101", "白文镇"),  R("141124100001", "临泉村"),
+  return {R("14", "山西省"),           R("1411", "吕梁市"),         R("141124", "临县"),
+          R("141124100", "临泉镇"),    R("141124101", "白文镇"),    R("141124100001", "临泉村"),
           R("65", "新疆维吾尔自治区"), R("6523", "昌吉回族自治州"), R("652302", "阜康市")};
 }
 
@@ -176,8 +176,7 @@ TEST_P(RegionStoreContractTest, SearchesASubtreeByNamePrefixAtEveryLevel) {
 }
 
 TEST_P(RegionStoreContractTest, SearchTakesPatternCharactersLiterally) {
-  ASSERT_THAT(Import(store(), {R("11", "北京%市"), R("12", "天津_市"), R("13", "河北省")}),
-              IsOk());
+  ASSERT_THAT(Import(store(), {R("11", "北京%市"), R("12", "天津_市"), R("13", "河北省")}), IsOk());
   RegionQuery query;
   query.name_prefix = "北京%";
   EXPECT_THAT(Codes(store().List(query, Soon())), ElementsAre("11"));

@@ -3,9 +3,9 @@
 #ifndef ZHIYUAN_TESTS_STORAGE_REGION_STORE_CONTRACT_H_
 #define ZHIYUAN_TESTS_STORAGE_REGION_STORE_CONTRACT_H_
 
-#include <memory>
-
 #include <gtest/gtest.h>
+
+#include <memory>
 
 #include "storage/region_store.h"
 

@@ -1,9 +1,9 @@
 #include "tests/storage/team_member_store_contract.h"
 
+#include <gmock/gmock.h>
+
 #include <thread>
 #include <vector>
-
-#include <gmock/gmock.h>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -165,7 +165,8 @@ TEST_P(TeamMemberStoreContractTest, ConcurrentJoinsMakeOneMembership) {
   std::vector<absl::StatusOr<TeamMember>> results(4, absl::UnknownError("not run"));
   std::vector<std::thread> threads;
   for (auto& result : results) {
-    threads.emplace_back([this, &result] { result = members().Create(team_, bob_, 1, "", Soon()); });
+    threads.emplace_back(
+        [this, &result] { result = members().Create(team_, bob_, 1, "", Soon()); });
   }
   for (auto& thread : threads) thread.join();
   int made = 0;

@@ -2,10 +2,10 @@
 #ifndef ZHIYUAN_TESTS_STORAGE_TEAM_MEMBER_STORE_CONTRACT_H_
 #define ZHIYUAN_TESTS_STORAGE_TEAM_MEMBER_STORE_CONTRACT_H_
 
+#include <gtest/gtest.h>
+
 #include <memory>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "storage/region_store.h"
 #include "storage/team_member_store.h"

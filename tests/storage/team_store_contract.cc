@@ -1,8 +1,8 @@
 #include "tests/storage/team_store_contract.h"
 
-#include <vector>
-
 #include <gmock/gmock.h>
+
+#include <vector>
 
 #include "absl/time/clock.h"
 #include "tests/testing/status_matchers.h"
@@ -50,8 +50,9 @@ void TeamStoreContractTest::SetUp() {
   person.id_number_cipher = "cipher";
   person.id_number_masked = "141***********0000";
   const auto volunteer = under_test_.volunteers->Create(
-      person, "hash", [](int64_t serial) { return "1411242026" + std::to_string(1000000 + serial) + "0"; },
-      "", Soon());
+      person, "hash",
+      [](int64_t serial) { return "1411242026" + std::to_string(1000000 + serial) + "0"; }, "",
+      Soon());
   ASSERT_THAT(volunteer, IsOk());
   volunteer_ = volunteer->number;
 }

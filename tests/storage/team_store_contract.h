@@ -2,10 +2,10 @@
 #ifndef ZHIYUAN_TESTS_STORAGE_TEAM_STORE_CONTRACT_H_
 #define ZHIYUAN_TESTS_STORAGE_TEAM_STORE_CONTRACT_H_
 
+#include <gtest/gtest.h>
+
 #include <memory>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "storage/practice_unit_store.h"
 #include "storage/region_store.h"

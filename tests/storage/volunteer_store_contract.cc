@@ -1,9 +1,9 @@
 #include "tests/storage/volunteer_store_contract.h"
 
+#include <gmock/gmock.h>
+
 #include <thread>
 #include <vector>
-
-#include <gmock/gmock.h>
 
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
@@ -64,8 +64,8 @@ namespace {
 absl::StatusOr<Volunteer> Register(VolunteerStore& store, const Volunteer& volunteer,
                                    const std::string& hash, const std::string& request_id = "") {
   const std::string county = volunteer.residence_region_code.substr(0, 6);
-  return store.Create(volunteer, hash, [&](int64_t serial) { return Mint(county, serial); },
-                      request_id, Soon());
+  return store.Create(
+      volunteer, hash, [&](int64_t serial) { return Mint(county, serial); }, request_id, Soon());
 }
 
 std::vector<std::string> Numbers(const absl::StatusOr<VolunteerPage>& page) {
@@ -147,8 +147,7 @@ TEST_P(VolunteerStoreContractTest, ThePersonRegisteringTwiceAtOnceGetsOneRegistr
   const std::vector<std::string> request_ids = {"11111111-2222-4333-8444-555555555555",
                                                 "66666666-7777-4888-9999-aaaaaaaaaaaa",
                                                 "bbbbbbbb-cccc-4ddd-8eee-ffffffffffff", ""};
-  std::vector<absl::StatusOr<Volunteer>> results(request_ids.size(),
-                                                 absl::UnknownError("not run"));
+  std::vector<absl::StatusOr<Volunteer>> results(request_ids.size(), absl::UnknownError("not run"));
   std::vector<std::thread> threads;
   for (size_t i = 0; i < request_ids.size(); ++i) {
     threads.emplace_back([this, &results, &request_ids, i] {

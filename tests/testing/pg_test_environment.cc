@@ -1,14 +1,13 @@
 #include "tests/testing/pg_test_environment.h"
 
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <cstdlib>
-#include <vector>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 #include <pqxx/connection>
 #include <pqxx/nontransaction>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "storage/migrations.h"
@@ -56,8 +55,7 @@ class PgTestEnvironment : public ::testing::Environment {
     state.admin_url = absl::StrCat(url, " dbname=postgres");
     state.test_url = CreateDatabase();
     pqxx::connection connection(state.test_url);
-    const auto migrated =
-        storage::MigrateSchema(connection, storage::BuiltinMigrations());
+    const auto migrated = storage::MigrateSchema(connection, storage::BuiltinMigrations());
     ASSERT_TRUE(migrated.ok()) << migrated.status();
   }
 

@@ -7,9 +7,9 @@
 #ifndef ZHIYUAN_TESTS_TESTING_PG_TEST_ENVIRONMENT_H_
 #define ZHIYUAN_TESTS_TESTING_PG_TEST_ENVIRONMENT_H_
 
-#include <string>
-
 #include <gtest/gtest.h>
+
+#include <string>
 
 namespace zhiyuan::testing {
 

@@ -13,8 +13,8 @@
 namespace zhiyuan::testing {
 
 // Imports regions given as (code, name) pairs in one import.
-inline absl::Status ImportRegions(
-    storage::RegionStore& store, const std::vector<std::pair<std::string, std::string>>& regions) {
+inline absl::Status ImportRegions(storage::RegionStore& store,
+                                  const std::vector<std::pair<std::string, std::string>>& regions) {
   auto import = store.StartImport(absl::Now() + absl::Seconds(10));
   if (!import.ok()) return import.status();
   std::vector<storage::Region> rows;

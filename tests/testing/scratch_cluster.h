@@ -4,14 +4,13 @@
 #ifndef ZHIYUAN_TESTS_TESTING_SCRATCH_CLUSTER_H_
 #define ZHIYUAN_TESTS_TESTING_SCRATCH_CLUSTER_H_
 
+#include <gtest/gtest.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 
 #include <filesystem>
 #include <memory>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "storage/embedded_postgres.h"
 

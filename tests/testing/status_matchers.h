@@ -6,11 +6,11 @@
 #ifndef ZHIYUAN_TESTS_TESTING_STATUS_MATCHERS_H_
 #define ZHIYUAN_TESTS_TESTING_STATUS_MATCHERS_H_
 
-#include <string>
-
 #include <gmock/gmock.h>
 #include <google/protobuf/util/message_differencer.h>
 #include <grpcpp/support/status.h>
+
+#include <string>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"

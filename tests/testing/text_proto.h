@@ -2,10 +2,10 @@
 #ifndef ZHIYUAN_TESTS_TESTING_TEXT_PROTO_H_
 #define ZHIYUAN_TESTS_TESTING_TEXT_PROTO_H_
 
-#include <string>
-
 #include <google/protobuf/text_format.h>
 #include <gtest/gtest.h>
+
+#include <string>
 
 namespace zhiyuan::testing {
 
