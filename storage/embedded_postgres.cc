@@ -108,6 +108,31 @@ absl::Status GiveToPostgres(const fs::path& path) {
   return absl::OkStatus();
 }
 
+// Lets the postgres user pass through `directory`'s ancestors (execute only: it can reach the
+// cluster, not list anything), for a checkout under a private directory such as /root.
+absl::Status OpenAncestorsToPostgres(const fs::path& directory) {
+  // From the root down, so that each check sees its own permission, not a parent's.
+  std::vector<fs::path> ancestors;
+  for (fs::path ancestor = directory.parent_path(); ancestor != ancestor.root_path();
+       ancestor = ancestor.parent_path()) {
+    ancestors.push_back(ancestor);
+  }
+  for (auto it = ancestors.rbegin(); it != ancestors.rend(); ++it) {
+    ZY_ASSIGN_OR_RETURN(const int reachable,
+                        Run({"/usr/bin/test", "-x", it->string()}, "/dev/null"));
+    if (reachable == 0) continue;
+    struct stat info;
+    if (stat(it->c_str(), &info) != 0 || chmod(it->c_str(), info.st_mode | S_IXOTH) != 0) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("the postgres user cannot reach ", directory.string(), " and ", it->string(),
+                       " cannot be opened to it: ", std::strerror(errno)));
+    }
+    LOG(INFO) << "let other users pass through " << *it
+              << " (o+x) so that PostgreSQL, running as postgres, can reach " << directory;
+  }
+  return absl::OkStatus();
+}
+
 // Makes `directory` exist and be writable by the user PostgreSQL runs as.
 absl::Status PrepareDirectory(const fs::path& directory) {
   std::error_code error;
@@ -117,12 +142,12 @@ absl::Status PrepareDirectory(const fs::path& directory) {
         absl::StrCat("cannot create ", directory.string(), ": ", error.message()));
   }
   ZY_RETURN_IF_ERROR(GiveToPostgres(directory));
+  if (IsRoot()) ZY_RETURN_IF_ERROR(OpenAncestorsToPostgres(directory));
   ZY_ASSIGN_OR_RETURN(const int exit_code,
                       Run({"/usr/bin/test", "-w", directory.string()}, "/dev/null"));
   if (exit_code != 0) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "the postgres user cannot write ", directory.string(),
-        ": make its parent directories searchable (chmod o+x) or choose another directory"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("the postgres user cannot write ", directory.string()));
   }
   return absl::OkStatus();
 }

@@ -1,5 +1,6 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <pqxx/connection>
@@ -55,6 +56,22 @@ TEST(EmbeddedPostgresTest, StartAdoptsAClusterThatIsAlreadyRunning) {
   ASSERT_THAT(second, IsOk());
   pqxx::connection connection((*second)->ConnInfo("postgres"));
   EXPECT_TRUE(connection.is_open());
+}
+
+TEST(EmbeddedPostgresTest, AClusterUnderAPrivateDirectoryOpensThePathToPostgres) {
+  if (geteuid() != 0) GTEST_SKIP() << "only root runs PostgreSQL as another user";
+  char parent[] = "/tmp/zhiyuan-private.XXXXXX";
+  ASSERT_NE(mkdtemp(parent), nullptr);  // Mode 0700: postgres cannot pass.
+  EmbeddedPostgres::Options options;
+  options.directory = std::string(parent) + "/checkout/var/pg";
+  auto cluster = EmbeddedPostgres::Start(options);
+  ASSERT_THAT(cluster, IsOk());
+  EXPECT_TRUE(pqxx::connection((*cluster)->ConnInfo("postgres")).is_open());
+  EXPECT_THAT((*cluster)->Stop(), IsOk());
+  // Passage only: others may traverse the directory, not list it.
+  EXPECT_EQ(std::filesystem::status(parent).permissions() & std::filesystem::perms::others_all,
+            std::filesystem::perms::others_exec);
+  std::filesystem::remove_all(parent);
 }
 
 TEST(EmbeddedPostgresTest, OpenFindsNoClusterInAnEmptyDirectory) {
