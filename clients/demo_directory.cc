@@ -1,11 +1,13 @@
 #include "clients/demo_directory.h"
 
+#include <sodium.h>
+
 #include <map>
 #include <string>
 #include <vector>
 
-#include "absl/random/random.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/civil_time.h"
@@ -25,7 +27,10 @@ using zhiyuan::v1::Region;
 
 // 临县 (吕梁市, 山西省) as the seed article counts it.
 constexpr char kCounty[] = "regions/141124";
+constexpr int kInstitutes = 23;  // One per township.
 constexpr int kStations = 229;
+// Its programs, as the article names them (LoadPrograms).
+constexpr int kPrograms = 4;
 // 临县's 256 党史宣讲 teams: the 总队, a 分队 per township, and the rest as village 小队.
 constexpr int kTeams = 256;
 // 阜康: 学雷锋 posts "at hotels and service windows, 100 and more" (the seed article): a
@@ -61,12 +66,19 @@ absl::Status Failed(absl::string_view call, const grpc::Status& status) {
                       absl::StrCat(call, ": ", status.error_message()));
 }
 
-// A random UUID (version 4), so that a retried create is not made twice.
-std::string NewRequestId(absl::BitGen& random) {
-  const uint64_t high = (absl::Uniform<uint64_t>(random) & ~0xF000ull) | 0x4000ull;
-  const uint64_t low = (absl::Uniform<uint64_t>(random) & ~(0x3ull << 62)) | (0x2ull << 62);
-  return absl::StrFormat("%08x-%04x-%04x-%04x-%012x", high >> 32, (high >> 16) & 0xFFFF,
-                         high & 0xFFFF, low >> 48, low & 0xFFFFFFFFFFFFull);
+// The request id of the demo item named `key`: the same on every run, so that a load interrupted
+// part way is completed by the next one without making anything twice. A UUID (version 8) from
+// BLAKE2b of the key.
+std::string DemoRequestId(absl::string_view key) {
+  unsigned char hash[16];
+  crypto_generichash(hash, sizeof(hash), reinterpret_cast<const unsigned char*>(key.data()),
+                     key.size(), nullptr, 0);
+  hash[6] = (hash[6] & 0x0F) | 0x80;  // Version 8: custom.
+  hash[8] = (hash[8] & 0x3F) | 0x80;  // RFC 4122 variant.
+  const std::string hex =
+      absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(hash), sizeof(hash)));
+  return absl::StrCat(hex.substr(0, 8), "-", hex.substr(8, 4), "-", hex.substr(12, 4), "-",
+                      hex.substr(16, 4), "-", hex.substr(20));
 }
 
 class Loader {
@@ -80,16 +92,16 @@ class Loader {
         programs_(zhiyuan::v1::ProgramService::NewStub(channel)),
         timeout_(timeout) {}
 
-  absl::StatusOr<bool> HasCenter() {
+  absl::StatusOr<int64_t> CountUnits() {
     zhiyuan::v1::ListPracticeUnitsRequest request;
     request.set_region(kCounty);
-    request.set_kind(zhiyuan::v1::PRACTICE_UNIT_KIND_CENTER);
+    request.set_page_size(1);
     zhiyuan::v1::ListPracticeUnitsResponse response;
     grpc::ClientContext context;
     Prepare(context);
     const grpc::Status status = units_->ListPracticeUnits(&context, request, &response);
     if (!status.ok()) return Failed("ListPracticeUnits", status);
-    return response.total_size() > 0;
+    return response.total_size();
   }
 
   absl::StatusOr<std::vector<Region>> Children(const std::string& parent) {
@@ -109,7 +121,7 @@ class Loader {
     return children;
   }
 
-  absl::StatusOr<bool> HasTeams() {
+  absl::StatusOr<int64_t> CountTeams() {
     zhiyuan::v1::ListTeamsRequest request;
     request.set_home_region(kCounty);
     request.set_page_size(1);
@@ -118,7 +130,7 @@ class Loader {
     Prepare(context);
     const grpc::Status status = teams_->ListTeams(&context, request, &response);
     if (!status.ok()) return Failed("ListTeams", status);
-    return response.total_size() > 0;
+    return response.total_size();
   }
 
   // The units of `kind` in the county, by the name of their region.
@@ -145,7 +157,7 @@ class Loader {
                                          const std::string& practice_unit, absl::string_view suffix,
                                          zhiyuan::v1::ServiceCategory category) {
     zhiyuan::v1::CreateTeamRequest request;
-    request.set_request_id(NewRequestId(random_));
+    request.set_request_id(DemoRequestId(absl::StrCat("team/", region.name())));
     zhiyuan::v1::Team& team = *request.mutable_team();
     team.set_display_name(absl::StrCat(region.display_name(), suffix));
     team.set_home_region(region.name());
@@ -160,7 +172,7 @@ class Loader {
     return created.name();
   }
 
-  absl::StatusOr<bool> HasPosts(const std::string& region) {
+  absl::StatusOr<int64_t> CountPosts(const std::string& region) {
     zhiyuan::v1::ListPostsRequest request;
     request.set_region(region);
     request.set_page_size(1);
@@ -169,13 +181,13 @@ class Loader {
     Prepare(context);
     const grpc::Status status = posts_->ListPosts(&context, request, &response);
     if (!status.ok()) return Failed("ListPosts", status);
-    return response.total_size() > 0;
+    return response.total_size();
   }
 
   absl::Status CreatePost(const Region& region, zhiyuan::v1::PostHostKind kind,
                           const std::string& host, const std::string& opening_hours) {
     zhiyuan::v1::CreatePostRequest request;
-    request.set_request_id(NewRequestId(random_));
+    request.set_request_id(DemoRequestId(absl::StrCat("post/", host)));
     zhiyuan::v1::Post& post = *request.mutable_post();
     post.set_display_name(absl::StrCat(host, "学雷锋志愿服务岗"));
     post.set_host_organization(host);
@@ -189,7 +201,7 @@ class Loader {
     return status.ok() ? absl::OkStatus() : Failed(absl::StrCat("CreatePost ", host), status);
   }
 
-  absl::StatusOr<bool> HasPrograms(const std::string& region) {
+  absl::StatusOr<int64_t> CountPrograms(const std::string& region) {
     zhiyuan::v1::ListProgramsRequest request;
     request.set_region(region);
     request.set_page_size(1);
@@ -198,12 +210,13 @@ class Loader {
     Prepare(context);
     const grpc::Status status = programs_->ListPrograms(&context, request, &response);
     if (!status.ok()) return Failed("ListPrograms", status);
-    return response.total_size() > 0;
+    return response.total_size();
   }
 
   absl::Status CreateProgram(zhiyuan::v1::Program program) {
     zhiyuan::v1::CreateProgramRequest request;
-    request.set_request_id(NewRequestId(random_));
+    request.set_request_id(
+        DemoRequestId(absl::StrCat("program/", program.owner(), "/", program.display_name())));
     *request.mutable_program() = std::move(program);
     zhiyuan::v1::Program created;
     grpc::ClientContext context;
@@ -214,7 +227,7 @@ class Loader {
                : Failed(absl::StrCat("CreateProgram ", request.program().display_name()), status);
   }
 
-  absl::StatusOr<bool> HasVolunteers() {
+  absl::StatusOr<int64_t> CountVolunteers() {
     zhiyuan::v1::ListVolunteersRequest request;
     request.set_residence_region(kCity);
     request.set_page_size(1);
@@ -223,12 +236,12 @@ class Loader {
     Prepare(context);
     const grpc::Status status = volunteers_->ListVolunteers(&context, request, &response);
     if (!status.ok()) return Failed("ListVolunteers", status);
-    return response.total_size() > 0;
+    return response.total_size();
   }
 
   absl::Status Register(zhiyuan::v1::Volunteer volunteer) {
     zhiyuan::v1::CreateVolunteerRequest request;
-    request.set_request_id(NewRequestId(random_));
+    request.set_request_id(DemoRequestId(absl::StrCat("volunteer/", volunteer.id_number())));
     *request.mutable_volunteer() = std::move(volunteer);
     zhiyuan::v1::Volunteer created;
     grpc::ClientContext context;
@@ -240,7 +253,7 @@ class Loader {
   absl::StatusOr<std::string> Create(zhiyuan::v1::PracticeUnitKind kind, const Region& region,
                                      const std::string& parent, absl::string_view suffix) {
     zhiyuan::v1::CreatePracticeUnitRequest request;
-    request.set_request_id(NewRequestId(random_));
+    request.set_request_id(DemoRequestId(absl::StrCat("unit/", region.name())));
     PracticeUnit& unit = *request.mutable_practice_unit();
     unit.set_kind(kind);
     unit.set_region(region.name());
@@ -267,7 +280,6 @@ class Loader {
   std::unique_ptr<zhiyuan::v1::PostService::Stub> posts_;
   std::unique_ptr<zhiyuan::v1::ProgramService::Stub> programs_;
   const absl::Duration timeout_;
-  absl::BitGen random_;
 };
 
 }  // namespace
@@ -304,9 +316,9 @@ bool Chosen(size_t i, size_t chosen, size_t count) {
 }
 
 absl::Status LoadPracticeUnits(Loader& loader) {
-  const absl::StatusOr<bool> has_center = loader.HasCenter();
-  if (!has_center.ok()) return has_center.status();
-  if (*has_center) return absl::OkStatus();
+  const absl::StatusOr<int64_t> units = loader.CountUnits();
+  if (!units.ok()) return units.status();
+  if (*units >= 1 + kInstitutes + kStations) return absl::OkStatus();
   absl::StatusOr<CountyTree> county_tree = ReadCounty(loader);
   if (!county_tree.ok()) return county_tree.status();
   const std::vector<Region>& townships = county_tree->townships;
@@ -336,9 +348,9 @@ absl::Status LoadPracticeUnits(Loader& loader) {
 }
 
 absl::Status LoadTeams(Loader& loader) {
-  const absl::StatusOr<bool> has_teams = loader.HasTeams();
-  if (!has_teams.ok()) return has_teams.status();
-  if (*has_teams) return absl::OkStatus();
+  const absl::StatusOr<int64_t> teams = loader.CountTeams();
+  if (!teams.ok()) return teams.status();
+  if (*teams >= kTeams) return absl::OkStatus();
   absl::StatusOr<CountyTree> county_tree = ReadCounty(loader);
   if (!county_tree.ok()) return county_tree.status();
   absl::StatusOr<std::map<std::string, std::string>> centers =
@@ -377,9 +389,9 @@ absl::Status LoadTeams(Loader& loader) {
 }
 
 absl::Status LoadPosts(Loader& loader) {
-  const absl::StatusOr<bool> has_posts = loader.HasPosts(kFukang);
-  if (!has_posts.ok()) return has_posts.status();
-  if (*has_posts) return absl::OkStatus();
+  const absl::StatusOr<int64_t> posts = loader.CountPosts(kFukang);
+  if (!posts.ok()) return posts.status();
+  if (*posts >= kPosts) return absl::OkStatus();
   const absl::StatusOr<std::vector<Region>> townships = loader.Children(kFukang);
   if (!townships.ok()) return townships.status();
   if (townships->empty()) return absl::FailedPreconditionError("阜康 has no townships loaded");
@@ -426,9 +438,9 @@ absl::Status LoadPosts(Loader& loader) {
 
 // The programs the seed article names for 临县, run by its center.
 absl::Status LoadPrograms(Loader& loader) {
-  const absl::StatusOr<bool> has_programs = loader.HasPrograms(kCounty);
-  if (!has_programs.ok()) return has_programs.status();
-  if (*has_programs) return absl::OkStatus();
+  const absl::StatusOr<int64_t> programs = loader.CountPrograms(kCounty);
+  if (!programs.ok()) return programs.status();
+  if (*programs >= kPrograms) return absl::OkStatus();
   absl::StatusOr<std::map<std::string, std::string>> centers =
       loader.UnitsByRegion(zhiyuan::v1::PRACTICE_UNIT_KIND_CENTER);
   if (!centers.ok()) return centers.status();
@@ -446,6 +458,7 @@ absl::Status LoadPrograms(Loader& loader) {
       {"乡村大喇叭", zhiyuan::v1::SERVICE_CATEGORY_THEORY_OUTREACH, "用村村响广播宣讲政策"},
       {"群众文艺小舞台", zhiyuan::v1::SERVICE_CATEGORY_CULTURE_AND_ARTS, "群众自编自演文艺节目"},
   };
+  static_assert(sizeof(kLines) / sizeof(kLines[0]) == kPrograms);
   for (const Line& line : kLines) {
     zhiyuan::v1::Program program;
     program.set_display_name(line.name);
@@ -462,13 +475,11 @@ absl::Status LoadPrograms(Loader& loader) {
 
 // The seed article's other places: 石景山's "走近文明" column as a program of the district office
 // with a civility team; 安岳's service window (一窗通办) and its AAA scenic spots 千佛寨 and 卧佛院
-// as posts.
+// as posts. Few enough to send every time: the request ids make repeats return the first.
 absl::Status LoadOtherPlaces(Loader& loader) {
   constexpr char kShijingshan[] = "regions/110107";
   constexpr char kAnyue[] = "regions/512021";
-  const absl::StatusOr<bool> has_programs = loader.HasPrograms(kShijingshan);
-  if (!has_programs.ok()) return has_programs.status();
-  if (!*has_programs) {
+  {
     zhiyuan::v1::Program program;
     program.set_display_name("走近文明");
     program.set_category(zhiyuan::v1::SERVICE_CATEGORY_CIVILITY_PERSUASION);
@@ -485,9 +496,7 @@ absl::Status LoadOtherPlaces(Loader& loader) {
         district, "", "", "文明引导志愿服务队", zhiyuan::v1::SERVICE_CATEGORY_CIVILITY_PERSUASION);
     if (!team.ok()) return team.status();
   }
-  const absl::StatusOr<bool> has_posts = loader.HasPosts(kAnyue);
-  if (!has_posts.ok()) return has_posts.status();
-  if (!*has_posts) {
+  {
     Region county;
     county.set_name(kAnyue);
     county.set_display_name("安岳县");
@@ -509,9 +518,9 @@ absl::Status LoadOtherPlaces(Loader& loader) {
 // Volunteer i lives in district i mod D, was born on a day spread over 1950–2007, and has a
 // name made from the common surnames and given names above.
 absl::Status LoadVolunteers(Loader& loader) {
-  const absl::StatusOr<bool> has_volunteers = loader.HasVolunteers();
-  if (!has_volunteers.ok()) return has_volunteers.status();
-  if (*has_volunteers) return absl::OkStatus();
+  const absl::StatusOr<int64_t> volunteers = loader.CountVolunteers();
+  if (!volunteers.ok()) return volunteers.status();
+  if (*volunteers >= kVolunteers) return absl::OkStatus();
   const absl::StatusOr<std::vector<Region>> districts = loader.Children(kCity);
   if (!districts.ok()) return districts.status();
   if (districts->empty()) return absl::FailedPreconditionError("武汉 has no districts loaded");
@@ -539,6 +548,7 @@ absl::Status LoadVolunteers(Loader& loader) {
 
 absl::Status LoadDemoDirectory(const std::shared_ptr<grpc::Channel>& channel,
                                absl::Duration timeout) {
+  if (sodium_init() < 0) return absl::InternalError("libsodium cannot initialise");
   Loader loader(channel, timeout);
   if (absl::Status loaded = LoadPracticeUnits(loader); !loaded.ok()) return loaded;
   if (absl::Status loaded = LoadTeams(loader); !loaded.ok()) return loaded;

@@ -19,9 +19,10 @@
 
 namespace zhiyuan::clients {
 
-// Creates each part of the demo that is missing: 临县's practice units (unless it has a center),
-// its teams, 阜康's posts, 临县's programs, 武汉's volunteers (each unless some are there).
-// Needs the
+// Creates each part of the demo that is not complete: 临县's practice units, teams and programs,
+// 阜康's posts, 武汉's volunteers, and the few items of 石景山 and 安岳. Each item has a request id
+// derived from its name, so a load interrupted part way is finished by the next one without
+// making anything twice. Needs the
 // regions loaded.
 // Each call gets `timeout`. Errors: those of the calls, with the call named.
 absl::Status LoadDemoDirectory(const std::shared_ptr<grpc::Channel>& channel,
