@@ -13,6 +13,7 @@
 #include "absl/time/clock.h"
 #include "grpc/health/v1/health.pb.h"
 #include "services/rpc_log.h"
+#include "storage/personal_data_key_check.h"
 #include "storage/status_macros.h"
 
 namespace zhiyuan::services {
@@ -42,6 +43,16 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   server->practice_unit_service_ =
       std::make_unique<PracticeUnitServiceImpl>(*server->practice_unit_store_);
   ZY_ASSIGN_OR_RETURN(server->protector_, PersonalDataProtector::Create(options.personal_data_key));
+  // Every instance must protect personal data with the same key. A database still waiting for
+  // its migrations has nowhere to record it yet; the instance that migrates it checks then.
+  const absl::Time check_deadline = absl::Now() + absl::Seconds(30);
+  ZY_ASSIGN_OR_RETURN(const storage::DatabaseInfo info, server->info_store_->Get(check_deadline));
+  if (info.schema.up_to_date()) {
+    ZY_RETURN_IF_ERROR(storage::CheckPersonalDataKey(
+        *server->pool_, server->protector_->LookupHash("key-check", "zhiyuan"), check_deadline));
+  } else {
+    LOG(WARNING) << "schema not up to date: the personal-data key is checked on a later start";
+  }
   server->volunteer_store_ = std::make_unique<storage::PostgresVolunteerStore>(*server->pool_);
   server->volunteer_service_ =
       std::make_unique<VolunteerServiceImpl>(*server->volunteer_store_, *server->protector_);

@@ -62,7 +62,9 @@ struct ServerOptions {
 class Server {
  public:
   // Starts serving. Errors: INVALID_ARGUMENT for bad options (a personal-data key of the wrong
-  // length among them); UNAVAILABLE when the address cannot be bound.
+  // length among them); FAILED_PRECONDITION when the database's ID and phone numbers were
+  // protected with another key (checked once the schema is up to date); UNAVAILABLE when the
+  // address cannot be bound or the database does not answer the key check.
   static absl::StatusOr<std::unique_ptr<Server>> Start(const ServerOptions& options);
 
   // Shuts down if Shutdown() was not called.

@@ -160,6 +160,16 @@ TEST_F(ServerTest, GetServerInfoDescribesServerAndDatabase) {
   EXPECT_THAT(reply, EqualsProto(expected));
 }
 
+TEST_F(ServerTest, AnotherPersonalDataKeyIsRefused) {
+  ServerOptions options;
+  options.listen_address = "127.0.0.1:0";
+  options.database_url = TestDatabaseUrl();
+  options.migrations = storage::BuiltinMigrations();
+  options.personal_data_key = std::string(32, 'x');  // The fixture's server recorded 'k'.
+  EXPECT_THAT(Server::Start(options), StatusIs(absl::StatusCode::kFailedPrecondition,
+                                               ::testing::HasSubstr("personal-data key")));
+}
+
 TEST_F(ServerTest, DeadlineEndsACallBlockedInTheDatabase) {
   IdentityLock lock;
   ServerInfo reply;
