@@ -3,6 +3,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "storage/revision.h"
+#include "storage/status_macros.h"
 
 namespace zhiyuan::storage {
 namespace {
@@ -83,10 +85,7 @@ absl::StatusOr<PracticeUnit*> InMemoryPracticeUnitStore::LockForChange(
     int64_t id, std::optional<int64_t> expected_revision) {
   const auto it = units_.find(id);
   if (it == units_.end()) return absl::NotFoundError(absl::StrCat(UnitName(id), " does not exist"));
-  if (expected_revision.has_value() && *expected_revision != it->second.revision) {
-    return absl::AbortedError(
-        absl::StrCat(UnitName(id), " has changed since it was read (etag is stale)"));
-  }
+  ZY_RETURN_IF_ERROR(CheckRevision(UnitName(id), it->second.revision, expected_revision));
   return &it->second;
 }
 

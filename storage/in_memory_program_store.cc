@@ -3,6 +3,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "storage/revision.h"
+#include "storage/status_macros.h"
 
 namespace zhiyuan::storage {
 namespace {
@@ -94,10 +96,7 @@ absl::StatusOr<Program*> InMemoryProgramStore::LockForChange(
     int64_t id, std::optional<int64_t> expected_revision) {
   const auto it = programs_.find(id);
   if (it == programs_.end()) return NotFound(id);
-  if (expected_revision.has_value() && *expected_revision != it->second.revision) {
-    return absl::AbortedError(
-        absl::StrCat(Name(id), " has changed since it was read (etag is stale)"));
-  }
+  ZY_RETURN_IF_ERROR(CheckRevision(Name(id), it->second.revision, expected_revision));
   return &it->second;
 }
 

@@ -5,6 +5,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "storage/revision.h"
+#include "storage/status_macros.h"
 
 namespace zhiyuan::storage {
 namespace {
@@ -103,10 +105,8 @@ absl::StatusOr<Region> InMemoryRegionStore::Update(const std::string& code,
   const auto it = regions_.find(code);
   if (it == regions_.end()) return NotFound(code);
   Region& region = it->second;
-  if (change.expected_revision.has_value() && *change.expected_revision != region.revision) {
-    return absl::AbortedError(
-        absl::StrCat("region ", code, " has changed since it was read (etag is stale)"));
-  }
+  ZY_RETURN_IF_ERROR(
+      CheckRevision(absl::StrCat("regions/", code), region.revision, change.expected_revision));
   const std::string display_name = change.display_name.value_or(region.display_name);
   const auto [population, year] =
       change.population.value_or(std::make_pair(region.population, region.population_year));

@@ -2,6 +2,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "storage/revision.h"
+#include "storage/status_macros.h"
 
 namespace zhiyuan::storage {
 namespace {
@@ -27,10 +29,8 @@ absl::StatusOr<TeamMember*> InMemoryTeamMemberStore::Current(
         member.leave_time.has_value()) {
       continue;
     }
-    if (expected_revision.has_value() && *expected_revision != member.revision) {
-      return absl::AbortedError(absl::StrCat(Name(team_id, volunteer_number),
-                                             " has changed since it was read (etag is stale)"));
-    }
+    ZY_RETURN_IF_ERROR(
+        CheckRevision(Name(team_id, volunteer_number), member.revision, expected_revision));
     return &member;
   }
   return NotAMember(team_id, volunteer_number);

@@ -5,6 +5,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "storage/revision.h"
+#include "storage/status_macros.h"
 
 namespace zhiyuan::storage {
 namespace {
@@ -115,10 +117,7 @@ absl::StatusOr<Team*> InMemoryTeamStore::LockForChange(int64_t id,
                                                        std::optional<int64_t> expected_revision) {
   const auto it = teams_.find(id);
   if (it == teams_.end()) return NotFound(id);
-  if (expected_revision.has_value() && *expected_revision != it->second.revision) {
-    return absl::AbortedError(
-        absl::StrCat(Name(id), " has changed since it was read (etag is stale)"));
-  }
+  ZY_RETURN_IF_ERROR(CheckRevision(Name(id), it->second.revision, expected_revision));
   return &it->second;
 }
 

@@ -3,6 +3,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "storage/revision.h"
+#include "storage/status_macros.h"
 
 namespace zhiyuan::storage {
 namespace {
@@ -82,10 +84,7 @@ absl::StatusOr<Volunteer*> InMemoryVolunteerStore::LockForChange(
     const std::string& number, std::optional<int64_t> expected_revision) {
   const auto it = volunteers_.find(number);
   if (it == volunteers_.end()) return NotFound(number);
-  if (expected_revision.has_value() && *expected_revision != it->second.revision) {
-    return absl::AbortedError(
-        absl::StrCat(Name(number), " has changed since it was read (etag is stale)"));
-  }
+  ZY_RETURN_IF_ERROR(CheckRevision(Name(number), it->second.revision, expected_revision));
   return &it->second;
 }
 

@@ -4,6 +4,7 @@
 #include <pqxx/transaction_base>
 
 #include "absl/strings/str_cat.h"
+#include "storage/revision.h"
 #include "storage/status_macros.h"
 #include "storage/transaction.h"
 
@@ -89,10 +90,7 @@ absl::StatusOr<Post> LockForChange(pqxx::transaction_base& txn, int64_t id,
   const pqxx::result rows = txn.exec_params(kLockSql, id);
   if (rows.empty()) return NotFound(id);
   Post post = FromRow(rows[0]);
-  if (expected_revision.has_value() && *expected_revision != post.revision) {
-    return absl::AbortedError(
-        absl::StrCat(Name(id), " has changed since it was read (etag is stale)"));
-  }
+  ZY_RETURN_IF_ERROR(CheckRevision(Name(id), post.revision, expected_revision));
   return post;
 }
 

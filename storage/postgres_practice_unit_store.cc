@@ -4,6 +4,7 @@
 #include <pqxx/transaction_base>
 
 #include "absl/strings/str_cat.h"
+#include "storage/revision.h"
 #include "storage/status_macros.h"
 #include "storage/transaction.h"
 
@@ -75,10 +76,7 @@ absl::StatusOr<PracticeUnit> LockForChange(pqxx::transaction_base& txn, int64_t 
   const pqxx::result rows = txn.exec_params(kLockSql, id);
   if (rows.empty()) return NotFound(id);
   PracticeUnit unit = FromRow(rows[0]);
-  if (expected_revision.has_value() && *expected_revision != unit.revision) {
-    return absl::AbortedError(
-        absl::StrCat(UnitName(id), " has changed since it was read (etag is stale)"));
-  }
+  ZY_RETURN_IF_ERROR(CheckRevision(UnitName(id), unit.revision, expected_revision));
   return unit;
 }
 

@@ -10,6 +10,7 @@
 #include "absl/strings/str_replace.h"
 #include "storage/like_pattern.h"
 #include "storage/pg_error.h"
+#include "storage/revision.h"
 #include "storage/status_macros.h"
 #include "storage/transaction.h"
 
@@ -189,10 +190,8 @@ absl::StatusOr<Region> PostgresRegionStore::Update(const std::string& code,
         const pqxx::result current = txn.exec_params(kLockSql, code);
         if (current.empty()) return NotFound(code);
         region = FromRow(current[0]);
-        if (change.expected_revision.has_value() && *change.expected_revision != region.revision) {
-          return absl::AbortedError(
-              absl::StrCat("region ", code, " has changed since it was read (etag is stale)"));
-        }
+        ZY_RETURN_IF_ERROR(CheckRevision(absl::StrCat("regions/", code), region.revision,
+                                         change.expected_revision));
         const std::string display_name = change.display_name.value_or(region.display_name);
         const auto [population, year] =
             change.population.value_or(std::make_pair(region.population, region.population_year));

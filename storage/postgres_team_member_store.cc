@@ -4,6 +4,7 @@
 #include <pqxx/transaction_base>
 
 #include "absl/strings/str_cat.h"
+#include "storage/revision.h"
 #include "storage/status_macros.h"
 #include "storage/transaction.h"
 
@@ -81,10 +82,7 @@ absl::StatusOr<TeamMember> LockCurrent(pqxx::transaction_base& txn, int64_t team
   const pqxx::result rows = txn.exec_params(kLockCurrentSql, team_id, number);
   if (rows.empty()) return NotAMember(team_id, number);
   TeamMember member = FromRow(rows[0]);
-  if (expected_revision.has_value() && *expected_revision != member.revision) {
-    return absl::AbortedError(
-        absl::StrCat(Name(team_id, number), " has changed since it was read (etag is stale)"));
-  }
+  ZY_RETURN_IF_ERROR(CheckRevision(Name(team_id, number), member.revision, expected_revision));
   return member;
 }
 

@@ -9,6 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "storage/like_pattern.h"
+#include "storage/revision.h"
 #include "storage/status_macros.h"
 #include "storage/transaction.h"
 
@@ -113,10 +114,7 @@ absl::StatusOr<Team> LockForChange(pqxx::transaction_base& txn, int64_t id,
   const pqxx::result rows = txn.exec_params(kLockSql, id);
   if (rows.empty()) return NotFound(id);
   Team team = FromRow(rows[0]);
-  if (expected_revision.has_value() && *expected_revision != team.revision) {
-    return absl::AbortedError(
-        absl::StrCat(Name(id), " has changed since it was read (etag is stale)"));
-  }
+  ZY_RETURN_IF_ERROR(CheckRevision(Name(id), team.revision, expected_revision));
   return team;
 }
 

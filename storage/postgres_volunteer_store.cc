@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "storage/like_pattern.h"
+#include "storage/revision.h"
 #include "storage/status_macros.h"
 #include "storage/transaction.h"
 
@@ -117,10 +118,7 @@ absl::StatusOr<Volunteer> LockForChange(pqxx::transaction_base& txn, const std::
   const pqxx::result rows = txn.exec_params(kLockSql, number);
   if (rows.empty()) return NotFound(number);
   Volunteer volunteer = FromRow(rows[0]);
-  if (expected_revision.has_value() && *expected_revision != volunteer.revision) {
-    return absl::AbortedError(
-        absl::StrCat(Name(number), " has changed since it was read (etag is stale)"));
-  }
+  ZY_RETURN_IF_ERROR(CheckRevision(Name(number), volunteer.revision, expected_revision));
   return volunteer;
 }
 
