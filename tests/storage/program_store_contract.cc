@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/time/clock.h"
+#include "tests/testing/regions.h"
 #include "tests/testing/status_matchers.h"
 
 namespace zhiyuan::storage {
@@ -18,25 +19,19 @@ using ::zhiyuan::testing::StatusIs;
 
 absl::Time Soon() { return absl::Now() + absl::Seconds(10); }
 
-Region R(std::string code, std::string name) {
-  Region region;
-  region.code = std::move(code);
-  region.display_name = std::move(name);
-  return region;
-}
-
 }  // namespace
 
 void ProgramStoreContractTest::SetUp() {
   under_test_ = GetParam()();
   if (under_test_.programs == nullptr) GTEST_SKIP() << "no store to test";
-  auto import = under_test_.regions->StartImport(Soon());
-  ASSERT_THAT(import, IsOk());
-  ASSERT_THAT((*import)->Add({R("14", "山西省"), R("1411", "吕梁市"), R("141124", "临县"),
-                              R("141124100", "临泉镇"), R("65", "新疆"), R("6523", "昌吉州"),
-                              R("652302", "阜康市")}),
+  ASSERT_THAT(::zhiyuan::testing::ImportRegions(*under_test_.regions, {{"14", "山西省"},
+                                                                       {"1411", "吕梁市"},
+                                                                       {"141124", "临县"},
+                                                                       {"141124100", "临泉镇"},
+                                                                       {"65", "新疆"},
+                                                                       {"6523", "昌吉州"},
+                                                                       {"652302", "阜康市"}}),
               IsOk());
-  ASSERT_THAT((*import)->Commit(), IsOk());
   PracticeUnit center;
   center.kind = PracticeUnitKind::kCenter;
   center.region_code = "141124";

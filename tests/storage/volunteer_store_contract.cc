@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
+#include "tests/testing/regions.h"
 #include "tests/testing/status_matchers.h"
 
 namespace zhiyuan::storage {
@@ -18,13 +19,6 @@ using ::zhiyuan::testing::IsOk;
 using ::zhiyuan::testing::StatusIs;
 
 absl::Time Soon() { return absl::Now() + absl::Seconds(10); }
-
-Region R(std::string code, std::string name) {
-  Region region;
-  region.code = std::move(code);
-  region.display_name = std::move(name);
-  return region;
-}
 
 // Numbers "<county>2026<serial>0" (the check digit is not the store's business).
 std::string Mint(const std::string& county, int64_t serial) {
@@ -51,12 +45,13 @@ Volunteer Person(std::string region, std::string name = "张三") {
 void VolunteerStoreContractTest::SetUp() {
   under_test_ = GetParam()();
   if (under_test_.volunteers == nullptr) GTEST_SKIP() << "no store to test";
-  auto import = under_test_.regions->StartImport(Soon());
-  ASSERT_THAT(import, IsOk());
-  ASSERT_THAT((*import)->Add({R("42", "湖北省"), R("4201", "武汉市"), R("420102", "江岸区"),
-                              R("14", "山西省"), R("1411", "吕梁市"), R("141124", "临县")}),
+  ASSERT_THAT(::zhiyuan::testing::ImportRegions(*under_test_.regions, {{"42", "湖北省"},
+                                                                       {"4201", "武汉市"},
+                                                                       {"420102", "江岸区"},
+                                                                       {"14", "山西省"},
+                                                                       {"1411", "吕梁市"},
+                                                                       {"141124", "临县"}}),
               IsOk());
-  ASSERT_THAT((*import)->Commit(), IsOk());
 }
 
 namespace {
