@@ -7,14 +7,26 @@
 //                                                 list (or search), every page
 //   zhiyuanctl set-population regions/141124 POPULATION YEAR
 //   zhiyuanctl load-demo DIST_DIR                 the demo data of `make run`, unless loaded
+//   zhiyuanctl whoami                             the token this command line calls with
+//   zhiyuanctl tokens [--show_inactive]           the tokens the caller manages, every page
+//   zhiyuanctl create-token --role=ROLE --display_name=NAME [--region=regions/...]
+//              [--team=teams/N] [--volunteer=volunteers/N] [--posts=posts/1,posts/2]
+//              [--practice_units=practiceUnits/3] [--ttl=2160h]
+//                                                 mints a token; prints it with its secret
+//   zhiyuanctl revoke-token tokens/N
+//
+// Every call carries the bearer token from --token_file, else $ZHIYUAN_TOKEN (the secret itself),
+// else var/admin.token (the one `make run` makes on first start).
 #include <google/protobuf/util/json_util.h>
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
 
 #include <chrono>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -25,11 +37,14 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "absl/time/clock.h"
+#include "clients/bearer_channel.h"
 #include "clients/demo_directory.h"
 #include "clients/region_csv.h"
 #include "zhiyuan/v1/region.grpc.pb.h"
 #include "zhiyuan/v1/server_info.grpc.pb.h"
+#include "zhiyuan/v1/token.grpc.pb.h"
 
 ABSL_FLAG(std::string, server, "", "zhiyuand's host:port [ZHIYUAN_SERVER, else 127.0.0.1:50051]");
 ABSL_FLAG(absl::Duration, timeout, absl::ZeroDuration(),
@@ -37,6 +52,21 @@ ABSL_FLAG(absl::Duration, timeout, absl::ZeroDuration(),
 ABSL_FLAG(std::string, parent, "", "regions: the parent region, e.g. regions/141124");
 ABSL_FLAG(std::string, prefix, "", "regions: search the subtree for names starting with this");
 ABSL_FLAG(std::string, level, "", "regions: province, city, county, township or village");
+ABSL_FLAG(std::string, token_file, "",
+          "file holding the bearer token to call with [ZHIYUAN_TOKEN_FILE; else the secret in "
+          "ZHIYUAN_TOKEN; else var/admin.token]");
+ABSL_FLAG(bool, show_inactive, false, "tokens: include revoked and expired tokens");
+ABSL_FLAG(std::string, role, "",
+          "create-token: system-admin, region-admin, team-leader, volunteer, reporter or kiosk");
+ABSL_FLAG(std::string, display_name, "", "create-token: who or what holds the token");
+ABSL_FLAG(std::string, region, "", "create-token: the region of a region admin or reporter");
+ABSL_FLAG(std::string, team, "", "create-token: the team of a team leader");
+ABSL_FLAG(std::string, volunteer, "", "create-token: the volunteer of a volunteer token");
+ABSL_FLAG(std::vector<std::string>, posts, {}, "create-token: a kiosk's posts, comma-separated");
+ABSL_FLAG(std::vector<std::string>, practice_units, {},
+          "create-token: a kiosk's practice units, comma-separated");
+ABSL_FLAG(absl::Duration, ttl, absl::ZeroDuration(),
+          "create-token: lifetime; 0: the server's 90 days");
 
 namespace {
 
@@ -58,13 +88,6 @@ int Fail(const grpc::Status& status) {
   return 1;
 }
 
-int Usage() {
-  std::cerr << "usage: zhiyuanctl info | import-regions DIST_DIR | region NAME | regions "
-               "[--parent=...] [--prefix=...] [--level=...] | set-population NAME POPULATION "
-               "YEAR | load-demo DIST_DIR\n";
-  return 2;
-}
-
 void PrintJson(const google::protobuf::Message& message) {
   std::string json;
   google::protobuf::util::JsonPrintOptions options;
@@ -72,6 +95,114 @@ void PrintJson(const google::protobuf::Message& message) {
   options.preserve_proto_field_names = true;
   (void)google::protobuf::util::MessageToJsonString(message, &json, options);
   std::cout << json;
+}
+
+int Usage() {
+  std::cerr << "usage: zhiyuanctl info | import-regions DIST_DIR | region NAME | regions "
+               "[--parent=...] [--prefix=...] [--level=...] | set-population NAME POPULATION "
+               "YEAR | load-demo DIST_DIR | whoami | tokens [--show_inactive] | create-token "
+               "--role=ROLE --display_name=NAME [scope flags] [--ttl=...] | revoke-token NAME\n";
+  return 2;
+}
+
+// The bearer secret to call with (see the file comment); "" for none.
+absl::StatusOr<std::string> LoadSecret() {
+  std::string path = absl::GetFlag(FLAGS_token_file);
+  if (path.empty()) {
+    if (const char* env = std::getenv("ZHIYUAN_TOKEN_FILE"); env != nullptr) path = env;
+  }
+  if (path.empty()) {
+    if (const char* secret = std::getenv("ZHIYUAN_TOKEN"); secret != nullptr) {
+      return std::string(absl::StripAsciiWhitespace(secret));
+    }
+    path = "var/admin.token";
+    if (!std::ifstream(path)) return std::string();
+  }
+  std::ifstream file(path);
+  if (!file) return absl::NotFoundError(absl::StrCat("cannot read the token file ", path));
+  std::stringstream contents;
+  contents << file.rdbuf();
+  return std::string(absl::StripAsciiWhitespace(contents.str()));
+}
+
+int WhoAmI(const Client& client) {
+  auto stub = zhiyuan::v1::TokenService::NewStub(client.channel);
+  grpc::ClientContext context;
+  client.Prepare(context);
+  zhiyuan::v1::GetTokenRequest request;
+  request.set_name("tokens/self");
+  zhiyuan::v1::Token token;
+  if (const grpc::Status status = stub->GetToken(&context, request, &token); !status.ok()) {
+    return Fail(status);
+  }
+  PrintJson(token);
+  return 0;
+}
+
+int ListTokens(const Client& client) {
+  auto stub = zhiyuan::v1::TokenService::NewStub(client.channel);
+  zhiyuan::v1::ListTokensRequest request;
+  request.set_show_inactive(absl::GetFlag(FLAGS_show_inactive));
+  request.set_page_size(1000);
+  do {
+    grpc::ClientContext context;
+    client.Prepare(context);
+    zhiyuan::v1::ListTokensResponse response;
+    if (const grpc::Status status = stub->ListTokens(&context, request, &response); !status.ok()) {
+      return Fail(status);
+    }
+    for (const zhiyuan::v1::Token& token : response.tokens()) PrintJson(token);
+    request.set_page_token(response.next_page_token());
+  } while (!request.page_token().empty());
+  return 0;
+}
+
+int CreateToken(const Client& client) {
+  zhiyuan::v1::CreateTokenRequest request;
+  zhiyuan::v1::Token& token = *request.mutable_token();
+  std::string role = absl::AsciiStrToUpper(absl::GetFlag(FLAGS_role));
+  absl::StrReplaceAll({{"-", "_"}}, &role);
+  zhiyuan::v1::Role parsed;
+  if (!zhiyuan::v1::Role_Parse(absl::StrCat("ROLE_", role), &parsed)) {
+    std::cerr << "zhiyuanctl: --role must be system-admin, region-admin, team-leader, volunteer, "
+                 "reporter or kiosk\n";
+    return 2;
+  }
+  token.set_role(parsed);
+  token.set_display_name(absl::GetFlag(FLAGS_display_name));
+  token.set_region(absl::GetFlag(FLAGS_region));
+  token.set_team(absl::GetFlag(FLAGS_team));
+  token.set_volunteer(absl::GetFlag(FLAGS_volunteer));
+  for (const std::string& post : absl::GetFlag(FLAGS_posts)) token.add_posts(post);
+  for (const std::string& unit : absl::GetFlag(FLAGS_practice_units)) {
+    token.add_practice_units(unit);
+  }
+  if (const absl::Duration ttl = absl::GetFlag(FLAGS_ttl); ttl != absl::ZeroDuration()) {
+    request.mutable_ttl()->set_seconds(absl::ToInt64Seconds(ttl));
+  }
+  auto stub = zhiyuan::v1::TokenService::NewStub(client.channel);
+  grpc::ClientContext context;
+  client.Prepare(context);
+  zhiyuan::v1::CreateTokenResponse response;
+  if (const grpc::Status status = stub->CreateToken(&context, request, &response); !status.ok()) {
+    return Fail(status);
+  }
+  PrintJson(response);
+  return 0;
+}
+
+int RevokeToken(const Client& client, const std::string& name) {
+  auto stub = zhiyuan::v1::TokenService::NewStub(client.channel);
+  grpc::ClientContext context;
+  client.Prepare(context);
+  zhiyuan::v1::RevokeTokenRequest request;
+  request.set_name(name);
+  zhiyuan::v1::Token token;
+  if (const grpc::Status status = stub->RevokeToken(&context, request, &token); !status.ok()) {
+    return Fail(status);
+  }
+  PrintJson(token);
+  return 0;
 }
 
 int Info(const Client& client) {
@@ -240,8 +371,14 @@ int main(int argc, char** argv) {
     const char* env = std::getenv("ZHIYUAN_SERVER");
     server = env != nullptr ? env : "127.0.0.1:50051";
   }
-  Client client{grpc::CreateChannel(server, grpc::InsecureChannelCredentials()),
-                absl::GetFlag(FLAGS_timeout)};
+  const absl::StatusOr<std::string> secret = LoadSecret();
+  if (!secret.ok()) {
+    std::cerr << "zhiyuanctl: " << secret.status().message() << "\n";
+    return 2;
+  }
+  Client client{
+      zhiyuan::clients::CreateBearerChannel(server, grpc::InsecureChannelCredentials(), *secret),
+      absl::GetFlag(FLAGS_timeout)};
   if (client.timeout == absl::ZeroDuration()) {
     client.timeout = command == "import-regions" ? absl::Minutes(30) : absl::Seconds(30);
   }
@@ -254,5 +391,9 @@ int main(int argc, char** argv) {
     return SetPopulation(client, args[2], args[3], args[4]);
   }
   if (command == "load-demo" && args.size() == 3) return LoadDemo(client, args[2]);
+  if (command == "whoami" && args.size() == 2) return WhoAmI(client);
+  if (command == "tokens" && args.size() == 2) return ListTokens(client);
+  if (command == "create-token" && args.size() == 2) return CreateToken(client);
+  if (command == "revoke-token" && args.size() == 3) return RevokeToken(client, args[2]);
   return Usage();
 }

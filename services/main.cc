@@ -17,10 +17,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
+#include "services/admin_token.h"
 #include "services/personal_data.h"
 #include "services/server.h"
+#include "storage/connection_pool.h"
 #include "storage/embedded_postgres.h"
 #include "storage/migrations.h"
+#include "storage/postgres_token_store.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
           "host:port to serve gRPC on; port 0 picks a free one [ZHIYUAN_LISTEN]");
@@ -45,6 +48,17 @@ ABSL_FLAG(bool, migrate, true,
           "apply pending schema migrations at startup; without it zhiyuand serves NOT_SERVING "
           "until someone else migrates [ZHIYUAN_MIGRATE]");
 ABSL_FLAG(bool, migrate_only, false, "apply pending schema migrations and exit");
+ABSL_FLAG(std::string, bootstrap_token_file, "",
+          "when the database has no tokens yet, make the first system admin token and write its "
+          "secret to this file (mode 0600); with the embedded PostgreSQL it defaults to "
+          "<data_dir>/admin.token [ZHIYUAN_BOOTSTRAP_TOKEN_FILE]");
+ABSL_FLAG(std::string, issue_admin_token_file, "",
+          "make a new system admin token, write its secret to this file (mode 0600) and exit: "
+          "the way back in for an operator with database access who lost every admin token");
+ABSL_FLAG(absl::Duration, token_cache_ttl, absl::Seconds(5),
+          "how long a token read from the database is trusted before it is read again; a token "
+          "revoked through another server stops working here within this time "
+          "[ZHIYUAN_TOKEN_CACHE_TTL]");
 
 namespace {
 
@@ -65,6 +79,8 @@ void ApplyEnvironment() {
       {"shutdown_grace", "ZHIYUAN_SHUTDOWN_GRACE"},
       {"startup_timeout", "ZHIYUAN_STARTUP_TIMEOUT"},
       {"migrate", "ZHIYUAN_MIGRATE"},
+      {"bootstrap_token_file", "ZHIYUAN_BOOTSTRAP_TOKEN_FILE"},
+      {"token_cache_ttl", "ZHIYUAN_TOKEN_CACHE_TTL"},
   };
   for (const auto& [flag_name, env_name] : kFlagsFromEnv) {
     const char* value = std::getenv(env_name);
@@ -77,9 +93,29 @@ void ApplyEnvironment() {
   }
 }
 
+// --issue_admin_token_file: makes a system admin token. Returns the process's exit code.
+int IssueAdminToken(const std::string& database_url, const std::string& path) {
+  absl::StatusOr<std::unique_ptr<zhiyuan::storage::ConnectionPool>> pool =
+      zhiyuan::storage::ConnectionPool::Create({database_url, 1, "zhiyuand-admin-token"});
+  if (!pool.ok()) {
+    LOG(ERROR) << "cannot reach the database: " << pool.status();
+    return 1;
+  }
+  zhiyuan::storage::PostgresTokenStore tokens(**pool);
+  const absl::StatusOr<std::optional<zhiyuan::storage::Token>> made =
+      zhiyuan::services::MakeAdminToken(tokens, path, zhiyuan::services::AdminTokenMode::kAlways,
+                                        absl::Now() + absl::Seconds(30));
+  if (!made.ok()) {
+    LOG(ERROR) << "cannot make an admin token: " << made.status();
+    return 1;
+  }
+  LOG(INFO) << "made tokens/" << (*made)->id << ", a system admin token; its secret is in " << path;
+  return 0;
+}
+
 // Runs the server until `stop` is notified. Returns the process's exit code.
 int Serve(const std::string& database_url, const std::string& personal_data_key,
-          const absl::Notification& stop) {
+          const std::string& bootstrap_token_file, const absl::Notification& stop) {
   const auto migrations = zhiyuan::storage::BuiltinMigrations();
   const bool migrate = absl::GetFlag(FLAGS_migrate) || absl::GetFlag(FLAGS_migrate_only);
   const absl::StatusOr<zhiyuan::storage::SchemaState> schema = zhiyuan::storage::PrepareSchema(
@@ -91,6 +127,9 @@ int Serve(const std::string& database_url, const std::string& personal_data_key,
   }
   LOG(INFO) << "schema at version " << schema->applied_version << " of " << schema->known_version;
   if (absl::GetFlag(FLAGS_migrate_only) || stop.HasBeenNotified()) return 0;
+  if (const std::string path = absl::GetFlag(FLAGS_issue_admin_token_file); !path.empty()) {
+    return IssueAdminToken(database_url, path);
+  }
 
   zhiyuan::services::ServerOptions options;
   options.listen_address = absl::GetFlag(FLAGS_listen);
@@ -99,6 +138,8 @@ int Serve(const std::string& database_url, const std::string& personal_data_key,
   options.worker_threads = absl::GetFlag(FLAGS_worker_threads);
   options.migrations = migrations;
   options.personal_data_key = personal_data_key;
+  options.token_cache_ttl = absl::GetFlag(FLAGS_token_cache_ttl);
+  options.bootstrap_token_file = bootstrap_token_file;
   absl::StatusOr<std::unique_ptr<Server>> server = Server::Start(options);
   if (!server.ok()) {
     LOG(ERROR) << "cannot start: " << server.status();
@@ -176,8 +217,12 @@ int main(int argc, char** argv) {
     }
     personal_data_key = *std::move(key);
   }
+  std::string bootstrap_token_file = absl::GetFlag(FLAGS_bootstrap_token_file);
   std::unique_ptr<EmbeddedPostgres> embedded;
   if (database_url.empty()) {
+    if (bootstrap_token_file.empty()) {
+      bootstrap_token_file = absl::StrCat(absl::GetFlag(FLAGS_data_dir), "/admin.token");
+    }
     const std::string directory = absl::StrCat(absl::GetFlag(FLAGS_data_dir), "/pg");
     EmbeddedPostgres::Options embedded_options;
     embedded_options.directory = directory;
@@ -198,7 +243,7 @@ int main(int argc, char** argv) {
     database_url = embedded->ConnInfo(kEmbeddedDatabase);
   }
 
-  const int exit_code = Serve(database_url, personal_data_key, stop);
+  const int exit_code = Serve(database_url, personal_data_key, bootstrap_token_file, stop);
   if (embedded != nullptr) {
     const absl::Status stopped = embedded->Stop();
     if (!stopped.ok()) {

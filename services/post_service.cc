@@ -7,6 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "services/grpc_status.h"
+#include "services/handler.h"
 #include "services/page_token.h"
 #include "services/proto_time.h"
 #include "services/resource_names.h"
@@ -15,6 +16,8 @@
 
 namespace zhiyuan::services {
 namespace {
+
+namespace v1 = ::zhiyuan::v1;
 
 constexpr absl::string_view kCollection = "posts";
 constexpr absl::string_view kTeams = "teams";
@@ -47,10 +50,10 @@ zhiyuan::v1::Post ToProto(const storage::Post& post) {
   return proto;
 }
 
-grpc::Status Reply(const absl::StatusOr<storage::Post>& post, zhiyuan::v1::Post* response) {
-  if (!post.ok()) return ToGrpcStatus(post.status());
+absl::Status Reply(const absl::StatusOr<storage::Post>& post, zhiyuan::v1::Post* response) {
+  ZY_RETURN_IF_ERROR(post.status());
   *response = ToProto(*post);
-  return grpc::Status::OK;
+  return absl::OkStatus();
 }
 
 absl::StatusOr<int> ParseHostKind(int kind) {
@@ -181,62 +184,104 @@ absl::StatusOr<storage::PostQuery> ToQuery(const zhiyuan::v1::ListPostsRequest& 
 
 }  // namespace
 
+// The post `id` when the caller reaches it. Errors: NOT_FOUND; PERMISSION_DENIED naming `verb`.
+absl::StatusOr<storage::Post> PostServiceImpl::ReachablePost(const Principal& caller, int64_t id,
+                                                             absl::string_view verb,
+                                                             absl::Time deadline) {
+  ZY_ASSIGN_OR_RETURN(storage::Post post, store_.Get(id, deadline));
+  if (!Authorizer::ReachesPost(caller, post)) {
+    return Authorizer::Deny(caller, absl::StrCat(verb, " ", IdName(kCollection, id)));
+  }
+  return post;
+}
+
+// A duty team must be one the caller reaches.
+absl::Status PostServiceImpl::CheckDutyTeam(const Principal& caller, int64_t team_id,
+                                            absl::Time deadline) {
+  if (team_id == 0) return absl::OkStatus();
+  ZY_ASSIGN_OR_RETURN(const bool reached,
+                      authorizer_.ReachesTeamId(caller, "post.duty_team", team_id, deadline));
+  if (reached) return absl::OkStatus();
+  return Authorizer::Deny(caller, absl::StrCat("put ", IdName(kTeams, team_id), " on duty"));
+}
+
 grpc::Status PostServiceImpl::GetPost(grpc::ServerContext* context,
                                       const zhiyuan::v1::GetPostRequest* request,
                                       zhiyuan::v1::Post* response) {
-  const absl::StatusOr<int64_t> id = ParseIdName("name", kCollection, request->name());
-  if (!id.ok()) return ToGrpcStatus(id.status());
-  return Reply(store_.Get(*id, Deadline(*context)), response);
+  return Serve(authorizer_, *context, [&](const Principal& caller) -> absl::Status {
+    ZY_RETURN_IF_ERROR(Authorizer::RequireRole(
+        caller, {v1::ROLE_REGION_ADMIN, v1::ROLE_REPORTER, v1::ROLE_KIOSK}, "read posts"));
+    ZY_ASSIGN_OR_RETURN(const int64_t id, ParseIdName("name", kCollection, request->name()));
+    return Reply(ReachablePost(caller, id, "read", Deadline(*context)), response);
+  });
 }
 
 grpc::Status PostServiceImpl::ListPosts(grpc::ServerContext* context,
                                         const zhiyuan::v1::ListPostsRequest* request,
                                         zhiyuan::v1::ListPostsResponse* response) {
-  std::string fingerprint;
-  absl::StatusOr<storage::PostQuery> query = ToQuery(*request, &fingerprint);
-  if (!query.ok()) return ToGrpcStatus(query.status());
-  const int page_size = query->limit;
-  ++query->limit;  // One more tells whether there is a next page.
-  absl::StatusOr<storage::PostPage> page = store_.List(*query, Deadline(*context));
-  if (!page.ok()) return ToGrpcStatus(page.status());
-  response->set_next_page_token(FillPage(
-      page->posts, page_size, fingerprint,
-      [&](const storage::Post& post) { *response->add_posts() = ToProto(post); },
-      [](const storage::Post& post) { return absl::StrCat(post.id); }));
-  response->set_total_size(page->total);
-  return grpc::Status::OK;
+  return Serve(authorizer_, *context, [&](const Principal& caller) -> absl::Status {
+    ZY_RETURN_IF_ERROR(
+        Authorizer::RequireRole(caller, {v1::ROLE_REGION_ADMIN, v1::ROLE_REPORTER}, "list posts"));
+    std::string fingerprint;
+    ZY_ASSIGN_OR_RETURN(storage::PostQuery query, ToQuery(*request, &fingerprint));
+    ZY_ASSIGN_OR_RETURN(query.region_code,
+                        Authorizer::NarrowRegion(caller, "region", query.region_code));
+    const int page_size = query.limit;
+    ++query.limit;  // One more tells whether there is a next page.
+    ZY_ASSIGN_OR_RETURN(const storage::PostPage page, store_.List(query, Deadline(*context)));
+    response->set_next_page_token(FillPage(
+        page.posts, page_size, fingerprint,
+        [&](const storage::Post& post) { *response->add_posts() = ToProto(post); },
+        [](const storage::Post& post) { return absl::StrCat(post.id); }));
+    response->set_total_size(page.total);
+    return absl::OkStatus();
+  });
 }
 
 grpc::Status PostServiceImpl::CreatePost(grpc::ServerContext* context,
                                          const zhiyuan::v1::CreatePostRequest* request,
                                          zhiyuan::v1::Post* response) {
-  const absl::StatusOr<storage::Post> post = FromCreateRequest(*request);
-  if (!post.ok()) return ToGrpcStatus(post.status());
-  return Reply(
-      store_.Create(*post, absl::AsciiStrToLower(request->request_id()), Deadline(*context)),
-      response);
+  return Serve(authorizer_, *context, [&](const Principal& caller) -> absl::Status {
+    ZY_RETURN_IF_ERROR(Authorizer::RequireRole(caller, {v1::ROLE_REGION_ADMIN}, "create posts"));
+    const absl::Time deadline = Deadline(*context);
+    ZY_ASSIGN_OR_RETURN(const storage::Post post, FromCreateRequest(*request));
+    if (!Authorizer::ReachesRegion(caller, post.region_code)) {
+      return Authorizer::Deny(caller,
+                              absl::StrCat("create a post in ", RegionName(post.region_code)));
+    }
+    ZY_RETURN_IF_ERROR(CheckDutyTeam(caller, post.duty_team_id, deadline));
+    return Reply(store_.Create(post, absl::AsciiStrToLower(request->request_id()), deadline),
+                 response);
+  });
 }
 
 grpc::Status PostServiceImpl::UpdatePost(grpc::ServerContext* context,
                                          const zhiyuan::v1::UpdatePostRequest* request,
                                          zhiyuan::v1::Post* response) {
-  const absl::StatusOr<int64_t> id = ParseIdName("post.name", kCollection, request->post().name());
-  if (!id.ok()) return ToGrpcStatus(id.status());
-  const absl::StatusOr<storage::PostChange> change = ToChange(*request);
-  if (!change.ok()) return ToGrpcStatus(change.status());
-  return Reply(store_.Update(*id, *change, Deadline(*context)), response);
+  return Serve(authorizer_, *context, [&](const Principal& caller) -> absl::Status {
+    ZY_RETURN_IF_ERROR(Authorizer::RequireRole(caller, {v1::ROLE_REGION_ADMIN}, "change posts"));
+    const absl::Time deadline = Deadline(*context);
+    ZY_ASSIGN_OR_RETURN(const int64_t id,
+                        ParseIdName("post.name", kCollection, request->post().name()));
+    ZY_ASSIGN_OR_RETURN(const storage::PostChange change, ToChange(*request));
+    ZY_RETURN_IF_ERROR(ReachablePost(caller, id, "change", deadline).status());
+    ZY_RETURN_IF_ERROR(CheckDutyTeam(caller, change.duty_team_id.value_or(0), deadline));
+    return Reply(store_.Update(id, change, deadline), response);
+  });
 }
 
 grpc::Status PostServiceImpl::DeletePost(grpc::ServerContext* context,
                                          const zhiyuan::v1::DeletePostRequest* request,
                                          zhiyuan::v1::Post* response) {
-  const absl::StatusOr<int64_t> id = ParseIdName("name", kCollection, request->name());
-  if (!id.ok()) return ToGrpcStatus(id.status());
-  std::optional<int64_t> revision;
-  if (absl::Status valid = ParseEtag("etag", request->etag(), &revision); !valid.ok()) {
-    return ToGrpcStatus(valid);
-  }
-  return Reply(store_.Delete(*id, revision, Deadline(*context)), response);
+  return Serve(authorizer_, *context, [&](const Principal& caller) -> absl::Status {
+    ZY_RETURN_IF_ERROR(Authorizer::RequireRole(caller, {v1::ROLE_REGION_ADMIN}, "delete posts"));
+    const absl::Time deadline = Deadline(*context);
+    ZY_ASSIGN_OR_RETURN(const int64_t id, ParseIdName("name", kCollection, request->name()));
+    std::optional<int64_t> revision;
+    ZY_RETURN_IF_ERROR(ParseEtag("etag", request->etag(), &revision));
+    ZY_RETURN_IF_ERROR(ReachablePost(caller, id, "delete", deadline).status());
+    return Reply(store_.Delete(id, revision, deadline), response);
+  });
 }
 
 }  // namespace zhiyuan::services

@@ -2,6 +2,7 @@
 #ifndef ZHIYUAN_SERVICES_POST_SERVICE_H_
 #define ZHIYUAN_SERVICES_POST_SERVICE_H_
 
+#include "services/authorizer.h"
 #include "storage/post_store.h"
 #include "zhiyuan/v1/post.grpc.pb.h"
 
@@ -9,8 +10,9 @@ namespace zhiyuan::services {
 
 class PostServiceImpl final : public zhiyuan::v1::PostService::Service {
  public:
-  // `store` must outlive the service.
-  explicit PostServiceImpl(storage::PostStore& store) : store_(store) {}
+  // The store and the authorizer must outlive the service.
+  PostServiceImpl(storage::PostStore& store, Authorizer& authorizer)
+      : store_(store), authorizer_(authorizer) {}
 
   grpc::Status GetPost(grpc::ServerContext* context, const zhiyuan::v1::GetPostRequest* request,
                        zhiyuan::v1::Post* response) override;
@@ -27,7 +29,12 @@ class PostServiceImpl final : public zhiyuan::v1::PostService::Service {
                           zhiyuan::v1::Post* response) override;
 
  private:
+  absl::StatusOr<storage::Post> ReachablePost(const Principal& caller, int64_t id,
+                                              absl::string_view verb, absl::Time deadline);
+  absl::Status CheckDutyTeam(const Principal& caller, int64_t team_id, absl::Time deadline);
+
   storage::PostStore& store_;
+  Authorizer& authorizer_;
 };
 
 }  // namespace zhiyuan::services

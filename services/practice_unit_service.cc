@@ -6,6 +6,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "services/grpc_status.h"
+#include "services/handler.h"
 #include "services/page_token.h"
 #include "services/proto_time.h"
 #include "services/resource_names.h"
@@ -15,6 +16,8 @@
 
 namespace zhiyuan::services {
 namespace {
+
+namespace v1 = ::zhiyuan::v1;
 
 using storage::PracticeUnitKind;
 using storage::RegionLevel;
@@ -141,72 +144,113 @@ absl::StatusOr<storage::PracticeUnitQuery> ToQuery(
   return query;
 }
 
-grpc::Status Reply(const absl::StatusOr<storage::PracticeUnit>& unit,
+absl::Status Reply(const absl::StatusOr<storage::PracticeUnit>& unit,
                    zhiyuan::v1::PracticeUnit* response) {
-  if (!unit.ok()) return ToGrpcStatus(unit.status());
+  ZY_RETURN_IF_ERROR(unit.status());
   *response = ToProto(*unit);
-  return grpc::Status::OK;
+  return absl::OkStatus();
 }
 
 }  // namespace
 
+// The unit `id` when the caller reaches it. Errors: NOT_FOUND; PERMISSION_DENIED naming `verb`.
+absl::StatusOr<storage::PracticeUnit> PracticeUnitServiceImpl::ReachableUnit(
+    const Principal& caller, int64_t id, absl::string_view verb, absl::Time deadline) {
+  ZY_ASSIGN_OR_RETURN(storage::PracticeUnit unit, store_.Get(id, deadline));
+  if (!Authorizer::ReachesUnit(caller, unit)) {
+    return Authorizer::Deny(caller, absl::StrCat(verb, " ", IdName(kCollection, id)));
+  }
+  return unit;
+}
+
 grpc::Status PracticeUnitServiceImpl::GetPracticeUnit(
     grpc::ServerContext* context, const zhiyuan::v1::GetPracticeUnitRequest* request,
     zhiyuan::v1::PracticeUnit* response) {
-  const absl::StatusOr<int64_t> id = ParseIdName("name", kCollection, request->name());
-  if (!id.ok()) return ToGrpcStatus(id.status());
-  return Reply(store_.Get(*id, Deadline(*context)), response);
+  return Serve(authorizer_, *context, [&](const Principal& caller) -> absl::Status {
+    ZY_RETURN_IF_ERROR(Authorizer::RequireRole(
+        caller, {v1::ROLE_REGION_ADMIN, v1::ROLE_REPORTER, v1::ROLE_KIOSK}, "read practice units"));
+    ZY_ASSIGN_OR_RETURN(const int64_t id, ParseIdName("name", kCollection, request->name()));
+    return Reply(ReachableUnit(caller, id, "read", Deadline(*context)), response);
+  });
 }
 
 grpc::Status PracticeUnitServiceImpl::ListPracticeUnits(
     grpc::ServerContext* context, const zhiyuan::v1::ListPracticeUnitsRequest* request,
     zhiyuan::v1::ListPracticeUnitsResponse* response) {
-  std::string fingerprint;
-  absl::StatusOr<storage::PracticeUnitQuery> query = ToQuery(*request, &fingerprint);
-  if (!query.ok()) return ToGrpcStatus(query.status());
-  const int page_size = query->limit;
-  ++query->limit;  // One more tells whether there is a next page.
-  absl::StatusOr<storage::PracticeUnitPage> page = store_.List(*query, Deadline(*context));
-  if (!page.ok()) return ToGrpcStatus(page.status());
-  response->set_next_page_token(FillPage(
-      page->units, page_size, fingerprint,
-      [&](const storage::PracticeUnit& unit) { *response->add_practice_units() = ToProto(unit); },
-      [](const storage::PracticeUnit& unit) { return absl::StrCat(unit.id); }));
-  response->set_total_size(page->total);
-  return grpc::Status::OK;
+  return Serve(authorizer_, *context, [&](const Principal& caller) -> absl::Status {
+    ZY_RETURN_IF_ERROR(Authorizer::RequireRole(caller, {v1::ROLE_REGION_ADMIN, v1::ROLE_REPORTER},
+                                               "list practice units"));
+    std::string fingerprint;
+    ZY_ASSIGN_OR_RETURN(storage::PracticeUnitQuery query, ToQuery(*request, &fingerprint));
+    ZY_ASSIGN_OR_RETURN(query.region_code,
+                        Authorizer::NarrowRegion(caller, "region", query.region_code));
+    const int page_size = query.limit;
+    ++query.limit;  // One more tells whether there is a next page.
+    ZY_ASSIGN_OR_RETURN(const storage::PracticeUnitPage page,
+                        store_.List(query, Deadline(*context)));
+    response->set_next_page_token(FillPage(
+        page.units, page_size, fingerprint,
+        [&](const storage::PracticeUnit& unit) { *response->add_practice_units() = ToProto(unit); },
+        [](const storage::PracticeUnit& unit) { return absl::StrCat(unit.id); }));
+    response->set_total_size(page.total);
+    return absl::OkStatus();
+  });
 }
 
 grpc::Status PracticeUnitServiceImpl::CreatePracticeUnit(
     grpc::ServerContext* context, const zhiyuan::v1::CreatePracticeUnitRequest* request,
     zhiyuan::v1::PracticeUnit* response) {
-  const absl::StatusOr<storage::PracticeUnit> unit = FromCreateRequest(*request);
-  if (!unit.ok()) return ToGrpcStatus(unit.status());
-  return Reply(
-      store_.Create(*unit, absl::AsciiStrToLower(request->request_id()), Deadline(*context)),
-      response);
+  return Serve(authorizer_, *context, [&](const Principal& caller) -> absl::Status {
+    ZY_RETURN_IF_ERROR(
+        Authorizer::RequireRole(caller, {v1::ROLE_REGION_ADMIN}, "create practice units"));
+    const absl::Time deadline = Deadline(*context);
+    ZY_ASSIGN_OR_RETURN(const storage::PracticeUnit unit, FromCreateRequest(*request));
+    if (!Authorizer::ReachesRegion(caller, unit.region_code)) {
+      return Authorizer::Deny(
+          caller, absl::StrCat("create a practice unit in ", RegionName(unit.region_code)));
+    }
+    if (unit.parent_id != 0) {
+      ZY_ASSIGN_OR_RETURN(
+          const bool reached,
+          authorizer_.ReachesUnitId(caller, "practice_unit.parent", unit.parent_id, deadline));
+      if (!reached) {
+        return Authorizer::Deny(caller, absl::StrCat("create a practice unit under ",
+                                                     IdName(kCollection, unit.parent_id)));
+      }
+    }
+    return Reply(store_.Create(unit, absl::AsciiStrToLower(request->request_id()), deadline),
+                 response);
+  });
 }
 
 grpc::Status PracticeUnitServiceImpl::UpdatePracticeUnit(
     grpc::ServerContext* context, const zhiyuan::v1::UpdatePracticeUnitRequest* request,
     zhiyuan::v1::PracticeUnit* response) {
-  const absl::StatusOr<int64_t> id =
-      ParseIdName("practice_unit.name", kCollection, request->practice_unit().name());
-  if (!id.ok()) return ToGrpcStatus(id.status());
-  const absl::StatusOr<storage::PracticeUnitChange> change = ToChange(*request);
-  if (!change.ok()) return ToGrpcStatus(change.status());
-  return Reply(store_.Update(*id, *change, Deadline(*context)), response);
+  return Serve(authorizer_, *context, [&](const Principal& caller) -> absl::Status {
+    ZY_RETURN_IF_ERROR(
+        Authorizer::RequireRole(caller, {v1::ROLE_REGION_ADMIN}, "change practice units"));
+    const absl::Time deadline = Deadline(*context);
+    ZY_ASSIGN_OR_RETURN(const int64_t id, ParseIdName("practice_unit.name", kCollection,
+                                                      request->practice_unit().name()));
+    ZY_ASSIGN_OR_RETURN(const storage::PracticeUnitChange change, ToChange(*request));
+    ZY_RETURN_IF_ERROR(ReachableUnit(caller, id, "change", deadline).status());
+    return Reply(store_.Update(id, change, deadline), response);
+  });
 }
 
 grpc::Status PracticeUnitServiceImpl::DeletePracticeUnit(
     grpc::ServerContext* context, const zhiyuan::v1::DeletePracticeUnitRequest* request,
     zhiyuan::v1::PracticeUnit* response) {
-  const absl::StatusOr<int64_t> id = ParseIdName("name", kCollection, request->name());
-  if (!id.ok()) return ToGrpcStatus(id.status());
-  std::optional<int64_t> revision;
-  if (absl::Status valid = ParseEtag("etag", request->etag(), &revision); !valid.ok()) {
-    return ToGrpcStatus(valid);
-  }
-  return Reply(store_.Delete(*id, revision, Deadline(*context)), response);
+  return Serve(authorizer_, *context, [&](const Principal& caller) -> absl::Status {
+    ZY_RETURN_IF_ERROR(
+        Authorizer::RequireRole(caller, {v1::ROLE_REGION_ADMIN}, "delete practice units"));
+    const absl::Time deadline = Deadline(*context);
+    ZY_ASSIGN_OR_RETURN(const int64_t id, ParseIdName("name", kCollection, request->name()));
+    std::optional<int64_t> revision;
+    ZY_RETURN_IF_ERROR(ParseEtag("etag", request->etag(), &revision));
+    ZY_RETURN_IF_ERROR(ReachableUnit(caller, id, "delete", deadline).status());
+    return Reply(store_.Delete(id, revision, deadline), response);
+  });
 }
 
 }  // namespace zhiyuan::services

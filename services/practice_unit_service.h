@@ -2,6 +2,7 @@
 #ifndef ZHIYUAN_SERVICES_PRACTICE_UNIT_SERVICE_H_
 #define ZHIYUAN_SERVICES_PRACTICE_UNIT_SERVICE_H_
 
+#include "services/authorizer.h"
 #include "storage/practice_unit_store.h"
 #include "zhiyuan/v1/practice_unit.grpc.pb.h"
 
@@ -9,8 +10,9 @@ namespace zhiyuan::services {
 
 class PracticeUnitServiceImpl final : public zhiyuan::v1::PracticeUnitService::Service {
  public:
-  // `store` must outlive the service.
-  explicit PracticeUnitServiceImpl(storage::PracticeUnitStore& store) : store_(store) {}
+  // The store and the authorizer must outlive the service.
+  PracticeUnitServiceImpl(storage::PracticeUnitStore& store, Authorizer& authorizer)
+      : store_(store), authorizer_(authorizer) {}
 
   grpc::Status GetPracticeUnit(grpc::ServerContext* context,
                                const zhiyuan::v1::GetPracticeUnitRequest* request,
@@ -29,7 +31,11 @@ class PracticeUnitServiceImpl final : public zhiyuan::v1::PracticeUnitService::S
                                   zhiyuan::v1::PracticeUnit* response) override;
 
  private:
+  absl::StatusOr<storage::PracticeUnit> ReachableUnit(const Principal& caller, int64_t id,
+                                                      absl::string_view verb, absl::Time deadline);
+
   storage::PracticeUnitStore& store_;
+  Authorizer& authorizer_;
 };
 
 }  // namespace zhiyuan::services

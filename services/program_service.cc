@@ -7,6 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "services/grpc_status.h"
+#include "services/handler.h"
 #include "services/page_token.h"
 #include "services/proto_time.h"
 #include "services/resource_names.h"
@@ -15,6 +16,8 @@
 
 namespace zhiyuan::services {
 namespace {
+
+namespace v1 = ::zhiyuan::v1;
 
 constexpr absl::string_view kCollection = "programs";
 constexpr absl::string_view kUnits = "practiceUnits";
@@ -65,11 +68,11 @@ zhiyuan::v1::Program ToProto(const storage::Program& program) {
   return proto;
 }
 
-grpc::Status Reply(const absl::StatusOr<storage::Program>& program,
+absl::Status Reply(const absl::StatusOr<storage::Program>& program,
                    zhiyuan::v1::Program* response) {
-  if (!program.ok()) return ToGrpcStatus(program.status());
+  ZY_RETURN_IF_ERROR(program.status());
   *response = ToProto(*program);
-  return grpc::Status::OK;
+  return absl::OkStatus();
 }
 
 absl::StatusOr<int> ParseCategory(int category) {
@@ -166,63 +169,109 @@ absl::StatusOr<storage::ProgramQuery> ToQuery(const zhiyuan::v1::ListProgramsReq
 
 }  // namespace
 
+// The program `id` when the caller reaches its region. Errors: NOT_FOUND; PERMISSION_DENIED
+// naming `verb`.
+absl::StatusOr<storage::Program> ProgramServiceImpl::ReachableProgram(const Principal& caller,
+                                                                      int64_t id,
+                                                                      absl::string_view verb,
+                                                                      absl::Time deadline) {
+  ZY_ASSIGN_OR_RETURN(storage::Program program, store_.Get(id, deadline));
+  if (!Authorizer::ReachesRegion(caller, program.region_code)) {
+    return Authorizer::Deny(caller, absl::StrCat(verb, " ", IdName(kCollection, id)));
+  }
+  return program;
+}
+
+// The owner of a new program must be a region, practice unit or team the caller reaches.
+absl::Status ProgramServiceImpl::CheckOwner(const Principal& caller,
+                                            const storage::ProgramOwner& owner,
+                                            absl::Time deadline) {
+  bool reached = false;
+  if (owner.practice_unit_id != 0) {
+    ZY_ASSIGN_OR_RETURN(reached, authorizer_.ReachesUnitId(caller, "program.owner",
+                                                           owner.practice_unit_id, deadline));
+  } else if (owner.team_id != 0) {
+    ZY_ASSIGN_OR_RETURN(
+        reached, authorizer_.ReachesTeamId(caller, "program.owner", owner.team_id, deadline));
+  } else {
+    reached = Authorizer::ReachesRegion(caller, owner.region_code);
+  }
+  if (reached) return absl::OkStatus();
+  return Authorizer::Deny(caller, absl::StrCat("create a program run by ", OwnerName(owner)));
+}
+
 grpc::Status ProgramServiceImpl::GetProgram(grpc::ServerContext* context,
                                             const zhiyuan::v1::GetProgramRequest* request,
                                             zhiyuan::v1::Program* response) {
-  const absl::StatusOr<int64_t> id = ParseIdName("name", kCollection, request->name());
-  if (!id.ok()) return ToGrpcStatus(id.status());
-  return Reply(store_.Get(*id, Deadline(*context)), response);
+  return Serve(authorizer_, *context, [&](const Principal& caller) -> absl::Status {
+    ZY_RETURN_IF_ERROR(Authorizer::RequireRole(caller, {v1::ROLE_REGION_ADMIN, v1::ROLE_REPORTER},
+                                               "read programs"));
+    ZY_ASSIGN_OR_RETURN(const int64_t id, ParseIdName("name", kCollection, request->name()));
+    return Reply(ReachableProgram(caller, id, "read", Deadline(*context)), response);
+  });
 }
 
 grpc::Status ProgramServiceImpl::ListPrograms(grpc::ServerContext* context,
                                               const zhiyuan::v1::ListProgramsRequest* request,
                                               zhiyuan::v1::ListProgramsResponse* response) {
-  std::string fingerprint;
-  absl::StatusOr<storage::ProgramQuery> query = ToQuery(*request, &fingerprint);
-  if (!query.ok()) return ToGrpcStatus(query.status());
-  const int page_size = query->limit;
-  ++query->limit;  // One more tells whether there is a next page.
-  absl::StatusOr<storage::ProgramPage> page = store_.List(*query, Deadline(*context));
-  if (!page.ok()) return ToGrpcStatus(page.status());
-  response->set_next_page_token(FillPage(
-      page->programs, page_size, fingerprint,
-      [&](const storage::Program& program) { *response->add_programs() = ToProto(program); },
-      [](const storage::Program& program) { return absl::StrCat(program.id); }));
-  response->set_total_size(page->total);
-  return grpc::Status::OK;
+  return Serve(authorizer_, *context, [&](const Principal& caller) -> absl::Status {
+    ZY_RETURN_IF_ERROR(Authorizer::RequireRole(caller, {v1::ROLE_REGION_ADMIN, v1::ROLE_REPORTER},
+                                               "list programs"));
+    std::string fingerprint;
+    ZY_ASSIGN_OR_RETURN(storage::ProgramQuery query, ToQuery(*request, &fingerprint));
+    ZY_ASSIGN_OR_RETURN(query.region_code,
+                        Authorizer::NarrowRegion(caller, "region", query.region_code));
+    const int page_size = query.limit;
+    ++query.limit;  // One more tells whether there is a next page.
+    ZY_ASSIGN_OR_RETURN(const storage::ProgramPage page, store_.List(query, Deadline(*context)));
+    response->set_next_page_token(FillPage(
+        page.programs, page_size, fingerprint,
+        [&](const storage::Program& program) { *response->add_programs() = ToProto(program); },
+        [](const storage::Program& program) { return absl::StrCat(program.id); }));
+    response->set_total_size(page.total);
+    return absl::OkStatus();
+  });
 }
 
 grpc::Status ProgramServiceImpl::CreateProgram(grpc::ServerContext* context,
                                                const zhiyuan::v1::CreateProgramRequest* request,
                                                zhiyuan::v1::Program* response) {
-  const absl::StatusOr<storage::Program> program = FromCreateRequest(*request);
-  if (!program.ok()) return ToGrpcStatus(program.status());
-  return Reply(
-      store_.Create(*program, absl::AsciiStrToLower(request->request_id()), Deadline(*context)),
-      response);
+  return Serve(authorizer_, *context, [&](const Principal& caller) -> absl::Status {
+    ZY_RETURN_IF_ERROR(Authorizer::RequireRole(caller, {v1::ROLE_REGION_ADMIN}, "create programs"));
+    const absl::Time deadline = Deadline(*context);
+    ZY_ASSIGN_OR_RETURN(const storage::Program program, FromCreateRequest(*request));
+    ZY_RETURN_IF_ERROR(CheckOwner(caller, program.owner, deadline));
+    return Reply(store_.Create(program, absl::AsciiStrToLower(request->request_id()), deadline),
+                 response);
+  });
 }
 
 grpc::Status ProgramServiceImpl::UpdateProgram(grpc::ServerContext* context,
                                                const zhiyuan::v1::UpdateProgramRequest* request,
                                                zhiyuan::v1::Program* response) {
-  const absl::StatusOr<int64_t> id =
-      ParseIdName("program.name", kCollection, request->program().name());
-  if (!id.ok()) return ToGrpcStatus(id.status());
-  const absl::StatusOr<storage::ProgramChange> change = ToChange(*request);
-  if (!change.ok()) return ToGrpcStatus(change.status());
-  return Reply(store_.Update(*id, *change, Deadline(*context)), response);
+  return Serve(authorizer_, *context, [&](const Principal& caller) -> absl::Status {
+    ZY_RETURN_IF_ERROR(Authorizer::RequireRole(caller, {v1::ROLE_REGION_ADMIN}, "change programs"));
+    const absl::Time deadline = Deadline(*context);
+    ZY_ASSIGN_OR_RETURN(const int64_t id,
+                        ParseIdName("program.name", kCollection, request->program().name()));
+    ZY_ASSIGN_OR_RETURN(const storage::ProgramChange change, ToChange(*request));
+    ZY_RETURN_IF_ERROR(ReachableProgram(caller, id, "change", deadline).status());
+    return Reply(store_.Update(id, change, deadline), response);
+  });
 }
 
 grpc::Status ProgramServiceImpl::DeleteProgram(grpc::ServerContext* context,
                                                const zhiyuan::v1::DeleteProgramRequest* request,
                                                zhiyuan::v1::Program* response) {
-  const absl::StatusOr<int64_t> id = ParseIdName("name", kCollection, request->name());
-  if (!id.ok()) return ToGrpcStatus(id.status());
-  std::optional<int64_t> revision;
-  if (absl::Status valid = ParseEtag("etag", request->etag(), &revision); !valid.ok()) {
-    return ToGrpcStatus(valid);
-  }
-  return Reply(store_.Delete(*id, revision, Deadline(*context)), response);
+  return Serve(authorizer_, *context, [&](const Principal& caller) -> absl::Status {
+    ZY_RETURN_IF_ERROR(Authorizer::RequireRole(caller, {v1::ROLE_REGION_ADMIN}, "delete programs"));
+    const absl::Time deadline = Deadline(*context);
+    ZY_ASSIGN_OR_RETURN(const int64_t id, ParseIdName("name", kCollection, request->name()));
+    std::optional<int64_t> revision;
+    ZY_RETURN_IF_ERROR(ParseEtag("etag", request->etag(), &revision));
+    ZY_RETURN_IF_ERROR(ReachableProgram(caller, id, "delete", deadline).status());
+    return Reply(store_.Delete(id, revision, deadline), response);
+  });
 }
 
 }  // namespace zhiyuan::services

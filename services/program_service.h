@@ -2,6 +2,7 @@
 #ifndef ZHIYUAN_SERVICES_PROGRAM_SERVICE_H_
 #define ZHIYUAN_SERVICES_PROGRAM_SERVICE_H_
 
+#include "services/authorizer.h"
 #include "storage/program_store.h"
 #include "zhiyuan/v1/program.grpc.pb.h"
 
@@ -9,8 +10,9 @@ namespace zhiyuan::services {
 
 class ProgramServiceImpl final : public zhiyuan::v1::ProgramService::Service {
  public:
-  // `store` must outlive the service.
-  explicit ProgramServiceImpl(storage::ProgramStore& store) : store_(store) {}
+  // The store and the authorizer must outlive the service.
+  ProgramServiceImpl(storage::ProgramStore& store, Authorizer& authorizer)
+      : store_(store), authorizer_(authorizer) {}
 
   grpc::Status GetProgram(grpc::ServerContext* context,
                           const zhiyuan::v1::GetProgramRequest* request,
@@ -29,7 +31,13 @@ class ProgramServiceImpl final : public zhiyuan::v1::ProgramService::Service {
                              zhiyuan::v1::Program* response) override;
 
  private:
+  absl::StatusOr<storage::Program> ReachableProgram(const Principal& caller, int64_t id,
+                                                    absl::string_view verb, absl::Time deadline);
+  absl::Status CheckOwner(const Principal& caller, const storage::ProgramOwner& owner,
+                          absl::Time deadline);
+
   storage::ProgramStore& store_;
+  Authorizer& authorizer_;
 };
 
 }  // namespace zhiyuan::services

@@ -2,6 +2,7 @@
 #ifndef ZHIYUAN_SERVICES_REGION_SERVICE_H_
 #define ZHIYUAN_SERVICES_REGION_SERVICE_H_
 
+#include "services/authorizer.h"
 #include "storage/region_store.h"
 #include "zhiyuan/v1/region.grpc.pb.h"
 
@@ -9,8 +10,9 @@ namespace zhiyuan::services {
 
 class RegionServiceImpl final : public zhiyuan::v1::RegionService::Service {
  public:
-  // `store` must outlive the service.
-  explicit RegionServiceImpl(storage::RegionStore& store) : store_(store) {}
+  // The store and the authorizer must outlive the service.
+  RegionServiceImpl(storage::RegionStore& store, Authorizer& authorizer)
+      : store_(store), authorizer_(authorizer) {}
 
   grpc::Status GetRegion(grpc::ServerContext* context, const zhiyuan::v1::GetRegionRequest* request,
                          zhiyuan::v1::Region* response) override;
@@ -30,6 +32,7 @@ class RegionServiceImpl final : public zhiyuan::v1::RegionService::Service {
 
  private:
   storage::RegionStore& store_;
+  Authorizer& authorizer_;
 };
 
 }  // namespace zhiyuan::services

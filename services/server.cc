@@ -12,11 +12,38 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "grpc/health/v1/health.pb.h"
+#include "services/admin_token.h"
 #include "services/rpc_log.h"
 #include "storage/personal_data_key_check.h"
 #include "storage/status_macros.h"
 
 namespace zhiyuan::services {
+namespace {
+
+// Makes the first system admin token when the database has none (see ServerOptions).
+absl::Status Bootstrap(storage::TokenStore& tokens, const std::string& path) {
+  const absl::Time deadline = absl::Now() + absl::Seconds(30);
+  if (path.empty()) {
+    storage::TokenQuery query;
+    query.show_inactive = true;
+    query.limit = 1;
+    ZY_ASSIGN_OR_RETURN(const storage::TokenPage page, tokens.List(query, deadline));
+    if (page.total == 0) {
+      LOG(WARNING) << "the database has no tokens, so every call will be refused: start once "
+                      "with --bootstrap_token_file, or make one with --issue_admin_token_file";
+    }
+    return absl::OkStatus();
+  }
+  ZY_ASSIGN_OR_RETURN(const std::optional<storage::Token> made,
+                      MakeAdminToken(tokens, path, AdminTokenMode::kFirstOnly, deadline));
+  if (made.has_value()) {
+    LOG(INFO) << "made tokens/" << made->id << ", the first system admin token; its secret is in "
+              << path;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
   if (options.worker_threads < 2) {
@@ -34,14 +61,21 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
       std::make_unique<storage::PostgresDatabaseInfoStore>(*server->pool_, options.migrations);
   server->health_store_ = std::make_unique<storage::PostgresDatabaseInfoStore>(
       *server->health_pool_, options.migrations);
-  server->server_info_service_ =
-      std::make_unique<ServerInfoServiceImpl>(*server->info_store_, kVersion, absl::Now());
   server->region_store_ = std::make_unique<storage::PostgresRegionStore>(*server->pool_);
-  server->region_service_ = std::make_unique<RegionServiceImpl>(*server->region_store_);
   server->practice_unit_store_ =
       std::make_unique<storage::PostgresPracticeUnitStore>(*server->pool_);
-  server->practice_unit_service_ =
-      std::make_unique<PracticeUnitServiceImpl>(*server->practice_unit_store_);
+  server->volunteer_store_ = std::make_unique<storage::PostgresVolunteerStore>(*server->pool_);
+  server->team_store_ = std::make_unique<storage::PostgresTeamStore>(*server->pool_);
+  server->team_member_store_ = std::make_unique<storage::PostgresTeamMemberStore>(*server->pool_);
+  server->post_store_ = std::make_unique<storage::PostgresPostStore>(*server->pool_);
+  server->program_store_ = std::make_unique<storage::PostgresProgramStore>(*server->pool_);
+  server->token_store_ = std::make_unique<storage::PostgresTokenStore>(*server->pool_);
+  server->authorizer_ = std::make_unique<Authorizer>(
+      Authorizer::Stores{*server->token_store_, *server->team_store_, *server->practice_unit_store_,
+                         *server->post_store_, *server->volunteer_store_},
+      options.token_cache_ttl);
+  Authorizer& authorizer = *server->authorizer_;
+
   ZY_ASSIGN_OR_RETURN(server->protector_, PersonalDataProtector::Create(options.personal_data_key));
   // Every instance must protect personal data with the same key. A database still waiting for
   // its migrations has nowhere to record it yet; the instance that migrates it checks then.
@@ -50,20 +84,26 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   if (info.schema.up_to_date()) {
     ZY_RETURN_IF_ERROR(storage::CheckPersonalDataKey(
         *server->pool_, server->protector_->LookupHash("key-check", "zhiyuan"), check_deadline));
+    ZY_RETURN_IF_ERROR(Bootstrap(*server->token_store_, options.bootstrap_token_file));
   } else {
-    LOG(WARNING) << "schema not up to date: the personal-data key is checked on a later start";
+    LOG(WARNING) << "schema not up to date: the personal-data key is checked, and the first "
+                    "admin token made, on a later start";
   }
-  server->volunteer_store_ = std::make_unique<storage::PostgresVolunteerStore>(*server->pool_);
-  server->volunteer_service_ =
-      std::make_unique<VolunteerServiceImpl>(*server->volunteer_store_, *server->protector_);
-  server->team_store_ = std::make_unique<storage::PostgresTeamStore>(*server->pool_);
-  server->team_member_store_ = std::make_unique<storage::PostgresTeamMemberStore>(*server->pool_);
-  server->team_service_ =
-      std::make_unique<TeamServiceImpl>(*server->team_store_, *server->team_member_store_);
-  server->post_store_ = std::make_unique<storage::PostgresPostStore>(*server->pool_);
-  server->post_service_ = std::make_unique<PostServiceImpl>(*server->post_store_);
-  server->program_store_ = std::make_unique<storage::PostgresProgramStore>(*server->pool_);
-  server->program_service_ = std::make_unique<ProgramServiceImpl>(*server->program_store_);
+
+  server->server_info_service_ = std::make_unique<ServerInfoServiceImpl>(
+      *server->info_store_, authorizer, kVersion, absl::Now());
+  server->region_service_ = std::make_unique<RegionServiceImpl>(*server->region_store_, authorizer);
+  server->practice_unit_service_ =
+      std::make_unique<PracticeUnitServiceImpl>(*server->practice_unit_store_, authorizer);
+  server->volunteer_service_ = std::make_unique<VolunteerServiceImpl>(
+      *server->volunteer_store_, *server->protector_, authorizer);
+  server->team_service_ = std::make_unique<TeamServiceImpl>(
+      *server->team_store_, *server->team_member_store_, authorizer);
+  server->post_service_ = std::make_unique<PostServiceImpl>(*server->post_store_, authorizer);
+  server->program_service_ =
+      std::make_unique<ProgramServiceImpl>(*server->program_store_, authorizer);
+  server->token_service_ =
+      std::make_unique<TokenServiceImpl>(*server->token_store_, *server->region_store_, authorizer);
 
   // Reflection serves the descriptors in the generated pool. gRPC's built-in health service is
   // written without the generated grpc.health.v1 classes; naming one here links them in, so that
@@ -82,6 +122,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   builder.RegisterService(server->team_service_.get());
   builder.RegisterService(server->post_service_.get());
   builder.RegisterService(server->program_service_.get());
+  builder.RegisterService(server->token_service_.get());
   grpc::ResourceQuota quota("zhiyuand");
   quota.SetMaxThreads(options.worker_threads);
   builder.SetResourceQuota(quota);

@@ -14,6 +14,7 @@
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
+#include "services/authorizer.h"
 #include "services/health_monitor.h"
 #include "services/personal_data.h"
 #include "services/post_service.h"
@@ -22,6 +23,7 @@
 #include "services/region_service.h"
 #include "services/server_info_service.h"
 #include "services/team_service.h"
+#include "services/token_service.h"
 #include "services/volunteer_service.h"
 #include "storage/connection_pool.h"
 #include "storage/database_info_store.h"
@@ -32,6 +34,7 @@
 #include "storage/postgres_region_store.h"
 #include "storage/postgres_team_member_store.h"
 #include "storage/postgres_team_store.h"
+#include "storage/postgres_token_store.h"
 #include "storage/postgres_volunteer_store.h"
 
 namespace zhiyuan::services {
@@ -57,6 +60,12 @@ struct ServerOptions {
   absl::Span<const storage::Migration> migrations;
   // The 32-byte master key that protects personal data (services/personal_data.h).
   std::string personal_data_key;
+  // How long a token read from the database is trusted before it is read again: a token revoked
+  // through another server stops working here within this time.
+  absl::Duration token_cache_ttl = absl::Seconds(5);
+  // When set and the database has no tokens yet, makes the first system admin token and writes
+  // its secret to this file (services/admin_token.h).
+  std::string bootstrap_token_file;
 };
 
 class Server {
@@ -87,21 +96,25 @@ class Server {
   std::unique_ptr<storage::ConnectionPool> health_pool_;
   std::unique_ptr<storage::PostgresDatabaseInfoStore> info_store_;
   std::unique_ptr<storage::PostgresDatabaseInfoStore> health_store_;
-  std::unique_ptr<ServerInfoServiceImpl> server_info_service_;
+  // The stores, then what uses them: members are destroyed in reverse order.
   std::unique_ptr<storage::PostgresRegionStore> region_store_;
-  std::unique_ptr<RegionServiceImpl> region_service_;
   std::unique_ptr<storage::PostgresPracticeUnitStore> practice_unit_store_;
-  std::unique_ptr<PracticeUnitServiceImpl> practice_unit_service_;
-  std::unique_ptr<PersonalDataProtector> protector_;
   std::unique_ptr<storage::PostgresVolunteerStore> volunteer_store_;
-  std::unique_ptr<VolunteerServiceImpl> volunteer_service_;
   std::unique_ptr<storage::PostgresTeamStore> team_store_;
   std::unique_ptr<storage::PostgresTeamMemberStore> team_member_store_;
-  std::unique_ptr<TeamServiceImpl> team_service_;
   std::unique_ptr<storage::PostgresPostStore> post_store_;
-  std::unique_ptr<PostServiceImpl> post_service_;
   std::unique_ptr<storage::PostgresProgramStore> program_store_;
+  std::unique_ptr<storage::PostgresTokenStore> token_store_;
+  std::unique_ptr<PersonalDataProtector> protector_;
+  std::unique_ptr<Authorizer> authorizer_;
+  std::unique_ptr<ServerInfoServiceImpl> server_info_service_;
+  std::unique_ptr<RegionServiceImpl> region_service_;
+  std::unique_ptr<PracticeUnitServiceImpl> practice_unit_service_;
+  std::unique_ptr<VolunteerServiceImpl> volunteer_service_;
+  std::unique_ptr<TeamServiceImpl> team_service_;
+  std::unique_ptr<PostServiceImpl> post_service_;
   std::unique_ptr<ProgramServiceImpl> program_service_;
+  std::unique_ptr<TokenServiceImpl> token_service_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<HealthMonitor> health_monitor_;
   int port_ = 0;

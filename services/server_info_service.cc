@@ -1,15 +1,25 @@
 #include "services/server_info_service.h"
 
-#include "services/grpc_status.h"
+#include "services/handler.h"
 #include "services/proto_time.h"
+#include "storage/status_macros.h"
 
 namespace zhiyuan::services {
 
 grpc::Status ServerInfoServiceImpl::GetServerInfo(grpc::ServerContext* context,
                                                   const zhiyuan::v1::GetServerInfoRequest*,
                                                   zhiyuan::v1::ServerInfo* response) {
-  const absl::StatusOr<storage::DatabaseInfo> info = store_.Get(Deadline(*context));
-  if (!info.ok()) return ToGrpcStatus(info.status());
+  // Every caller may ask; the answer holds nothing about anyone.
+  return Serve(authorizer_, *context, [&](const Principal&) -> absl::Status {
+    ZY_ASSIGN_OR_RETURN(const storage::DatabaseInfo info, store_.Get(Deadline(*context)));
+    Fill(info, response);
+    return absl::OkStatus();
+  });
+}
+
+void ServerInfoServiceImpl::Fill(const storage::DatabaseInfo& info_value,
+                                 zhiyuan::v1::ServerInfo* response) const {
+  const storage::DatabaseInfo* info = &info_value;
   response->set_version(version_);
   *response->mutable_start_time() = ToProto(start_time_);
   response->set_database_status(info->schema.up_to_date()
@@ -22,7 +32,6 @@ grpc::Status ServerInfoServiceImpl::GetServerInfo(grpc::ServerContext* context,
   if (info->create_time != absl::InfinitePast()) {
     *response->mutable_database_create_time() = ToProto(info->create_time);
   }
-  return grpc::Status::OK;
 }
 
 }  // namespace zhiyuan::services

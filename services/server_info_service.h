@@ -5,6 +5,7 @@
 #include <string>
 
 #include "absl/time/time.h"
+#include "services/authorizer.h"
 #include "storage/database_info_store.h"
 #include "zhiyuan/v1/server_info.grpc.pb.h"
 
@@ -12,17 +13,23 @@ namespace zhiyuan::services {
 
 class ServerInfoServiceImpl final : public zhiyuan::v1::ServerInfoService::Service {
  public:
-  // `store` must outlive the service.
-  ServerInfoServiceImpl(storage::DatabaseInfoStore& store, std::string version,
-                        absl::Time start_time)
-      : store_(store), version_(std::move(version)), start_time_(start_time) {}
+  // `store` and `authorizer` must outlive the service.
+  ServerInfoServiceImpl(storage::DatabaseInfoStore& store, Authorizer& authorizer,
+                        std::string version, absl::Time start_time)
+      : store_(store),
+        authorizer_(authorizer),
+        version_(std::move(version)),
+        start_time_(start_time) {}
 
   grpc::Status GetServerInfo(grpc::ServerContext* context,
                              const zhiyuan::v1::GetServerInfoRequest* request,
                              zhiyuan::v1::ServerInfo* response) override;
 
  private:
+  void Fill(const storage::DatabaseInfo& info, zhiyuan::v1::ServerInfo* response) const;
+
   storage::DatabaseInfoStore& store_;
+  Authorizer& authorizer_;
   const std::string version_;
   const absl::Time start_time_;
 };

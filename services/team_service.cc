@@ -8,6 +8,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "services/grpc_status.h"
+#include "services/handler.h"
 #include "services/page_token.h"
 #include "services/proto_time.h"
 #include "services/resource_names.h"
@@ -16,6 +17,8 @@
 
 namespace zhiyuan::services {
 namespace {
+
+namespace v1 = ::zhiyuan::v1;
 
 constexpr absl::string_view kCollection = "teams";
 constexpr absl::string_view kUnits = "practiceUnits";
@@ -42,12 +45,6 @@ zhiyuan::v1::Team ToProto(const storage::Team& team) {
     *proto.mutable_delete_time() = services::ToProto(*team.delete_time);
   proto.set_etag(absl::StrCat(team.revision));
   return proto;
-}
-
-grpc::Status Reply(const absl::StatusOr<storage::Team>& team, zhiyuan::v1::Team* response) {
-  if (!team.ok()) return ToGrpcStatus(team.status());
-  *response = ToProto(*team);
-  return grpc::Status::OK;
 }
 
 absl::StatusOr<std::vector<int>> ParseCategories(
@@ -204,13 +201,6 @@ zhiyuan::v1::TeamMember ToProto(const storage::TeamMember& member) {
   return proto;
 }
 
-grpc::Status Reply(const absl::StatusOr<storage::TeamMember>& member,
-                   zhiyuan::v1::TeamMember* response) {
-  if (!member.ok()) return ToGrpcStatus(member.status());
-  *response = ToProto(*member);
-  return grpc::Status::OK;
-}
-
 absl::StatusOr<int> ParseRole(absl::string_view field, int role, bool required) {
   if (!zhiyuan::v1::TeamMemberRole_IsValid(role) ||
       (required && role == zhiyuan::v1::TEAM_MEMBER_ROLE_UNSPECIFIED)) {
@@ -249,139 +239,306 @@ absl::StatusOr<storage::TeamMemberQuery> ToMemberQuery(
 
 }  // namespace
 
+// The team `id` when the caller reaches it. Errors: NOT_FOUND; PERMISSION_DENIED naming `verb`
+// and the team.
+absl::StatusOr<storage::Team> TeamServiceImpl::ReachableTeam(const Principal& caller, int64_t id,
+                                                             absl::string_view verb,
+                                                             absl::Time deadline) {
+  ZY_ASSIGN_OR_RETURN(storage::Team team, store_.Get(id, deadline));
+  ZY_ASSIGN_OR_RETURN(const bool reached, authorizer_.ReachesTeam(caller, team, deadline));
+  if (!reached) return Authorizer::Deny(caller, absl::StrCat(verb, " ", IdName(kCollection, id)));
+  return team;
+}
+
+// OK when the caller reaches team `id`; a system admin reaches every team, so that the store
+// answers for one that does not exist.
+absl::Status TeamServiceImpl::CheckTeamReach(const Principal& caller, int64_t id,
+                                             absl::string_view verb, absl::Time deadline) {
+  if (caller.is_system_admin()) return absl::OkStatus();
+  return ReachableTeam(caller, id, verb, deadline).status();
+}
+
+// A team leader may only put new teams under their own or one below it; a region admin, in a
+// home region, parent and practice unit they reach.
+absl::Status TeamServiceImpl::CheckNewTeam(const Principal& caller, const storage::Team& team,
+                                           absl::Time deadline) {
+  if (caller.role == zhiyuan::v1::ROLE_TEAM_LEADER) {
+    if (team.parent_id == 0) {
+      return Authorizer::Deny(caller, "create a team that is not under its own team");
+    }
+  } else if (!Authorizer::ReachesRegion(caller, team.home_region_code)) {
+    return Authorizer::Deny(caller,
+                            absl::StrCat("create a team in ", RegionName(team.home_region_code)));
+  }
+  if (team.parent_id != 0) {
+    ZY_ASSIGN_OR_RETURN(const bool reached,
+                        authorizer_.ReachesTeamId(caller, "team.parent", team.parent_id, deadline));
+    if (!reached) {
+      return Authorizer::Deny(
+          caller, absl::StrCat("create a team under ", IdName(kCollection, team.parent_id)));
+    }
+  }
+  return CheckUnit(caller, "team.practice_unit", team.practice_unit_id, deadline);
+}
+
+absl::Status TeamServiceImpl::CheckUnit(const Principal& caller, absl::string_view field,
+                                        int64_t unit_id, absl::Time deadline) {
+  if (unit_id == 0) return absl::OkStatus();
+  ZY_ASSIGN_OR_RETURN(const bool reached,
+                      authorizer_.ReachesUnitId(caller, field, unit_id, deadline));
+  if (reached) return absl::OkStatus();
+  return Authorizer::Deny(caller, absl::StrCat("link a team to ", IdName(kUnits, unit_id)));
+}
+
 grpc::Status TeamServiceImpl::GetTeam(grpc::ServerContext* context,
                                       const zhiyuan::v1::GetTeamRequest* request,
                                       zhiyuan::v1::Team* response) {
-  const absl::StatusOr<int64_t> id = ParseIdName("name", kCollection, request->name());
-  if (!id.ok()) return ToGrpcStatus(id.status());
-  return Reply(store_.Get(*id, Deadline(*context)), response);
+  return Serve(authorizer_, *context, [&](const Principal& caller) -> absl::Status {
+    ZY_RETURN_IF_ERROR(Authorizer::RequireRole(
+        caller, {v1::ROLE_REGION_ADMIN, v1::ROLE_REPORTER, v1::ROLE_TEAM_LEADER}, "read teams"));
+    ZY_ASSIGN_OR_RETURN(const int64_t id, ParseIdName("name", kCollection, request->name()));
+    ZY_ASSIGN_OR_RETURN(const storage::Team team,
+                        ReachableTeam(caller, id, "read", Deadline(*context)));
+    *response = ToProto(team);
+    return absl::OkStatus();
+  });
 }
 
 grpc::Status TeamServiceImpl::ListTeams(grpc::ServerContext* context,
                                         const zhiyuan::v1::ListTeamsRequest* request,
                                         zhiyuan::v1::ListTeamsResponse* response) {
-  std::string fingerprint;
-  absl::StatusOr<storage::TeamQuery> query = ToQuery(*request, &fingerprint);
-  if (!query.ok()) return ToGrpcStatus(query.status());
-  const int page_size = query->limit;
-  ++query->limit;  // One more tells whether there is a next page.
-  absl::StatusOr<storage::TeamPage> page = store_.List(*query, Deadline(*context));
-  if (!page.ok()) return ToGrpcStatus(page.status());
-  response->set_next_page_token(FillPage(
-      page->teams, page_size, fingerprint,
-      [&](const storage::Team& team) { *response->add_teams() = ToProto(team); },
-      [](const storage::Team& team) { return absl::StrCat(team.id); }));
-  response->set_total_size(page->total);
-  return grpc::Status::OK;
+  return Serve(authorizer_, *context, [&](const Principal& caller) -> absl::Status {
+    ZY_RETURN_IF_ERROR(Authorizer::RequireRole(
+        caller, {v1::ROLE_REGION_ADMIN, v1::ROLE_REPORTER, v1::ROLE_TEAM_LEADER}, "list teams"));
+    const absl::Time deadline = Deadline(*context);
+    std::string fingerprint;
+    ZY_ASSIGN_OR_RETURN(storage::TeamQuery query, ToQuery(*request, &fingerprint));
+    if (caller.role == v1::ROLE_TEAM_LEADER) {
+      // A team leader lists the teams directly under their own, or under one below it.
+      if (query.parent_id == 0) query.parent_id = caller.team_id;
+      ZY_ASSIGN_OR_RETURN(const bool within,
+                          authorizer_.IsTeamWithin(query.parent_id, caller.team_id, deadline));
+      if (!within) {
+        return Authorizer::Deny(
+            caller, absl::StrCat("list the teams under ", IdName(kCollection, query.parent_id)));
+      }
+    } else {
+      ZY_ASSIGN_OR_RETURN(query.region_code,
+                          Authorizer::NarrowRegion(caller, "home_region", query.region_code));
+    }
+    const int page_size = query.limit;
+    ++query.limit;  // One more tells whether there is a next page.
+    ZY_ASSIGN_OR_RETURN(const storage::TeamPage page, store_.List(query, deadline));
+    response->set_next_page_token(FillPage(
+        page.teams, page_size, fingerprint,
+        [&](const storage::Team& team) { *response->add_teams() = ToProto(team); },
+        [](const storage::Team& team) { return absl::StrCat(team.id); }));
+    response->set_total_size(page.total);
+    return absl::OkStatus();
+  });
 }
 
 grpc::Status TeamServiceImpl::CreateTeam(grpc::ServerContext* context,
                                          const zhiyuan::v1::CreateTeamRequest* request,
                                          zhiyuan::v1::Team* response) {
-  const absl::StatusOr<storage::Team> team = FromCreateRequest(*request);
-  if (!team.ok()) return ToGrpcStatus(team.status());
-  return Reply(
-      store_.Create(*team, absl::AsciiStrToLower(request->request_id()), Deadline(*context)),
-      response);
+  return Serve(authorizer_, *context, [&](const Principal& caller) -> absl::Status {
+    ZY_RETURN_IF_ERROR(Authorizer::RequireRole(
+        caller, {v1::ROLE_REGION_ADMIN, v1::ROLE_TEAM_LEADER}, "create teams"));
+    const absl::Time deadline = Deadline(*context);
+    ZY_ASSIGN_OR_RETURN(const storage::Team team, FromCreateRequest(*request));
+    ZY_RETURN_IF_ERROR(CheckNewTeam(caller, team, deadline));
+    ZY_ASSIGN_OR_RETURN(
+        const storage::Team created,
+        store_.Create(team, absl::AsciiStrToLower(request->request_id()), deadline));
+    *response = ToProto(created);
+    return absl::OkStatus();
+  });
 }
 
 grpc::Status TeamServiceImpl::UpdateTeam(grpc::ServerContext* context,
                                          const zhiyuan::v1::UpdateTeamRequest* request,
                                          zhiyuan::v1::Team* response) {
-  const absl::StatusOr<int64_t> id = ParseIdName("team.name", kCollection, request->team().name());
-  if (!id.ok()) return ToGrpcStatus(id.status());
-  const absl::StatusOr<storage::TeamChange> change = ToChange(*request);
-  if (!change.ok()) return ToGrpcStatus(change.status());
-  return Reply(store_.Update(*id, *change, Deadline(*context)), response);
+  return Serve(authorizer_, *context, [&](const Principal& caller) -> absl::Status {
+    ZY_RETURN_IF_ERROR(Authorizer::RequireRole(
+        caller, {v1::ROLE_REGION_ADMIN, v1::ROLE_TEAM_LEADER}, "change teams"));
+    const absl::Time deadline = Deadline(*context);
+    ZY_ASSIGN_OR_RETURN(const int64_t id,
+                        ParseIdName("team.name", kCollection, request->team().name()));
+    ZY_ASSIGN_OR_RETURN(const storage::TeamChange change, ToChange(*request));
+    ZY_RETURN_IF_ERROR(ReachableTeam(caller, id, "change", deadline).status());
+    ZY_RETURN_IF_ERROR(
+        CheckUnit(caller, "team.practice_unit", change.practice_unit_id.value_or(0), deadline));
+    ZY_ASSIGN_OR_RETURN(const storage::Team updated, store_.Update(id, change, deadline));
+    *response = ToProto(updated);
+    return absl::OkStatus();
+  });
 }
 
 grpc::Status TeamServiceImpl::DeleteTeam(grpc::ServerContext* context,
                                          const zhiyuan::v1::DeleteTeamRequest* request,
                                          zhiyuan::v1::Team* response) {
-  const absl::StatusOr<int64_t> id = ParseIdName("name", kCollection, request->name());
-  if (!id.ok()) return ToGrpcStatus(id.status());
-  std::optional<int64_t> revision;
-  if (absl::Status valid = ParseEtag("etag", request->etag(), &revision); !valid.ok()) {
-    return ToGrpcStatus(valid);
-  }
-  return Reply(store_.Delete(*id, revision, Deadline(*context)), response);
+  return Serve(authorizer_, *context, [&](const Principal& caller) -> absl::Status {
+    ZY_RETURN_IF_ERROR(Authorizer::RequireRole(
+        caller, {v1::ROLE_REGION_ADMIN, v1::ROLE_TEAM_LEADER}, "delete teams"));
+    const absl::Time deadline = Deadline(*context);
+    ZY_ASSIGN_OR_RETURN(const int64_t id, ParseIdName("name", kCollection, request->name()));
+    std::optional<int64_t> revision;
+    ZY_RETURN_IF_ERROR(ParseEtag("etag", request->etag(), &revision));
+    if (caller.role == v1::ROLE_TEAM_LEADER && id == caller.team_id) {
+      return Authorizer::Deny(caller, "delete its own team");
+    }
+    ZY_RETURN_IF_ERROR(ReachableTeam(caller, id, "delete", deadline).status());
+    ZY_ASSIGN_OR_RETURN(const storage::Team deleted, store_.Delete(id, revision, deadline));
+    *response = ToProto(deleted);
+    return absl::OkStatus();
+  });
 }
 
 grpc::Status TeamServiceImpl::GetTeamMember(grpc::ServerContext* context,
                                             const zhiyuan::v1::GetTeamMemberRequest* request,
                                             zhiyuan::v1::TeamMember* response) {
-  const absl::StatusOr<MemberName> name = ParseMemberName("name", request->name());
-  if (!name.ok()) return ToGrpcStatus(name.status());
-  return Reply(members_.Get(name->team_id, name->volunteer_number, Deadline(*context)), response);
+  return Serve(authorizer_, *context, [&](const Principal& caller) -> absl::Status {
+    ZY_RETURN_IF_ERROR(Authorizer::RequireRole(
+        caller, {v1::ROLE_REGION_ADMIN, v1::ROLE_TEAM_LEADER, v1::ROLE_VOLUNTEER},
+        "read team members"));
+    const absl::Time deadline = Deadline(*context);
+    ZY_ASSIGN_OR_RETURN(const MemberName name, ParseMemberName("name", request->name()));
+    // Who is in which team is personal: out of reach reads the same as not a member.
+    const absl::Status hidden =
+        absl::NotFoundError(absl::StrCat(request->name(), " does not exist: volunteers/",
+                                         name.volunteer_number, " is not a member now"));
+    if (caller.role == v1::ROLE_VOLUNTEER) {
+      if (name.volunteer_number != caller.volunteer_number) return hidden;
+    } else if (absl::StatusOr<storage::Team> team = store_.Get(name.team_id, deadline);
+               absl::IsNotFound(team.status())) {
+      return hidden;
+    } else if (!team.ok()) {
+      return team.status();
+    } else {
+      ZY_ASSIGN_OR_RETURN(const bool reached, authorizer_.ReachesTeam(caller, *team, deadline));
+      if (!reached) return hidden;
+    }
+    ZY_ASSIGN_OR_RETURN(const storage::TeamMember member,
+                        members_.Get(name.team_id, name.volunteer_number, deadline));
+    *response = ToProto(member);
+    return absl::OkStatus();
+  });
 }
 
 grpc::Status TeamServiceImpl::ListTeamMembers(grpc::ServerContext* context,
                                               const zhiyuan::v1::ListTeamMembersRequest* request,
                                               zhiyuan::v1::ListTeamMembersResponse* response) {
-  std::string fingerprint;
-  absl::StatusOr<storage::TeamMemberQuery> query = ToMemberQuery(*request, &fingerprint);
-  if (!query.ok()) return ToGrpcStatus(query.status());
-  const int page_size = query->limit;
-  ++query->limit;  // One more tells whether there is a next page.
-  absl::StatusOr<storage::TeamMemberPage> page = members_.List(*query, Deadline(*context));
-  if (!page.ok()) return ToGrpcStatus(page.status());
-  response->set_next_page_token(FillPage(
-      page->members, page_size, fingerprint,
-      [&](const storage::TeamMember& member) { *response->add_team_members() = ToProto(member); },
-      [](const storage::TeamMember& member) { return absl::StrCat(member.id); }));
-  response->set_total_size(page->total);
-  return grpc::Status::OK;
+  return Serve(authorizer_, *context, [&](const Principal& caller) -> absl::Status {
+    ZY_RETURN_IF_ERROR(Authorizer::RequireRole(
+        caller, {v1::ROLE_REGION_ADMIN, v1::ROLE_TEAM_LEADER, v1::ROLE_VOLUNTEER},
+        "list team members"));
+    const absl::Time deadline = Deadline(*context);
+    std::string fingerprint;
+    ZY_ASSIGN_OR_RETURN(storage::TeamMemberQuery query, ToMemberQuery(*request, &fingerprint));
+    if (caller.role == v1::ROLE_VOLUNTEER) {
+      // A volunteer lists their own memberships only.
+      if (query.volunteer_number != caller.volunteer_number) {
+        return Authorizer::Deny(caller, "list other volunteers' memberships");
+      }
+    } else if (query.team_id == 0) {
+      // teams/-: one volunteer's memberships of every team.
+      ZY_ASSIGN_OR_RETURN(const bool reached, authorizer_.ReachesVolunteerNumber(
+                                                  caller, query.volunteer_number, deadline));
+      if (!reached || caller.role == v1::ROLE_TEAM_LEADER) {
+        return Authorizer::Deny(caller, absl::StrCat("list the memberships of ",
+                                                     VolunteerName(query.volunteer_number)));
+      }
+    } else {
+      ZY_RETURN_IF_ERROR(
+          ReachableTeam(caller, query.team_id, "list the members of", deadline).status());
+    }
+    const int page_size = query.limit;
+    ++query.limit;  // One more tells whether there is a next page.
+    ZY_ASSIGN_OR_RETURN(const storage::TeamMemberPage page, members_.List(query, deadline));
+    response->set_next_page_token(FillPage(
+        page.members, page_size, fingerprint,
+        [&](const storage::TeamMember& member) { *response->add_team_members() = ToProto(member); },
+        [](const storage::TeamMember& member) { return absl::StrCat(member.id); }));
+    response->set_total_size(page.total);
+    return absl::OkStatus();
+  });
 }
 
 grpc::Status TeamServiceImpl::CreateTeamMember(grpc::ServerContext* context,
                                                const zhiyuan::v1::CreateTeamMemberRequest* request,
                                                zhiyuan::v1::TeamMember* response) {
-  const absl::StatusOr<int64_t> team = ParseIdName("parent", kCollection, request->parent());
-  if (!team.ok()) return ToGrpcStatus(team.status());
-  const absl::StatusOr<std::string> volunteer =
-      ParseVolunteerName("volunteer", request->volunteer());
-  if (!volunteer.ok()) return ToGrpcStatus(volunteer.status());
-  const absl::StatusOr<int> role = ParseRole("role", request->role(), /*required=*/false);
-  if (!role.ok()) return ToGrpcStatus(role.status());
-  if (absl::Status valid = ValidateRequestId("request_id", request->request_id()); !valid.ok()) {
-    return ToGrpcStatus(valid);
-  }
-  return Reply(members_.Create(*team, *volunteer, *role,
-                               absl::AsciiStrToLower(request->request_id()), Deadline(*context)),
-               response);
+  return Serve(authorizer_, *context, [&](const Principal& caller) -> absl::Status {
+    ZY_RETURN_IF_ERROR(Authorizer::RequireRole(
+        caller, {v1::ROLE_REGION_ADMIN, v1::ROLE_TEAM_LEADER}, "add team members"));
+    const absl::Time deadline = Deadline(*context);
+    ZY_ASSIGN_OR_RETURN(const int64_t team, ParseIdName("parent", kCollection, request->parent()));
+    ZY_ASSIGN_OR_RETURN(const std::string volunteer,
+                        ParseVolunteerName("volunteer", request->volunteer()));
+    ZY_ASSIGN_OR_RETURN(const int role, ParseRole("role", request->role(), /*required=*/false));
+    ZY_RETURN_IF_ERROR(ValidateRequestId("request_id", request->request_id()));
+    ZY_ASSIGN_OR_RETURN(const bool reached,
+                        authorizer_.ReachesTeamId(caller, "parent", team, deadline));
+    if (!reached) {
+      return Authorizer::Deny(caller, absl::StrCat("add members to ", IdName(kCollection, team)));
+    }
+    ZY_ASSIGN_OR_RETURN(const storage::TeamMember member,
+                        members_.Create(team, volunteer, role,
+                                        absl::AsciiStrToLower(request->request_id()), deadline));
+    *response = ToProto(member);
+    return absl::OkStatus();
+  });
 }
 
 grpc::Status TeamServiceImpl::UpdateTeamMember(grpc::ServerContext* context,
                                                const zhiyuan::v1::UpdateTeamMemberRequest* request,
                                                zhiyuan::v1::TeamMember* response) {
-  const zhiyuan::v1::TeamMember& proto = request->team_member();
-  const absl::StatusOr<MemberName> name = ParseMemberName("team_member.name", proto.name());
-  if (!name.ok()) return ToGrpcStatus(name.status());
-  if (request->update_mask().paths_size() != 1 || request->update_mask().paths(0) != "role") {
-    return ToGrpcStatus(InvalidField("update_mask", "must name role, the one field to set"));
-  }
-  const absl::StatusOr<int> role = ParseRole("team_member.role", proto.role(), /*required=*/true);
-  if (!role.ok()) return ToGrpcStatus(role.status());
-  std::optional<int64_t> revision;
-  if (absl::Status valid = ParseEtag("team_member.etag", proto.etag(), &revision); !valid.ok()) {
-    return ToGrpcStatus(valid);
-  }
-  return Reply(members_.UpdateRole(name->team_id, name->volunteer_number, *role, revision,
-                                   Deadline(*context)),
-               response);
+  return Serve(authorizer_, *context, [&](const Principal& caller) -> absl::Status {
+    ZY_RETURN_IF_ERROR(Authorizer::RequireRole(
+        caller, {v1::ROLE_REGION_ADMIN, v1::ROLE_TEAM_LEADER}, "change team members"));
+    const absl::Time deadline = Deadline(*context);
+    const zhiyuan::v1::TeamMember& proto = request->team_member();
+    ZY_ASSIGN_OR_RETURN(const MemberName name, ParseMemberName("team_member.name", proto.name()));
+    if (request->update_mask().paths_size() != 1 || request->update_mask().paths(0) != "role") {
+      return InvalidField("update_mask", "must name role, the one field to set");
+    }
+    ZY_ASSIGN_OR_RETURN(const int role,
+                        ParseRole("team_member.role", proto.role(), /*required=*/true));
+    std::optional<int64_t> revision;
+    ZY_RETURN_IF_ERROR(ParseEtag("team_member.etag", proto.etag(), &revision));
+    ZY_RETURN_IF_ERROR(CheckTeamReach(caller, name.team_id, "change the members of", deadline));
+    ZY_ASSIGN_OR_RETURN(
+        const storage::TeamMember member,
+        members_.UpdateRole(name.team_id, name.volunteer_number, role, revision, deadline));
+    *response = ToProto(member);
+    return absl::OkStatus();
+  });
 }
 
 grpc::Status TeamServiceImpl::DeleteTeamMember(grpc::ServerContext* context,
                                                const zhiyuan::v1::DeleteTeamMemberRequest* request,
                                                zhiyuan::v1::TeamMember* response) {
-  const absl::StatusOr<MemberName> name = ParseMemberName("name", request->name());
-  if (!name.ok()) return ToGrpcStatus(name.status());
-  std::optional<int64_t> revision;
-  if (absl::Status valid = ParseEtag("etag", request->etag(), &revision); !valid.ok()) {
-    return ToGrpcStatus(valid);
-  }
-  return Reply(members_.Leave(name->team_id, name->volunteer_number, revision, Deadline(*context)),
-               response);
+  return Serve(authorizer_, *context, [&](const Principal& caller) -> absl::Status {
+    ZY_RETURN_IF_ERROR(Authorizer::RequireRole(
+        caller, {v1::ROLE_REGION_ADMIN, v1::ROLE_TEAM_LEADER, v1::ROLE_VOLUNTEER},
+        "remove team members"));
+    const absl::Time deadline = Deadline(*context);
+    ZY_ASSIGN_OR_RETURN(const MemberName name, ParseMemberName("name", request->name()));
+    std::optional<int64_t> revision;
+    ZY_RETURN_IF_ERROR(ParseEtag("etag", request->etag(), &revision));
+    if (caller.role == v1::ROLE_VOLUNTEER) {
+      // A volunteer may leave a team, not remove others.
+      if (name.volunteer_number != caller.volunteer_number) {
+        return Authorizer::Deny(caller, "remove other volunteers from teams");
+      }
+    } else {
+      ZY_RETURN_IF_ERROR(
+          CheckTeamReach(caller, name.team_id, "remove the members of", deadline));
+    }
+    ZY_ASSIGN_OR_RETURN(const storage::TeamMember member,
+                        members_.Leave(name.team_id, name.volunteer_number, revision, deadline));
+    *response = ToProto(member);
+    return absl::OkStatus();
+  });
 }
 
 }  // namespace zhiyuan::services

@@ -2,6 +2,7 @@
 #ifndef ZHIYUAN_SERVICES_TEAM_SERVICE_H_
 #define ZHIYUAN_SERVICES_TEAM_SERVICE_H_
 
+#include "services/authorizer.h"
 #include "storage/team_member_store.h"
 #include "storage/team_store.h"
 #include "zhiyuan/v1/team.grpc.pb.h"
@@ -10,9 +11,10 @@ namespace zhiyuan::services {
 
 class TeamServiceImpl final : public zhiyuan::v1::TeamService::Service {
  public:
-  // The stores must outlive the service.
-  TeamServiceImpl(storage::TeamStore& store, storage::TeamMemberStore& members)
-      : store_(store), members_(members) {}
+  // The stores and the authorizer must outlive the service.
+  TeamServiceImpl(storage::TeamStore& store, storage::TeamMemberStore& members,
+                  Authorizer& authorizer)
+      : store_(store), members_(members), authorizer_(authorizer) {}
 
   grpc::Status GetTeam(grpc::ServerContext* context, const zhiyuan::v1::GetTeamRequest* request,
                        zhiyuan::v1::Team* response) override;
@@ -44,8 +46,18 @@ class TeamServiceImpl final : public zhiyuan::v1::TeamService::Service {
                                 zhiyuan::v1::TeamMember* response) override;
 
  private:
+  absl::StatusOr<storage::Team> ReachableTeam(const Principal& caller, int64_t id,
+                                              absl::string_view verb, absl::Time deadline);
+  absl::Status CheckTeamReach(const Principal& caller, int64_t id, absl::string_view verb,
+                              absl::Time deadline);
+  absl::Status CheckNewTeam(const Principal& caller, const storage::Team& team,
+                            absl::Time deadline);
+  absl::Status CheckUnit(const Principal& caller, absl::string_view field, int64_t unit_id,
+                         absl::Time deadline);
+
   storage::TeamStore& store_;
   storage::TeamMemberStore& members_;
+  Authorizer& authorizer_;
 };
 
 }  // namespace zhiyuan::services

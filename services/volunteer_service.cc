@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "services/grpc_status.h"
+#include "services/handler.h"
 #include "services/identity_numbers.h"
 #include "services/page_token.h"
 #include "services/proto_time.h"
@@ -18,6 +19,8 @@
 
 namespace zhiyuan::services {
 namespace {
+
+namespace v1 = ::zhiyuan::v1;
 
 constexpr char kIdNumberField[] = "id_number";
 constexpr char kPhoneField[] = "phone";
@@ -54,11 +57,11 @@ zhiyuan::v1::Volunteer ToProto(const storage::Volunteer& volunteer) {
   return proto;
 }
 
-grpc::Status Reply(const absl::StatusOr<storage::Volunteer>& volunteer,
+absl::Status Reply(const absl::StatusOr<storage::Volunteer>& volunteer,
                    zhiyuan::v1::Volunteer* response) {
-  if (!volunteer.ok()) return ToGrpcStatus(volunteer.status());
+  ZY_RETURN_IF_ERROR(volunteer.status());
   *response = ToProto(*volunteer);
-  return grpc::Status::OK;
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::string> ParseResidence(absl::string_view field, absl::string_view name) {
@@ -191,98 +194,150 @@ absl::StatusOr<storage::VolunteerChange> VolunteerServiceImpl::ToChange(
   return change;
 }
 
+// The volunteer `number` when the caller reaches them. A volunteer out of reach reads as one that
+// does not exist: a person's existence in another county is personal data too.
+absl::StatusOr<storage::Volunteer> VolunteerServiceImpl::ReachableVolunteer(
+    const Principal& caller, const std::string& number, absl::Time deadline) {
+  ZY_ASSIGN_OR_RETURN(storage::Volunteer volunteer, store_.Get(number, deadline));
+  if (!Authorizer::ReachesVolunteer(caller, volunteer)) {
+    return absl::NotFoundError(absl::StrCat(VolunteerName(number), " does not exist"));
+  }
+  return volunteer;
+}
+
 grpc::Status VolunteerServiceImpl::GetVolunteer(grpc::ServerContext* context,
                                                 const zhiyuan::v1::GetVolunteerRequest* request,
                                                 zhiyuan::v1::Volunteer* response) {
-  const absl::StatusOr<std::string> number = ParseVolunteerName("name", request->name());
-  if (!number.ok()) return ToGrpcStatus(number.status());
-  return Reply(store_.Get(*number, Deadline(*context)), response);
+  return Serve(authorizer_, *context, [&](const Principal& caller) -> absl::Status {
+    ZY_RETURN_IF_ERROR(Authorizer::RequireRole(caller, {v1::ROLE_REGION_ADMIN, v1::ROLE_VOLUNTEER},
+                                               "read volunteers"));
+    ZY_ASSIGN_OR_RETURN(const std::string number, ParseVolunteerName("name", request->name()));
+    return Reply(ReachableVolunteer(caller, number, Deadline(*context)), response);
+  });
 }
 
 grpc::Status VolunteerServiceImpl::ListVolunteers(grpc::ServerContext* context,
                                                   const zhiyuan::v1::ListVolunteersRequest* request,
                                                   zhiyuan::v1::ListVolunteersResponse* response) {
-  storage::VolunteerQuery query;
-  if (!request->residence_region().empty()) {
-    const absl::StatusOr<std::string> code =
-        ParseRegionName("residence_region", request->residence_region());
-    if (!code.ok()) return ToGrpcStatus(code.status());
-    query.region_code = *code;
-  }
-  if (!zhiyuan::v1::VolunteerStatus_IsValid(request->status())) {
-    return ToGrpcStatus(InvalidField("status", "is not a VolunteerStatus"));
-  }
-  query.status = request->status();
-  query.show_deleted = request->show_deleted();
-  if (!request->display_name_prefix().empty()) {
-    if (absl::Status valid =
-            ValidateText("display_name_prefix", request->display_name_prefix(), 1, kMaxNameChars);
-        !valid.ok()) {
-      return ToGrpcStatus(valid);
+  return Serve(authorizer_, *context, [&](const Principal& caller) -> absl::Status {
+    ZY_RETURN_IF_ERROR(Authorizer::RequireRole(caller, {v1::ROLE_REGION_ADMIN}, "list volunteers"));
+    storage::VolunteerQuery query;
+    if (!request->residence_region().empty()) {
+      ZY_ASSIGN_OR_RETURN(query.region_code,
+                          ParseRegionName("residence_region", request->residence_region()));
     }
-    query.name_prefix = request->display_name_prefix();
-  }
-  int page_size;
-  if (absl::Status valid = ResolvePageSize("page_size", request->page_size(), kDefaultPageSize,
-                                           kMaxPageSize, &page_size);
-      !valid.ok()) {
-    return ToGrpcStatus(valid);
-  }
-  const std::string fingerprint = absl::StrCat("volunteers|", query.region_code, "|", query.status,
-                                               "|", query.show_deleted, "|", query.name_prefix);
-  absl::StatusOr<std::string> after =
-      DecodePageToken("page_token", request->page_token(), fingerprint);
-  if (!after.ok()) return ToGrpcStatus(after.status());
-  query.after_number = *std::move(after);
-  query.limit = page_size + 1;  // One more tells whether there is a next page.
-  absl::StatusOr<storage::VolunteerPage> page = store_.List(query, Deadline(*context));
-  if (!page.ok()) return ToGrpcStatus(page.status());
-  response->set_next_page_token(FillPage(
-      page->volunteers, page_size, fingerprint,
-      [&](const storage::Volunteer& volunteer) {
-        *response->add_volunteers() = ToProto(volunteer);
-      },
-      [](const storage::Volunteer& volunteer) { return volunteer.number; }));
-  response->set_total_size(page->total);
-  return grpc::Status::OK;
+    if (!zhiyuan::v1::VolunteerStatus_IsValid(request->status())) {
+      return InvalidField("status", "is not a VolunteerStatus");
+    }
+    query.status = request->status();
+    query.show_deleted = request->show_deleted();
+    if (!request->display_name_prefix().empty()) {
+      ZY_RETURN_IF_ERROR(
+          ValidateText("display_name_prefix", request->display_name_prefix(), 1, kMaxNameChars));
+      query.name_prefix = request->display_name_prefix();
+    }
+    int page_size;
+    ZY_RETURN_IF_ERROR(ResolvePageSize("page_size", request->page_size(), kDefaultPageSize,
+                                       kMaxPageSize, &page_size));
+    const std::string fingerprint =
+        absl::StrCat("volunteers|", query.region_code, "|", query.status, "|", query.show_deleted,
+                     "|", query.name_prefix);
+    ZY_ASSIGN_OR_RETURN(query.after_number,
+                        DecodePageToken("page_token", request->page_token(), fingerprint));
+    ZY_ASSIGN_OR_RETURN(query.region_code,
+                        Authorizer::NarrowRegion(caller, "residence_region", query.region_code));
+    query.limit = page_size + 1;  // One more tells whether there is a next page.
+    ZY_ASSIGN_OR_RETURN(const storage::VolunteerPage page, store_.List(query, Deadline(*context)));
+    response->set_next_page_token(FillPage(
+        page.volunteers, page_size, fingerprint,
+        [&](const storage::Volunteer& volunteer) {
+          *response->add_volunteers() = ToProto(volunteer);
+        },
+        [](const storage::Volunteer& volunteer) { return volunteer.number; }));
+    response->set_total_size(page.total);
+    return absl::OkStatus();
+  });
 }
 
 grpc::Status VolunteerServiceImpl::CreateVolunteer(
     grpc::ServerContext* context, const zhiyuan::v1::CreateVolunteerRequest* request,
     zhiyuan::v1::Volunteer* response) {
-  std::string id_number_hash;
-  const absl::StatusOr<storage::Volunteer> volunteer = FromCreateRequest(*request, &id_number_hash);
-  if (!volunteer.ok()) return ToGrpcStatus(volunteer.status());
-  const std::string county = volunteer->residence_region_code.substr(0, 6);
-  const int year = static_cast<int>(absl::ToCivilYear(clock_(), ChinaTime()).year());
-  return Reply(store_.Create(
-                   *volunteer, id_number_hash,
-                   [&](int64_t serial) { return MintVolunteerNumber(county, year, serial); },
-                   absl::AsciiStrToLower(request->request_id()), Deadline(*context)),
-               response);
+  return Serve(authorizer_, *context, [&](const Principal& caller) -> absl::Status {
+    ZY_RETURN_IF_ERROR(
+        Authorizer::RequireRole(caller, {v1::ROLE_REGION_ADMIN}, "register volunteers"));
+    const absl::Time deadline = Deadline(*context);
+    std::string id_number_hash;
+    ZY_ASSIGN_OR_RETURN(const storage::Volunteer volunteer,
+                        FromCreateRequest(*request, &id_number_hash));
+    if (!Authorizer::ReachesRegion(caller, volunteer.residence_region_code)) {
+      return Authorizer::Deny(caller, absl::StrCat("register a volunteer living in ",
+                                                   RegionName(volunteer.residence_region_code)));
+    }
+    const std::string county = volunteer.residence_region_code.substr(0, 6);
+    const int year = static_cast<int>(absl::ToCivilYear(clock_(), ChinaTime()).year());
+    absl::StatusOr<storage::Volunteer> created = store_.Create(
+        volunteer, id_number_hash,
+        [&](int64_t serial) { return MintVolunteerNumber(county, year, serial); },
+        absl::AsciiStrToLower(request->request_id()), deadline);
+    if (absl::IsAlreadyExists(created.status())) {
+      return HideRegistrationOutOfReach(caller, created.status(), deadline);
+    }
+    return Reply(created, response);
+  });
+}
+
+// The store names the volunteer an ID number is registered as. Only a caller who reaches that
+// volunteer learns who it is; others learn only that the number is taken.
+absl::Status VolunteerServiceImpl::HideRegistrationOutOfReach(const Principal& caller,
+                                                              const absl::Status& exists,
+                                                              absl::Time deadline) {
+  const absl::string_view message = exists.message();
+  const size_t at = message.find("volunteers/");
+  if (at == absl::string_view::npos) return exists;
+  const std::string number(message.substr(at + 11, 18));
+  ZY_ASSIGN_OR_RETURN(const bool reached,
+                      authorizer_.ReachesVolunteerNumber(caller, number, deadline));
+  if (reached) return exists;
+  return absl::AlreadyExistsError(
+      "this ID number is registered already, by a volunteer outside your region");
 }
 
 grpc::Status VolunteerServiceImpl::UpdateVolunteer(
     grpc::ServerContext* context, const zhiyuan::v1::UpdateVolunteerRequest* request,
     zhiyuan::v1::Volunteer* response) {
-  const absl::StatusOr<std::string> number =
-      ParseVolunteerName("volunteer.name", request->volunteer().name());
-  if (!number.ok()) return ToGrpcStatus(number.status());
-  const absl::StatusOr<storage::VolunteerChange> change = ToChange(*request);
-  if (!change.ok()) return ToGrpcStatus(change.status());
-  return Reply(store_.Update(*number, *change, Deadline(*context)), response);
+  return Serve(authorizer_, *context, [&](const Principal& caller) -> absl::Status {
+    ZY_RETURN_IF_ERROR(Authorizer::RequireRole(caller, {v1::ROLE_REGION_ADMIN, v1::ROLE_VOLUNTEER},
+                                               "change volunteers"));
+    const absl::Time deadline = Deadline(*context);
+    ZY_ASSIGN_OR_RETURN(const std::string number,
+                        ParseVolunteerName("volunteer.name", request->volunteer().name()));
+    ZY_ASSIGN_OR_RETURN(const storage::VolunteerChange change, ToChange(*request));
+    ZY_RETURN_IF_ERROR(ReachableVolunteer(caller, number, deadline).status());
+    if (caller.role == v1::ROLE_VOLUNTEER && change.status.has_value()) {
+      return Authorizer::Deny(caller, "change its own status");
+    }
+    if (caller.role == v1::ROLE_REGION_ADMIN && change.residence_region_code.has_value() &&
+        !Authorizer::ReachesRegion(caller, *change.residence_region_code)) {
+      return Authorizer::Deny(
+          caller, absl::StrCat("move a volunteer to ", RegionName(*change.residence_region_code)));
+    }
+    return Reply(store_.Update(number, change, deadline), response);
+  });
 }
 
 grpc::Status VolunteerServiceImpl::DeleteVolunteer(
     grpc::ServerContext* context, const zhiyuan::v1::DeleteVolunteerRequest* request,
     zhiyuan::v1::Volunteer* response) {
-  const absl::StatusOr<std::string> number = ParseVolunteerName("name", request->name());
-  if (!number.ok()) return ToGrpcStatus(number.status());
-  std::optional<int64_t> revision;
-  if (absl::Status valid = ParseEtag("etag", request->etag(), &revision); !valid.ok()) {
-    return ToGrpcStatus(valid);
-  }
-  return Reply(store_.Delete(*number, revision, Deadline(*context)), response);
+  return Serve(authorizer_, *context, [&](const Principal& caller) -> absl::Status {
+    ZY_RETURN_IF_ERROR(
+        Authorizer::RequireRole(caller, {v1::ROLE_REGION_ADMIN}, "delete volunteers"));
+    const absl::Time deadline = Deadline(*context);
+    ZY_ASSIGN_OR_RETURN(const std::string number, ParseVolunteerName("name", request->name()));
+    std::optional<int64_t> revision;
+    ZY_RETURN_IF_ERROR(ParseEtag("etag", request->etag(), &revision));
+    ZY_RETURN_IF_ERROR(ReachableVolunteer(caller, number, deadline).status());
+    return Reply(store_.Delete(number, revision, deadline), response);
+  });
 }
 
 }  // namespace zhiyuan::services

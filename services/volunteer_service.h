@@ -7,6 +7,7 @@
 #include <functional>
 
 #include "absl/time/time.h"
+#include "services/authorizer.h"
 #include "services/personal_data.h"
 #include "storage/volunteer_store.h"
 #include "zhiyuan/v1/volunteer.grpc.pb.h"
@@ -15,11 +16,11 @@ namespace zhiyuan::services {
 
 class VolunteerServiceImpl final : public zhiyuan::v1::VolunteerService::Service {
  public:
-  // `store` and `protector` must outlive the service; `clock` gives the time that ages and
-  // registration years are reckoned from (in China Standard Time).
+  // `store`, `protector` and `authorizer` must outlive the service; `clock` gives the time that
+  // ages and registration years are reckoned from (in China Standard Time).
   VolunteerServiceImpl(storage::VolunteerStore& store, const PersonalDataProtector& protector,
-                       std::function<absl::Time()> clock = absl::Now)
-      : store_(store), protector_(protector), clock_(std::move(clock)) {}
+                       Authorizer& authorizer, std::function<absl::Time()> clock = absl::Now)
+      : store_(store), protector_(protector), authorizer_(authorizer), clock_(std::move(clock)) {}
 
   grpc::Status GetVolunteer(grpc::ServerContext* context,
                             const zhiyuan::v1::GetVolunteerRequest* request,
@@ -43,9 +44,15 @@ class VolunteerServiceImpl final : public zhiyuan::v1::VolunteerService::Service
   absl::StatusOr<storage::VolunteerChange> ToChange(
       const zhiyuan::v1::UpdateVolunteerRequest& request) const;
   std::pair<std::string, std::string> ProtectPhone(absl::string_view phone) const;
+  absl::StatusOr<storage::Volunteer> ReachableVolunteer(const Principal& caller,
+                                                        const std::string& number,
+                                                        absl::Time deadline);
+  absl::Status HideRegistrationOutOfReach(const Principal& caller, const absl::Status& exists,
+                                          absl::Time deadline);
 
   storage::VolunteerStore& store_;
   const PersonalDataProtector& protector_;
+  Authorizer& authorizer_;
   const std::function<absl::Time()> clock_;
 };
 

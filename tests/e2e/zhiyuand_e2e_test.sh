@@ -39,8 +39,10 @@ check() {  # check NAME COMMAND...: runs COMMAND, fails the test with NAME if it
   passed=$((passed + 1))
 }
 
+secret=""  # the bearer token calls carry, once the first start has made it
 call() {  # call PATH [JSON]: a unary call
-  "$buf" curl --protocol grpc --http2-prior-knowledge ${2:+--data "$2"} "http://$address/$1"
+  "$buf" curl --protocol grpc --http2-prior-knowledge ${secret:+-H "authorization: Bearer $secret"} \
+    ${2:+--data "$2"} "http://$address/$1"
 }
 
 start() {  # starts zhiyuand on a free port and waits until it serves
@@ -79,6 +81,11 @@ methods=$("$buf" curl --protocol grpc --http2-prior-knowledge --list-methods "ht
   fail "listing methods"
 check "reflection lists zhiyuan.v1" grep -q '^zhiyuan.v1.ServerInfoService/GetServerInfo$' <<<"$methods"
 check "reflection lists health" grep -q '^grpc.health.v1.Health/Check$' <<<"$methods"
+errors=$(call zhiyuan.v1.ServerInfoService/GetServerInfo 2>&1 || true)
+check "without a token a call is UNAUTHENTICATED" grep -q '"code": "unauthenticated"' <<<"$errors"
+check "the first start wrote an admin token, private" test "$(stat -c %a "$work/admin.token")" = 600
+secret=$(cat "$work/admin.token")
+check "the server never logs the token" bash -c "! grep -qF '$secret' '$work/zhiyuand.log'"
 info=$(call zhiyuan.v1.ServerInfoService/GetServerInfo) || fail "GetServerInfo call"
 check "info says READY" grep -q '"databaseStatus": "DATABASE_STATUS_READY"' <<<"$info"
 database_id=$(sed -n 's/.*"databaseId": "\(.*\)".*/\1/p' <<<"$info")
@@ -96,7 +103,7 @@ printf 'code,name,cityCode,provinceCode\n141124,"临县",1411,14\n' >"$work/dist
   done
 } >"$work/dist/streets.csv"
 echo 'code,name,streetCode,provinceCode,cityCode,areaCode' >"$work/dist/villages.csv"
-imported=$("$zhiyuanctl" --server="$address" import-regions "$work/dist") || fail "import-regions"
+imported=$("$zhiyuanctl" --server="$address" --token_file="$work/admin.token" import-regions "$work/dist") || fail "import-regions"
 check "import creates 8 regions" grep -q '8 created, 0 renamed, 0 unchanged' <<<"$imported"
 
 # Page through 临县's townships two at a time, as a client would.
@@ -176,12 +183,37 @@ check "a missing region is NOT_FOUND" grep -q '"code": "not_found"' <<<"$errors"
 errors=$(call zhiyuan.v1.RegionService/GetRegion '{"name": "teams/1"}' 2>&1 || true)
 check "a malformed name is INVALID_ARGUMENT naming the field" \
   grep -q '"message": "name: must be regions/{code}' <<<"$errors"
+# A region admin of 临县, minted through zhiyuanctl: sees 临县's teams, not a wider region's.
+minted=$("$zhiyuanctl" --server="$address" --token_file="$work/admin.token" create-token \
+  --role=region-admin --region=regions/141124 --display_name="临县文明办") || fail "create-token"
+county_secret=$(sed -n 's/.*"secret": "\(zyt_[A-Za-z0-9_-]*\)".*/\1/p' <<<"$minted")
+county_token=$(sed -n 's/.*"name": "\(tokens\/[0-9]*\)".*/\1/p' <<<"$minted")
+check "create-token prints the secret once" test -n "$county_secret"
+admin_secret=$secret
+secret=$county_secret
+listed=$(call zhiyuan.v1.TeamService/ListTeams '{}') || fail "ListTeams as the county"
+check "the county lists its 6 teams" grep -q '"totalSize": "6"' <<<"$listed"
+errors=$(call zhiyuan.v1.TeamService/ListTeams '{"homeRegion": "regions/14"}' 2>&1 || true)
+check "a wider region filter is PERMISSION_DENIED" grep -q '"code": "permission_denied"' <<<"$errors"
+errors=$(call zhiyuan.v1.RegionService/ImportRegions '{"regions": []}' 2>&1 || true)
+check "the county may not import regions" grep -q '"code": "permission_denied"' <<<"$errors"
+secret=$admin_secret
+"$zhiyuanctl" --server="$address" --token_file="$work/admin.token" revoke-token "$county_token" \
+  >/dev/null || fail "revoke-token"
+secret=$county_secret
+errors=$(call zhiyuan.v1.TeamService/ListTeams '{}' 2>&1 || true)
+check "a revoked token is UNAUTHENTICATED at once" grep -q '"code": "unauthenticated"' <<<"$errors"
+secret=$admin_secret
+check "the log holds no secret" bash -c "! grep -qF -e '$county_secret' -e '$admin_secret' '$work/zhiyuand.log'"
+
 check "the log holds no request body" bash -c "! grep -q '临县\|141124\|$id_number\|$phone' '$work/zhiyuand.log'"
 
 check "SIGINT stops cleanly" stop
 check "no zhiyuand or postgres left" no_processes_left
 
+cp "$work/admin.token" "$work/admin.token.first"
 check "second start serves" start
+check "a second start keeps the admin token" cmp -s "$work/admin.token" "$work/admin.token.first"
 info=$(call zhiyuan.v1.ServerInfoService/GetServerInfo) || fail "GetServerInfo call after restart"
 check "second start keeps the database" grep -q "\"databaseId\": \"$database_id\"" <<<"$info"
 region=$(call zhiyuan.v1.RegionService/GetRegion '{"name": "regions/141124"}') || fail "GetRegion"

@@ -17,6 +17,7 @@
 #include "storage/in_memory_region_store.h"
 #include "storage/in_memory_team_store.h"
 #include "storage/in_memory_volunteer_store.h"
+#include "tests/testing/auth.h"
 #include "tests/testing/regions.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/text_proto.h"
@@ -64,6 +65,7 @@ class PostServiceTest : public ::testing::Test {
 
   grpc::Status Create(const CreatePostRequest& request, Post* post) {
     grpc::ClientContext context;
+    auth_.Authorize(context);
     return stub_->CreatePost(&context, request, post);
   }
 
@@ -85,7 +87,8 @@ class PostServiceTest : public ::testing::Test {
   storage::InMemoryVolunteerStore volunteers_{regions_};
   storage::InMemoryTeamStore teams_{regions_, units_, volunteers_};
   storage::InMemoryPostStore posts_{regions_, teams_};
-  PostServiceImpl service_{posts_};
+  ::zhiyuan::testing::TestAuth auth_{{&teams_, &units_, &posts_, &volunteers_}};
+  PostServiceImpl service_{posts_, auth_.authorizer()};
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<PostService::Stub> stub_;
   std::vector<std::string> before_;
@@ -111,6 +114,7 @@ TEST_F(PostServiceTest, CreateReturnsTheWholePost) {
 
 TEST_F(PostServiceTest, ListCountsPostsOfAKindInARegion) {
   grpc::ClientContext context;
+  auth_.Authorize(context);
   ListPostsResponse response;
   ASSERT_THAT(stub_->ListPosts(&context,
                                ParseTextProto<ListPostsRequest>(
@@ -172,6 +176,7 @@ class GetBadInputTest : public PostServiceTest, public ::testing::WithParamInter
 
 TEST_P(GetBadInputTest, IsRefused) {
   grpc::ClientContext context;
+  auth_.Authorize(context);
   Post post;
   EXPECT_THAT(
       stub_->GetPost(&context, ParseTextProto<GetPostRequest>(std::get<0>(GetParam())), &post),
@@ -191,6 +196,7 @@ class ListBadInputTest : public PostServiceTest, public ::testing::WithParamInte
 
 TEST_P(ListBadInputTest, IsRefused) {
   grpc::ClientContext context;
+  auth_.Authorize(context);
   ListPostsResponse response;
   EXPECT_THAT(stub_->ListPosts(&context, ParseTextProto<ListPostsRequest>(std::get<0>(GetParam())),
                                &response),
@@ -210,6 +216,7 @@ class UpdateBadInputTest : public PostServiceTest,
 
 TEST_P(UpdateBadInputTest, IsRefusedAndChangesNothing) {
   grpc::ClientContext context;
+  auth_.Authorize(context);
   Post post;
   EXPECT_THAT(stub_->UpdatePost(&context,
                                 ParseTextProto<UpdatePostRequest>(std::get<0>(GetParam())), &post),
@@ -246,6 +253,7 @@ class DeleteBadInputTest : public PostServiceTest,
 
 TEST_P(DeleteBadInputTest, IsRefusedAndChangesNothing) {
   grpc::ClientContext context;
+  auth_.Authorize(context);
   Post post;
   EXPECT_THAT(stub_->DeletePost(&context,
                                 ParseTextProto<DeletePostRequest>(std::get<0>(GetParam())), &post),

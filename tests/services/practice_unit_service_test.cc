@@ -13,6 +13,7 @@
 #include "absl/time/clock.h"
 #include "storage/in_memory_practice_unit_store.h"
 #include "storage/in_memory_region_store.h"
+#include "tests/testing/auth.h"
 #include "tests/testing/regions.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/text_proto.h"
@@ -71,6 +72,7 @@ class PracticeUnitServiceTest : public ::testing::Test {
 
   grpc::Status Create(const CreatePracticeUnitRequest& request, PracticeUnit* unit) {
     grpc::ClientContext context;
+    auth_.Authorize(context);
     return stub_->CreatePracticeUnit(&context, request, unit);
   }
 
@@ -91,7 +93,8 @@ class PracticeUnitServiceTest : public ::testing::Test {
 
   storage::InMemoryRegionStore regions_;
   storage::InMemoryPracticeUnitStore units_{regions_};
-  PracticeUnitServiceImpl service_{units_};
+  ::zhiyuan::testing::TestAuth auth_{{nullptr, &units_}};
+  PracticeUnitServiceImpl service_{units_, auth_.authorizer()};
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<PracticeUnitService::Stub> stub_;
   std::vector<std::string> before_;
@@ -134,6 +137,7 @@ TEST_F(PracticeUnitServiceTest, ListCountsAndPagesThroughARegion) {
   for (int i = 0; i < 5; ++i) {
     ListPracticeUnitsResponse response;
     grpc::ClientContext context;
+    auth_.Authorize(context);
     ASSERT_THAT(stub_->ListPracticeUnits(&context, request, &response), IsOk());
     EXPECT_EQ(response.total_size(), 2);
     for (const auto& unit : response.practice_units()) names.push_back(unit.name());
@@ -146,6 +150,7 @@ TEST_F(PracticeUnitServiceTest, ListCountsAndPagesThroughARegion) {
 TEST_F(PracticeUnitServiceTest, DeletedUnitsListOnlyWhenAskedFor) {
   PracticeUnit deleted;
   grpc::ClientContext context;
+  auth_.Authorize(context);
   ASSERT_THAT(
       stub_->DeletePracticeUnit(
           &context, ParseTextProto<DeletePracticeUnitRequest>("name: 'practiceUnits/2' etag: '1'"),
@@ -154,9 +159,11 @@ TEST_F(PracticeUnitServiceTest, DeletedUnitsListOnlyWhenAskedFor) {
   EXPECT_TRUE(deleted.has_delete_time());
   ListPracticeUnitsResponse response;
   grpc::ClientContext list;
+  auth_.Authorize(list);
   ASSERT_THAT(stub_->ListPracticeUnits(&list, ListPracticeUnitsRequest(), &response), IsOk());
   EXPECT_EQ(response.total_size(), 1);
   grpc::ClientContext all;
+  auth_.Authorize(all);
   ASSERT_THAT(stub_->ListPracticeUnits(
                   &all, ParseTextProto<ListPracticeUnitsRequest>("show_deleted: true"), &response),
               IsOk());
@@ -226,6 +233,7 @@ class GetBadInputTest : public PracticeUnitServiceTest,
 
 TEST_P(GetBadInputTest, IsRefused) {
   grpc::ClientContext context;
+  auth_.Authorize(context);
   PracticeUnit unit;
   EXPECT_THAT(stub_->GetPracticeUnit(
                   &context, ParseTextProto<GetPracticeUnitRequest>(std::get<0>(GetParam())), &unit),
@@ -249,6 +257,7 @@ class ListBadInputTest : public PracticeUnitServiceTest,
 
 TEST_P(ListBadInputTest, IsRefused) {
   grpc::ClientContext context;
+  auth_.Authorize(context);
   ListPracticeUnitsResponse response;
   EXPECT_THAT(
       stub_->ListPracticeUnits(
@@ -270,6 +279,7 @@ class UpdateBadInputTest : public PracticeUnitServiceTest,
 
 TEST_P(UpdateBadInputTest, IsRefusedAndChangesNothing) {
   grpc::ClientContext context;
+  auth_.Authorize(context);
   PracticeUnit unit;
   EXPECT_THAT(
       stub_->UpdatePracticeUnit(
@@ -310,6 +320,7 @@ class DeleteBadInputTest : public PracticeUnitServiceTest,
 
 TEST_P(DeleteBadInputTest, IsRefusedAndChangesNothing) {
   grpc::ClientContext context;
+  auth_.Authorize(context);
   PracticeUnit unit;
   EXPECT_THAT(
       stub_->DeletePracticeUnit(

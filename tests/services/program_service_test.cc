@@ -16,6 +16,7 @@
 #include "storage/in_memory_region_store.h"
 #include "storage/in_memory_team_store.h"
 #include "storage/in_memory_volunteer_store.h"
+#include "tests/testing/auth.h"
 #include "tests/testing/regions.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/text_proto.h"
@@ -64,6 +65,7 @@ class ProgramServiceTest : public ::testing::Test {
 
   grpc::Status Create(const CreateProgramRequest& request, Program* program) {
     grpc::ClientContext context;
+    auth_.Authorize(context);
     return stub_->CreateProgram(&context, request, program);
   }
 
@@ -85,7 +87,8 @@ class ProgramServiceTest : public ::testing::Test {
   storage::InMemoryVolunteerStore volunteers_{regions_};
   storage::InMemoryTeamStore teams_{regions_, units_, volunteers_};
   storage::InMemoryProgramStore programs_{regions_, units_, teams_};
-  ProgramServiceImpl service_{programs_};
+  ::zhiyuan::testing::TestAuth auth_{{&teams_, &units_, nullptr, &volunteers_}};
+  ProgramServiceImpl service_{programs_, auth_.authorizer()};
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<ProgramService::Stub> stub_;
   std::vector<std::string> before_;
@@ -110,6 +113,7 @@ TEST_F(ProgramServiceTest, CreateReturnsTheWholeProgram) {
 
 TEST_F(ProgramServiceTest, ListFindsProgramsByOwnerAndCategory) {
   grpc::ClientContext context;
+  auth_.Authorize(context);
   ListProgramsResponse response;
   ASSERT_THAT(stub_->ListPrograms(
                   &context,
@@ -172,6 +176,7 @@ class GetBadInputTest : public ProgramServiceTest,
 
 TEST_P(GetBadInputTest, IsRefused) {
   grpc::ClientContext context;
+  auth_.Authorize(context);
   Program program;
   EXPECT_THAT(stub_->GetProgram(
                   &context, ParseTextProto<GetProgramRequest>(std::get<0>(GetParam())), &program),
@@ -192,6 +197,7 @@ class ListBadInputTest : public ProgramServiceTest,
 
 TEST_P(ListBadInputTest, IsRefused) {
   grpc::ClientContext context;
+  auth_.Authorize(context);
   ListProgramsResponse response;
   EXPECT_THAT(
       stub_->ListPrograms(&context, ParseTextProto<ListProgramsRequest>(std::get<0>(GetParam())),
@@ -211,6 +217,7 @@ class UpdateBadInputTest : public ProgramServiceTest,
 
 TEST_P(UpdateBadInputTest, IsRefusedAndChangesNothing) {
   grpc::ClientContext context;
+  auth_.Authorize(context);
   Program program;
   EXPECT_THAT(
       stub_->UpdateProgram(&context, ParseTextProto<UpdateProgramRequest>(std::get<0>(GetParam())),
@@ -248,6 +255,7 @@ class DeleteBadInputTest : public ProgramServiceTest,
 
 TEST_P(DeleteBadInputTest, IsRefusedAndChangesNothing) {
   grpc::ClientContext context;
+  auth_.Authorize(context);
   Program program;
   EXPECT_THAT(
       stub_->DeleteProgram(&context, ParseTextProto<DeleteProgramRequest>(std::get<0>(GetParam())),

@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "storage/in_memory_region_store.h"
+#include "tests/testing/auth.h"
 #include "tests/testing/status_matchers.h"
 
 namespace zhiyuan::services {
@@ -66,6 +67,7 @@ class RegionServiceTest : public ::testing::Test {
   grpc::Status Import(const std::vector<ImportRegionsRequest>& requests,
                       ImportRegionsResponse* response) {
     grpc::ClientContext context;
+    auth_.Authorize(context);
     auto writer = stub_->ImportRegions(&context, response);
     for (const auto& request : requests) {
       if (!writer->Write(request)) break;
@@ -76,6 +78,7 @@ class RegionServiceTest : public ::testing::Test {
 
   grpc::Status Get(const std::string& name, Region* region) {
     grpc::ClientContext context;
+    auth_.Authorize(context);
     zhiyuan::v1::GetRegionRequest request;
     request.set_name(name);
     return stub_->GetRegion(&context, request, region);
@@ -83,11 +86,13 @@ class RegionServiceTest : public ::testing::Test {
 
   grpc::Status List(const ListRegionsRequest& request, ListRegionsResponse* response) {
     grpc::ClientContext context;
+    auth_.Authorize(context);
     return stub_->ListRegions(&context, request, response);
   }
 
   grpc::Status Update(const UpdateRegionRequest& request, Region* region) {
     grpc::ClientContext context;
+    auth_.Authorize(context);
     return stub_->UpdateRegion(&context, request, region);
   }
 
@@ -114,7 +119,8 @@ class RegionServiceTest : public ::testing::Test {
   }
 
   storage::InMemoryRegionStore store_;
-  RegionServiceImpl service_{store_};
+  ::zhiyuan::testing::TestAuth auth_{{}};
+  RegionServiceImpl service_{store_, auth_.authorizer()};
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<RegionService::Stub> stub_;
   std::vector<std::string> before_;

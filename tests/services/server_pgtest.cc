@@ -3,7 +3,9 @@
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
+#include <fstream>
 #include <pqxx/nontransaction>
 #include <pqxx/transaction>
 #include <thread>
@@ -11,9 +13,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "clients/bearer_channel.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "services/server.h"
 #include "storage/migrations.h"
+#include "tests/testing/database_tokens.h"
 #include "tests/testing/health.h"
 #include "tests/testing/pg_test_environment.h"
 #include "tests/testing/status_matchers.h"
@@ -49,8 +53,9 @@ class ServerTest : public ::zhiyuan::testing::PgTest {
     auto server = Server::Start(options);
     ASSERT_THAT(server, IsOk());
     server_ = *std::move(server);
-    channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()),
-                                   grpc::InsecureChannelCredentials());
+    channel_ = clients::CreateBearerChannel(
+        absl::StrCat("127.0.0.1:", server_->port()), grpc::InsecureChannelCredentials(),
+        ::zhiyuan::testing::MintDatabaseAdminToken(TestDatabaseUrl()));
     info_ = ServerInfoService::NewStub(channel_);
     health_ = Health::NewStub(channel_);
   }
@@ -212,6 +217,49 @@ TEST_F(ServerTest, ShutdownCancelsCallsStillRunningAfterTheGrace) {
                                        grpc::StatusCode::DEADLINE_EXCEEDED)));
   }
   lock.Release();
+}
+
+TEST(ServerBootstrapTest, FirstStartWritesAnAdminTokenAndLaterStartsDoNot) {
+  if (TestDatabaseUrl().empty()) GTEST_SKIP() << "no database";
+  const std::string url = ::zhiyuan::testing::NewEmptyDatabase();
+  ASSERT_THAT(storage::PrepareSchema(url, storage::BuiltinMigrations(), /*apply=*/true,
+                                     absl::Now() + absl::Seconds(30)),
+              IsOk());
+  const std::string directory = ::testing::TempDir();
+  ServerOptions options;
+  options.listen_address = "127.0.0.1:0";
+  options.database_url = url;
+  options.migrations = storage::BuiltinMigrations();
+  options.personal_data_key = std::string(32, 'k');
+  options.bootstrap_token_file = absl::StrCat(directory, "/bootstrap-first.token");
+  auto first = Server::Start(options);
+  ASSERT_THAT(first, IsOk());
+  struct stat file;
+  ASSERT_EQ(stat(options.bootstrap_token_file.c_str(), &file), 0);
+  EXPECT_EQ(file.st_mode & 0777, 0600);
+  std::ifstream in(options.bootstrap_token_file);
+  std::string secret;
+  std::getline(in, secret);
+  EXPECT_EQ(secret.size(), 47u);  // "zyt_" and 43 base64url characters.
+
+  auto call = [&](const std::string& token) {
+    auto channel = clients::CreateBearerChannel(absl::StrCat("127.0.0.1:", (*first)->port()),
+                                                grpc::InsecureChannelCredentials(), token);
+    grpc::ClientContext context;
+    ServerInfo reply;
+    return ServerInfoService::NewStub(channel)->GetServerInfo(&context, GetServerInfoRequest(),
+                                                              &reply);
+  };
+  EXPECT_THAT(call(secret), IsOk());
+  EXPECT_THAT(call(""), StatusIs(grpc::StatusCode::UNAUTHENTICATED));
+  (*first)->Shutdown(absl::Seconds(1));
+
+  options.bootstrap_token_file = absl::StrCat(directory, "/bootstrap-second.token");
+  auto second = Server::Start(options);
+  ASSERT_THAT(second, IsOk());
+  EXPECT_NE(stat(options.bootstrap_token_file.c_str(), &file), 0);
+  EXPECT_NE(stat(absl::StrCat(options.bootstrap_token_file, ".tmp").c_str(), &file), 0);
+  (*second)->Shutdown(absl::Seconds(1));
 }
 
 }  // namespace

@@ -18,6 +18,7 @@
 #include "storage/in_memory_team_member_store.h"
 #include "storage/in_memory_team_store.h"
 #include "storage/in_memory_volunteer_store.h"
+#include "tests/testing/auth.h"
 #include "tests/testing/regions.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/text_proto.h"
@@ -67,6 +68,7 @@ class TeamServiceTest : public ::testing::Test {
 
   grpc::Status Create(const CreateTeamRequest& request, Team* team) {
     grpc::ClientContext context;
+    auth_.Authorize(context);
     return stub_->CreateTeam(&context, request, team);
   }
 
@@ -88,7 +90,8 @@ class TeamServiceTest : public ::testing::Test {
   storage::InMemoryVolunteerStore volunteers_{regions_};
   storage::InMemoryTeamStore teams_{regions_, units_, volunteers_};
   storage::InMemoryTeamMemberStore members_{teams_, volunteers_};
-  TeamServiceImpl service_{teams_, members_};
+  ::zhiyuan::testing::TestAuth auth_{{&teams_, &units_, nullptr, &volunteers_}};
+  TeamServiceImpl service_{teams_, members_, auth_.authorizer()};
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<TeamService::Stub> stub_;
   std::vector<std::string> before_;
@@ -127,6 +130,7 @@ TEST_F(TeamServiceTest, ListPagesToTheEndWithoutRepeatsOrGaps) {
   std::vector<std::string> names;
   for (int page = 0; page < 10; ++page) {
     grpc::ClientContext context;
+    auth_.Authorize(context);
     ListTeamsResponse response;
     ASSERT_THAT(stub_->ListTeams(&context, request, &response), IsOk());
     EXPECT_EQ(response.total_size(), 7);
@@ -189,6 +193,7 @@ class GetBadInputTest : public TeamServiceTest, public ::testing::WithParamInter
 
 TEST_P(GetBadInputTest, IsRefused) {
   grpc::ClientContext context;
+  auth_.Authorize(context);
   Team team;
   EXPECT_THAT(
       stub_->GetTeam(&context, ParseTextProto<GetTeamRequest>(std::get<0>(GetParam())), &team),
@@ -208,6 +213,7 @@ class ListBadInputTest : public TeamServiceTest, public ::testing::WithParamInte
 
 TEST_P(ListBadInputTest, IsRefused) {
   grpc::ClientContext context;
+  auth_.Authorize(context);
   ListTeamsResponse response;
   EXPECT_THAT(stub_->ListTeams(&context, ParseTextProto<ListTeamsRequest>(std::get<0>(GetParam())),
                                &response),
@@ -229,6 +235,7 @@ class UpdateBadInputTest : public TeamServiceTest,
 
 TEST_P(UpdateBadInputTest, IsRefusedAndChangesNothing) {
   grpc::ClientContext context;
+  auth_.Authorize(context);
   Team team;
   EXPECT_THAT(stub_->UpdateTeam(&context,
                                 ParseTextProto<UpdateTeamRequest>(std::get<0>(GetParam())), &team),
@@ -267,6 +274,7 @@ class DeleteBadInputTest : public TeamServiceTest,
 
 TEST_P(DeleteBadInputTest, IsRefusedAndChangesNothing) {
   grpc::ClientContext context;
+  auth_.Authorize(context);
   Team team;
   EXPECT_THAT(stub_->DeleteTeam(&context,
                                 ParseTextProto<DeleteTeamRequest>(std::get<0>(GetParam())), &team),
@@ -307,6 +315,7 @@ class TeamMemberServiceTest : public TeamServiceTest {
 
   grpc::Status Join(const std::string& text, zhiyuan::v1::TeamMember* member) {
     grpc::ClientContext context;
+    auth_.Authorize(context);
     return stub_->CreateTeamMember(
         &context, ParseTextProto<zhiyuan::v1::CreateTeamMemberRequest>(text), member);
   }
@@ -342,6 +351,7 @@ TEST_F(TeamMemberServiceTest, JoinReturnsTheMembershipAndARetryTheSame) {
       "request_id: '8e7d6c5b-4a39-4281-9f0e-1d2c3b4a5968'");
   // The fixture's membership is current: leave first, then join twice with one request id.
   grpc::ClientContext leave;
+  auth_.Authorize(leave);
   zhiyuan::v1::TeamMember left;
   ASSERT_THAT(
       stub_->DeleteTeamMember(
@@ -363,6 +373,7 @@ TEST_F(TeamMemberServiceTest, ListsATeamAndAVolunteersTeams) {
   for (const std::string& text :
        {std::string("parent: 'teams/1'"), Fill("parent: 'teams/-' volunteer: '$V'")}) {
     grpc::ClientContext context;
+    auth_.Authorize(context);
     zhiyuan::v1::ListTeamMembersResponse response;
     ASSERT_THAT(stub_->ListTeamMembers(
                     &context, ParseTextProto<zhiyuan::v1::ListTeamMembersRequest>(text), &response),
@@ -403,12 +414,14 @@ class MemberNameBadInputTest : public TeamMemberServiceTest,
 TEST_P(MemberNameBadInputTest, GetAndDeleteRefuseItAndChangeNothing) {
   const std::string name = Fill(std::get<0>(GetParam()));
   grpc::ClientContext get;
+  auth_.Authorize(get);
   zhiyuan::v1::TeamMember member;
   zhiyuan::v1::GetTeamMemberRequest get_request;
   get_request.set_name(name);
   EXPECT_THAT(stub_->GetTeamMember(&get, get_request, &member),
               StatusIs(std::get<1>(GetParam()), HasSubstr(std::get<2>(GetParam()))));
   grpc::ClientContext remove;
+  auth_.Authorize(remove);
   zhiyuan::v1::DeleteTeamMemberRequest delete_request;
   delete_request.set_name(name);
   EXPECT_THAT(stub_->DeleteTeamMember(&remove, delete_request, &member),
@@ -431,6 +444,7 @@ class ListMembersBadInputTest : public TeamMemberServiceTest,
 
 TEST_P(ListMembersBadInputTest, IsRefused) {
   grpc::ClientContext context;
+  auth_.Authorize(context);
   zhiyuan::v1::ListTeamMembersResponse response;
   EXPECT_THAT(stub_->ListTeamMembers(&context,
                                      ParseTextProto<zhiyuan::v1::ListTeamMembersRequest>(
@@ -453,6 +467,7 @@ class UpdateMemberBadInputTest : public TeamMemberServiceTest,
 
 TEST_P(UpdateMemberBadInputTest, IsRefusedAndChangesNothing) {
   grpc::ClientContext context;
+  auth_.Authorize(context);
   zhiyuan::v1::TeamMember member;
   EXPECT_THAT(stub_->UpdateTeamMember(&context,
                                       ParseTextProto<zhiyuan::v1::UpdateTeamMemberRequest>(

@@ -16,6 +16,7 @@
 #include "services/identity_numbers.h"
 #include "storage/in_memory_region_store.h"
 #include "storage/in_memory_volunteer_store.h"
+#include "tests/testing/auth.h"
 #include "tests/testing/regions.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/text_proto.h"
@@ -71,6 +72,7 @@ class VolunteerServiceTest : public ::testing::Test {
 
   grpc::Status Create(const CreateVolunteerRequest& request, Volunteer* volunteer) {
     grpc::ClientContext context;
+    auth_.Authorize(context);
     return stub_->CreateVolunteer(&context, request, volunteer);
   }
 
@@ -93,7 +95,8 @@ class VolunteerServiceTest : public ::testing::Test {
       *PersonalDataProtector::Create(std::string(32, 'k'));
   storage::InMemoryRegionStore regions_;
   storage::InMemoryVolunteerStore volunteers_{regions_};
-  VolunteerServiceImpl service_{volunteers_, *protector_, [] {
+  ::zhiyuan::testing::TestAuth auth_{{nullptr, nullptr, nullptr, &volunteers_}};
+  VolunteerServiceImpl service_{volunteers_, *protector_, auth_.authorizer(), [] {
                                   return absl::FromCivil(absl::CivilSecond(2026, 11, 27, 10, 0, 0),
                                                          absl::FixedTimeZone(8 * 3600));
                                 }};
@@ -207,6 +210,7 @@ class GetBadInputTest : public VolunteerServiceTest,
 
 TEST_P(GetBadInputTest, IsRefused) {
   grpc::ClientContext context;
+  auth_.Authorize(context);
   Volunteer volunteer;
   EXPECT_THAT(
       stub_->GetVolunteer(&context, ParseTextProto<GetVolunteerRequest>(std::get<0>(GetParam())),
@@ -230,6 +234,7 @@ class ListBadInputTest : public VolunteerServiceTest,
 
 TEST_P(ListBadInputTest, IsRefused) {
   grpc::ClientContext context;
+  auth_.Authorize(context);
   ListVolunteersResponse response;
   EXPECT_THAT(
       stub_->ListVolunteers(
@@ -248,6 +253,7 @@ INSTANTIATE_TEST_SUITE_P(
 
 TEST_F(VolunteerServiceTest, ListFindsVolunteersByResidenceWithATotal) {
   grpc::ClientContext context;
+  auth_.Authorize(context);
   ListVolunteersResponse response;
   ASSERT_THAT(stub_->ListVolunteers(
                   &context, ParseTextProto<ListVolunteersRequest>("residence_region: 'regions/42'"),
@@ -264,6 +270,7 @@ class UpdateBadInputTest : public VolunteerServiceTest,
 
 TEST_P(UpdateBadInputTest, IsRefusedAndChangesNothing) {
   grpc::ClientContext context;
+  auth_.Authorize(context);
   Volunteer volunteer;
   const std::string text = absl::StrReplaceAll(std::get<0>(GetParam()), {{"$NAME", first_.name()}});
   EXPECT_THAT(
@@ -300,6 +307,7 @@ INSTANTIATE_TEST_SUITE_P(
 
 TEST_F(VolunteerServiceTest, UpdateSetsAndClearsThePhone) {
   grpc::ClientContext context;
+  auth_.Authorize(context);
   Volunteer volunteer;
   ASSERT_THAT(stub_->UpdateVolunteer(
                   &context,
@@ -317,6 +325,7 @@ class DeleteBadInputTest : public VolunteerServiceTest,
 
 TEST_P(DeleteBadInputTest, IsRefusedAndChangesNothing) {
   grpc::ClientContext context;
+  auth_.Authorize(context);
   Volunteer volunteer;
   const std::string text = absl::StrReplaceAll(std::get<0>(GetParam()), {{"$NAME", first_.name()}});
   EXPECT_THAT(
