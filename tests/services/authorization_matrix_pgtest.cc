@@ -1,0 +1,552 @@
+// Every zhiyuan.v1 RPC the binary carries × every role × an object in the role's scope and one
+// outside it → the expected code, through the real server on PostgreSQL. The RPCs come from the
+// compiled-in descriptors, so an RPC without a rule here fails this test.
+//
+// The world: 临县 (regions/141124) holds a practice unit U, a post P, the team A with the sub-team
+// A1, the volunteer V (a member of A) and the program G; 阜康市 (regions/652302) holds U2, P2, F,
+// W (a member of F) and G2. The callers: a system admin; the region admin and the reporter of
+// 临县; the leader of A; the volunteer V; a kiosk bound to P and U. Every "in" request is in the
+// scope of each role that may call the method at all; every "out" request lies in 阜康.
+//
+// Mutations that pass authorization fail right after it on purpose where repeating them would
+// change the world (a stale etag gives ABORTED, a registered ID number ALREADY_EXISTS), and use a
+// fixed request_id where they succeed, so every role sees the same world.
+#include <gmock/gmock.h>
+#include <google/protobuf/descriptor.h>
+#include <google/protobuf/descriptor_database.h>
+#include <google/protobuf/dynamic_message.h>
+#include <google/protobuf/text_format.h>
+#include <grpcpp/create_channel.h>
+#include <grpcpp/generic/generic_stub.h>
+#include <grpcpp/security/credentials.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <array>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "absl/strings/strip.h"
+#include "absl/synchronization/notification.h"
+#include "absl/time/clock.h"
+#include "services/server.h"
+#include "storage/migrations.h"
+#include "tests/testing/database_tokens.h"
+#include "tests/testing/pg_test_environment.h"
+#include "tests/testing/status_matchers.h"
+
+namespace zhiyuan::services {
+namespace {
+
+using ::google::protobuf::Message;
+using ::google::protobuf::MethodDescriptor;
+using ::zhiyuan::testing::IsOk;
+using ::zhiyuan::testing::TestDatabaseUrl;
+
+constexpr grpc::StatusCode O = grpc::StatusCode::OK;
+constexpr grpc::StatusCode P = grpc::StatusCode::PERMISSION_DENIED;
+constexpr grpc::StatusCode N = grpc::StatusCode::NOT_FOUND;
+constexpr grpc::StatusCode A = grpc::StatusCode::ABORTED;
+constexpr grpc::StatusCode E = grpc::StatusCode::ALREADY_EXISTS;
+
+// The callers, in the order of Codes.
+enum Caller { kAdmin, kRegionAdmin, kReporter, kTeamLeader, kVolunteer, kKiosk, kCallers };
+constexpr const char* kCallerNames[] = {"system admin",     "region admin of 临县",
+                                        "reporter of 临县", "leader of team A",
+                                        "volunteer V",      "kiosk of P and U"};
+using Codes = std::array<grpc::StatusCode, kCallers>;
+
+// For one RPC: a request in scope and the codes each caller gets, then one out of scope.
+// Requests are text protos in which $A, $A1, $F, $U, $U2, $P, $P2, $V, $W, $G, $G2, $S, $S2 and
+// $ADMIN stand for the names of the world's objects and tokens.
+struct Rule {
+  const char* in;
+  Codes in_codes;
+  const char* out;
+  Codes out_codes;
+};
+
+constexpr Codes kAll = {O, O, O, O, O, O};
+constexpr Codes kAdminOnly = {O, P, P, P, P, P};
+
+const std::map<std::string, Rule>& Rules() {
+  static const auto* rules = new std::map<std::string, Rule>{
+      {"zhiyuan.v1.ServerInfoService.GetServerInfo", {"", kAll, "", kAll}},
+
+      // Regions: the national table, read by all; populations by their region admins.
+      {"zhiyuan.v1.RegionService.GetRegion",
+       {"name: 'regions/141124'", kAll, "name: 'regions/652302'", kAll}},
+      {"zhiyuan.v1.RegionService.ListRegions",
+       {"parent: 'regions/141124'", kAll, "parent: 'regions/652302'", kAll}},
+      {"zhiyuan.v1.RegionService.UpdateRegion",
+       {"region { name: 'regions/141124' population: 500000 population_year: 2023 } "
+        "update_mask { paths: 'population' paths: 'population_year' }",
+        {O, O, P, P, P, P},
+        "region { name: 'regions/652302' population: 200000 population_year: 2023 } "
+        "update_mask { paths: 'population' paths: 'population_year' }",
+        kAdminOnly}},
+      {"zhiyuan.v1.RegionService.ImportRegions",
+       {"regions { name: 'regions/14' display_name: '山西省' }", kAdminOnly,
+        "regions { name: 'regions/65' display_name: '新疆维吾尔自治区' }", kAdminOnly}},
+
+      // Practice units.
+      {"zhiyuan.v1.PracticeUnitService.GetPracticeUnit",
+       {"name: '$U'", {O, O, O, P, P, O}, "name: '$U2'", kAdminOnly}},
+      {"zhiyuan.v1.PracticeUnitService.ListPracticeUnits",
+       {"region: 'regions/141124'", {O, O, O, P, P, P}, "region: 'regions/652302'", kAdminOnly}},
+      {"zhiyuan.v1.PracticeUnitService.CreatePracticeUnit",
+       {"request_id: '11111111-0000-4000-8000-000000000001' practice_unit { display_name: "
+        "'临泉镇新时代文明实践所' kind: PRACTICE_UNIT_KIND_INSTITUTE region: 'regions/141124100' "
+        "parent: '$U' }",
+        {O, O, P, P, P, P},
+        "request_id: '11111111-0000-4000-8000-000000000002' practice_unit { display_name: "
+        "'阜康市新时代文明实践中心二' kind: PRACTICE_UNIT_KIND_CENTER region: 'regions/652302' }",
+        kAdminOnly}},
+      {"zhiyuan.v1.PracticeUnitService.UpdatePracticeUnit",
+       {"practice_unit { name: '$U' display_name: '改名' etag: '999' } "
+        "update_mask { paths: 'display_name' }",
+        {A, A, P, P, P, P},
+        "practice_unit { name: '$U2' display_name: '改名' etag: '999' } "
+        "update_mask { paths: 'display_name' }",
+        {A, P, P, P, P, P}}},
+      {"zhiyuan.v1.PracticeUnitService.DeletePracticeUnit",
+       {"name: '$U' etag: '999'",
+        {A, A, P, P, P, P},
+        "name: '$U2' etag: '999'",
+        {A, P, P, P, P, P}}},
+
+      // Posts.
+      {"zhiyuan.v1.PostService.GetPost",
+       {"name: '$P'", {O, O, O, P, P, O}, "name: '$P2'", kAdminOnly}},
+      {"zhiyuan.v1.PostService.ListPosts",
+       {"region: 'regions/141124'", {O, O, O, P, P, P}, "region: 'regions/652302'", kAdminOnly}},
+      {"zhiyuan.v1.PostService.CreatePost",
+       {"request_id: '22222222-0000-4000-8000-000000000001' post { display_name: '临县宾馆服务岗' "
+        "host_organization: '临县宾馆' host_kind: POST_HOST_KIND_HOTEL region: 'regions/141124' "
+        "duty_team: '$A' }",
+        {O, O, P, P, P, P},
+        "request_id: '22222222-0000-4000-8000-000000000002' post { display_name: '阜康宾馆服务岗' "
+        "host_organization: '阜康宾馆' host_kind: POST_HOST_KIND_HOTEL region: 'regions/652302' }",
+        kAdminOnly}},
+      {"zhiyuan.v1.PostService.UpdatePost",
+       {"post { name: '$P' display_name: '改名' etag: '999' } update_mask { paths: 'display_name' "
+        "}",
+        {A, A, P, P, P, P},
+        "post { name: '$P2' display_name: '改名' etag: '999' } update_mask { paths: 'display_name' "
+        "}",
+        {A, P, P, P, P, P}}},
+      {"zhiyuan.v1.PostService.DeletePost",
+       {"name: '$P' etag: '999'",
+        {A, A, P, P, P, P},
+        "name: '$P2' etag: '999'",
+        {A, P, P, P, P, P}}},
+
+      // Teams and their members.
+      {"zhiyuan.v1.TeamService.GetTeam",
+       {"name: '$A1'", {O, O, O, O, P, P}, "name: '$F'", kAdminOnly}},
+      {"zhiyuan.v1.TeamService.ListTeams",
+       {"home_region: 'regions/141124' parent: '$A'",
+        {O, O, O, O, P, P},
+        "home_region: 'regions/652302' parent: '$F'",
+        kAdminOnly}},
+      {"zhiyuan.v1.TeamService.CreateTeam",
+       {"request_id: '33333333-0000-4000-8000-000000000001' team { display_name: '临泉镇小队' "
+        "home_region: 'regions/141124100' parent: '$A1' }",
+        {O, O, P, O, P, P},
+        "request_id: '33333333-0000-4000-8000-000000000002' team { display_name: '阜康小队' "
+        "home_region: 'regions/652302' parent: '$F' }",
+        kAdminOnly}},
+      {"zhiyuan.v1.TeamService.UpdateTeam",
+       {"team { name: '$A1' display_name: '改名' etag: '999' } update_mask { paths: 'display_name' "
+        "}",
+        {A, A, P, A, P, P},
+        "team { name: '$F' display_name: '改名' etag: '999' } update_mask { paths: 'display_name' "
+        "}",
+        {A, P, P, P, P, P}}},
+      {"zhiyuan.v1.TeamService.DeleteTeam",
+       {"name: '$A1' etag: '999'",
+        {A, A, P, A, P, P},
+        "name: '$F' etag: '999'",
+        {A, P, P, P, P, P}}},
+      {"zhiyuan.v1.TeamService.GetTeamMember",
+       {"name: '$A/members/$V'", {O, O, P, O, O, P}, "name: '$F/members/$W'", {O, N, P, N, N, P}}},
+      {"zhiyuan.v1.TeamService.ListTeamMembers",
+       {"parent: '$A' volunteer: 'volunteers/$V'",
+        {O, O, P, O, O, P},
+        "parent: '$F' volunteer: 'volunteers/$W'",
+        kAdminOnly}},
+      {"zhiyuan.v1.TeamService.CreateTeamMember",
+       {"request_id: '44444444-0000-4000-8000-000000000001' parent: '$A1' "
+        "volunteer: 'volunteers/$V'",
+        {O, O, P, O, P, P},
+        "request_id: '44444444-0000-4000-8000-000000000002' parent: '$F' "
+        "volunteer: 'volunteers/$V'",
+        kAdminOnly}},
+      {"zhiyuan.v1.TeamService.UpdateTeamMember",
+       {"team_member { name: '$A/members/$V' role: TEAM_MEMBER_ROLE_ADMIN etag: '999' } "
+        "update_mask { paths: 'role' }",
+        {A, A, P, A, P, P},
+        "team_member { name: '$F/members/$W' role: TEAM_MEMBER_ROLE_ADMIN etag: '999' } "
+        "update_mask { paths: 'role' }",
+        {A, P, P, P, P, P}}},
+      {"zhiyuan.v1.TeamService.DeleteTeamMember",
+       {"name: '$A/members/$V' etag: '999'",
+        {A, A, P, A, A, P},
+        "name: '$F/members/$W' etag: '999'",
+        {A, P, P, P, P, P}}},
+
+      // Volunteers: out of reach reads as not existing.
+      {"zhiyuan.v1.VolunteerService.GetVolunteer",
+       {"name: 'volunteers/$V'", {O, O, P, P, O, P}, "name: 'volunteers/$W'", {O, N, P, P, N, P}}},
+      {"zhiyuan.v1.VolunteerService.ListVolunteers",
+       {"residence_region: 'regions/141124'",
+        {O, O, P, P, P, P},
+        "residence_region: 'regions/652302'",
+        kAdminOnly}},
+      {"zhiyuan.v1.VolunteerService.CreateVolunteer",
+       {"volunteer { display_name: '张三' birth_date: '1985-11-22' residence_region: "
+        "'regions/141124' id_number: '$V_ID' }",
+        {E, E, P, P, P, P},
+        "volunteer { display_name: '李四' birth_date: '1990-01-01' residence_region: "
+        "'regions/652302' id_number: '$W_ID' }",
+        {E, P, P, P, P, P}}},
+      {"zhiyuan.v1.VolunteerService.UpdateVolunteer",
+       {"volunteer { name: 'volunteers/$V' display_name: '改名' etag: '999' } "
+        "update_mask { paths: 'display_name' }",
+        {A, A, P, P, A, P},
+        "volunteer { name: 'volunteers/$W' display_name: '改名' etag: '999' } "
+        "update_mask { paths: 'display_name' }",
+        {A, N, P, P, N, P}}},
+      {"zhiyuan.v1.VolunteerService.DeleteVolunteer",
+       {"name: 'volunteers/$V' etag: '999'",
+        {A, A, P, P, P, P},
+        "name: 'volunteers/$W' etag: '999'",
+        {A, N, P, P, P, P}}},
+
+      // Programs.
+      {"zhiyuan.v1.ProgramService.GetProgram",
+       {"name: '$G'", {O, O, O, P, P, P}, "name: '$G2'", kAdminOnly}},
+      {"zhiyuan.v1.ProgramService.ListPrograms",
+       {"region: 'regions/141124'", {O, O, O, P, P, P}, "region: 'regions/652302'", kAdminOnly}},
+      {"zhiyuan.v1.ProgramService.CreateProgram",
+       {"request_id: '55555555-0000-4000-8000-000000000001' program { display_name: '夜校二期' "
+        "category: SERVICE_CATEGORY_THEORY_OUTREACH owner: '$A' start_date: '2024-01-01' }",
+        {O, O, P, P, P, P},
+        "request_id: '55555555-0000-4000-8000-000000000002' program { display_name: '阜康夜校' "
+        "category: SERVICE_CATEGORY_THEORY_OUTREACH owner: 'regions/652302' "
+        "start_date: '2024-01-01' }",
+        kAdminOnly}},
+      {"zhiyuan.v1.ProgramService.UpdateProgram",
+       {"program { name: '$G' display_name: '改名' etag: '999' } "
+        "update_mask { paths: 'display_name' }",
+        {A, A, P, P, P, P},
+        "program { name: '$G2' display_name: '改名' etag: '999' } "
+        "update_mask { paths: 'display_name' }",
+        {A, P, P, P, P, P}}},
+      {"zhiyuan.v1.ProgramService.DeleteProgram",
+       {"name: '$G' etag: '999'",
+        {A, A, P, P, P, P},
+        "name: '$G2' etag: '999'",
+        {A, P, P, P, P, P}}},
+
+      // Tokens: out of reach reads as not existing.
+      {"zhiyuan.v1.TokenService.CreateToken",
+       {"token { display_name: '临县报表' role: ROLE_REPORTER region: 'regions/141124' }",
+        {O, O, P, P, P, P},
+        "token { display_name: '阜康报表' role: ROLE_REPORTER region: 'regions/652302' }",
+        kAdminOnly}},
+      {"zhiyuan.v1.TokenService.GetToken",
+       {"name: 'tokens/self'", kAll, "name: '$ADMIN'", {O, N, N, N, N, N}}},
+      {"zhiyuan.v1.TokenService.ListTokens",
+       {"", {O, O, P, P, P, P}, "scope_region: 'regions/652302'", kAdminOnly}},
+      {"zhiyuan.v1.TokenService.RevokeToken",
+       {"name: '$S'", {O, O, N, N, N, N}, "name: '$S2'", {O, N, N, N, N, N}}},
+  };
+  return *rules;
+}
+
+// An ID number with its GB 11643 check digit.
+std::string IdNumber(const std::string& first17) {
+  static constexpr int kWeights[] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+  int sum = 0;
+  for (int i = 0; i < 17; ++i) sum += (first17[i] - '0') * kWeights[i];
+  return first17 + "10X98765432"[sum % 11];
+}
+
+class AuthorizationMatrixTest : public ::zhiyuan::testing::PgTest {
+ protected:
+  void SetUp() override {
+    PgTest::SetUp();
+    if (IsSkipped()) return;
+    ServerOptions options;
+    options.listen_address = "127.0.0.1:0";
+    options.database_url = TestDatabaseUrl();
+    options.migrations = storage::BuiltinMigrations();
+    options.personal_data_key = std::string(32, 'k');
+    options.token_cache_ttl = absl::ZeroDuration();
+    auto server = Server::Start(options);
+    ASSERT_THAT(server, IsOk());
+    server_ = *std::move(server);
+    stub_ = std::make_unique<grpc::GenericStub>(grpc::CreateChannel(
+        absl::StrCat("127.0.0.1:", server_->port()), grpc::InsecureChannelCredentials()));
+    secrets_[kAdmin] = ::zhiyuan::testing::MintDatabaseAdminToken(TestDatabaseUrl());
+    ASSERT_FALSE(secrets_[kAdmin].empty());
+    Seed();
+  }
+
+  void TearDown() override {
+    if (server_ != nullptr) server_->Shutdown(absl::Seconds(1));
+  }
+
+  static const MethodDescriptor* Method(const std::string& full_name) {
+    return google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(full_name);
+  }
+
+  // Calls `method` as the holder of `secret` ("" for no token) with the text-proto `request`
+  // (placeholders replaced); the reply lands in `reply` when given.
+  grpc::Status Call(const std::string& secret, const MethodDescriptor& method,
+                    const std::string& request, Message* reply = nullptr) {
+    const Message* prototype =
+        google::protobuf::MessageFactory::generated_factory()->GetPrototype(method.input_type());
+    std::unique_ptr<Message> message(prototype->New());
+    if (!google::protobuf::TextFormat::ParseFromString(absl::StrReplaceAll(request, names_),
+                                                       message.get())) {
+      ADD_FAILURE() << "unparsable request for " << method.full_name() << ": " << request;
+      return grpc::Status(grpc::StatusCode::INTERNAL, "test bug");
+    }
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(20)));
+    if (!secret.empty()) context.AddMetadata("authorization", "Bearer " + secret);
+    const std::string path = absl::StrCat("/", method.service()->full_name(), "/", method.name());
+    const std::string bytes = message->SerializeAsString();
+    grpc::Slice slice(bytes);
+    grpc::ByteBuffer out(&slice, 1);
+    grpc::ByteBuffer in;
+    grpc::Status status;
+    if (method.client_streaming()) {
+      status = StreamOne(context, path, out, &in);
+    } else {
+      absl::Notification done;
+      stub_->UnaryCall(&context, path, grpc::StubOptions(), &out, &in, [&](grpc::Status result) {
+        status = std::move(result);
+        done.Notify();
+      });
+      done.WaitForNotification();
+    }
+    if (status.ok() && reply != nullptr) {
+      std::vector<grpc::Slice> slices;
+      (void)in.Dump(&slices);
+      std::string received;
+      for (const grpc::Slice& piece : slices) {
+        received.append(reinterpret_cast<const char*>(piece.begin()), piece.size());
+      }
+      EXPECT_TRUE(reply->ParseFromString(received));
+    }
+    return status;
+  }
+
+  // A client-streaming call of one message.
+  grpc::Status StreamOne(grpc::ClientContext& context, const std::string& path,
+                         const grpc::ByteBuffer& request, grpc::ByteBuffer* reply) {
+    grpc::CompletionQueue queue;
+    std::unique_ptr<grpc::GenericClientAsyncReaderWriter> call =
+        stub_->PrepareCall(&context, path, &queue);
+    void* tag;
+    bool ok;
+    auto step = [&](int id) {
+      return queue.Next(&tag, &ok) && tag == reinterpret_cast<void*>(id) && ok;
+    };
+    call->StartCall(reinterpret_cast<void*>(1));
+    if (step(1)) {
+      call->Write(request, reinterpret_cast<void*>(2));
+      if (step(2)) {
+        call->WritesDone(reinterpret_cast<void*>(3));
+        if (step(3)) {
+          call->Read(reply, reinterpret_cast<void*>(4));
+          step(4);
+        }
+      }
+    }
+    grpc::Status status;
+    call->Finish(&status, reinterpret_cast<void*>(5));
+    queue.Next(&tag, &ok);
+    queue.Shutdown();
+    while (queue.Next(&tag, &ok)) {
+    }
+    return status;
+  }
+
+  // Calls as the system admin and returns the "name" of the reply.
+  std::string Make(const std::string& method, const std::string& request) {
+    const MethodDescriptor* descriptor = Method(method);
+    EXPECT_NE(descriptor, nullptr) << method;
+    if (descriptor == nullptr) return "";
+    std::unique_ptr<Message> reply(google::protobuf::MessageFactory::generated_factory()
+                                       ->GetPrototype(descriptor->output_type())
+                                       ->New());
+    const grpc::Status status = Call(secrets_[kAdmin], *descriptor, request, reply.get());
+    EXPECT_TRUE(status.ok()) << method << ": " << status.error_message();
+    const google::protobuf::FieldDescriptor* name = reply->GetDescriptor()->FindFieldByName("name");
+    return name == nullptr ? "" : reply->GetReflection()->GetString(*reply, name);
+  }
+
+  // Creates a token as the system admin; returns its name and puts its secret in `secret`.
+  std::string MakeToken(const std::string& token, std::string* secret) {
+    zhiyuan::v1::CreateTokenResponse reply;
+    const grpc::Status status =
+        Call(secrets_[kAdmin], *Method("zhiyuan.v1.TokenService.CreateToken"),
+             absl::StrCat("token { ", token, " }"), &reply);
+    EXPECT_TRUE(status.ok()) << token << ": " << status.error_message();
+    if (secret != nullptr) *secret = reply.secret();
+    return reply.token().name();
+  }
+
+  void Seed() {
+    ASSERT_TRUE(Call(secrets_[kAdmin], *Method("zhiyuan.v1.RegionService.ImportRegions"),
+                     "regions { name: 'regions/14' display_name: '山西省' } "
+                     "regions { name: 'regions/1411' display_name: '吕梁市' } "
+                     "regions { name: 'regions/141124' display_name: '临县' } "
+                     "regions { name: 'regions/141124100' display_name: '临泉镇' } "
+                     "regions { name: 'regions/65' display_name: '新疆维吾尔自治区' } "
+                     "regions { name: 'regions/6523' display_name: '昌吉回族自治州' } "
+                     "regions { name: 'regions/652302' display_name: '阜康市' }")
+                    .ok());
+    names_["$U2"] = Make("zhiyuan.v1.PracticeUnitService.CreatePracticeUnit",
+                         "practice_unit { display_name: '阜康市新时代文明实践中心' kind: "
+                         "PRACTICE_UNIT_KIND_CENTER region: 'regions/652302' }");
+    names_["$U"] = Make("zhiyuan.v1.PracticeUnitService.CreatePracticeUnit",
+                        "practice_unit { display_name: '临县新时代文明实践中心' kind: "
+                        "PRACTICE_UNIT_KIND_CENTER region: 'regions/141124' }");
+    names_["$A"] = Make("zhiyuan.v1.TeamService.CreateTeam",
+                        "team { display_name: '临县总队' home_region: 'regions/141124' }");
+    names_["$A1"] = Make("zhiyuan.v1.TeamService.CreateTeam",
+                         absl::StrCat("team { display_name: '临泉镇分队' home_region: "
+                                      "'regions/141124100' parent: '",
+                                      names_["$A"], "' }"));
+    names_["$F"] = Make("zhiyuan.v1.TeamService.CreateTeam",
+                        "team { display_name: '阜康总队' home_region: 'regions/652302' }");
+    names_["$P"] = Make("zhiyuan.v1.PostService.CreatePost",
+                        "post { display_name: '临县车站服务岗' host_organization: '临县车站' "
+                        "host_kind: POST_HOST_KIND_HOTEL region: 'regions/141124' }");
+    names_["$P2"] = Make("zhiyuan.v1.PostService.CreatePost",
+                         "post { display_name: '阜康车站服务岗' host_organization: '阜康车站' "
+                         "host_kind: POST_HOST_KIND_HOTEL region: 'regions/652302' }");
+    names_["$V_ID"] = IdNumber("14112419851122004");
+    names_["$W_ID"] = IdNumber("65230219900101003");
+    const std::string v =
+        Make("zhiyuan.v1.VolunteerService.CreateVolunteer",
+             "volunteer { display_name: '张三' birth_date: '1985-11-22' residence_region: "
+             "'regions/141124' id_number: '$V_ID' }");
+    names_["$V"] = std::string(absl::StripPrefix(v, "volunteers/"));
+    const std::string w =
+        Make("zhiyuan.v1.VolunteerService.CreateVolunteer",
+             "volunteer { display_name: '李四' birth_date: '1990-01-01' residence_region: "
+             "'regions/652302' id_number: '$W_ID' }");
+    names_["$W"] = std::string(absl::StripPrefix(w, "volunteers/"));
+    Make("zhiyuan.v1.TeamService.CreateTeamMember", "parent: '$A' volunteer: 'volunteers/$V'");
+    Make("zhiyuan.v1.TeamService.CreateTeamMember", "parent: '$F' volunteer: 'volunteers/$W'");
+    names_["$G"] = Make("zhiyuan.v1.ProgramService.CreateProgram",
+                        "program { display_name: '新时代夜校' category: "
+                        "SERVICE_CATEGORY_THEORY_OUTREACH owner: 'regions/141124' "
+                        "start_date: '2024-01-01' }");
+    names_["$G2"] = Make("zhiyuan.v1.ProgramService.CreateProgram",
+                         "program { display_name: '阜康夜校' category: "
+                         "SERVICE_CATEGORY_THEORY_OUTREACH owner: 'regions/652302' "
+                         "start_date: '2024-01-01' }");
+
+    names_["$ADMIN"] = "tokens/1";
+    MakeToken("display_name: '临县文明办' role: ROLE_REGION_ADMIN region: 'regions/141124'",
+              &secrets_[kRegionAdmin]);
+    MakeToken("display_name: '临县统计' role: ROLE_REPORTER region: 'regions/141124'",
+              &secrets_[kReporter]);
+    MakeToken("display_name: '总队长' role: ROLE_TEAM_LEADER team: '$A'", &secrets_[kTeamLeader]);
+    MakeToken("display_name: '张三' role: ROLE_VOLUNTEER volunteer: 'volunteers/$V'",
+              &secrets_[kVolunteer]);
+    MakeToken("display_name: '车站自助机' role: ROLE_KIOSK posts: '$P' practice_units: '$U'",
+              &secrets_[kKiosk]);
+    names_["$S"] =
+        MakeToken("display_name: '备用' role: ROLE_REPORTER region: 'regions/141124'", nullptr);
+    names_["$S2"] =
+        MakeToken("display_name: '备用' role: ROLE_REPORTER region: 'regions/652302'", nullptr);
+    // The first token in this database is the admin's (MintDatabaseAdminToken made it).
+    zhiyuan::v1::Token self;
+    ASSERT_TRUE(Call(secrets_[kAdmin], *Method("zhiyuan.v1.TokenService.GetToken"),
+                     "name: 'tokens/self'", &self)
+                    .ok());
+    names_["$ADMIN"] = self.name();
+  }
+
+  std::unique_ptr<Server> server_;
+  std::unique_ptr<grpc::GenericStub> stub_;
+  std::array<std::string, kCallers> secrets_;
+  std::map<std::string, std::string> names_;
+};
+
+// Every RPC in every zhiyuan.v1 file compiled into this test.
+std::vector<const MethodDescriptor*> AllMethods() {
+  std::vector<std::string> files;
+  google::protobuf::DescriptorPool::internal_generated_database()->FindAllFileNames(&files);
+  std::vector<const MethodDescriptor*> methods;
+  for (const std::string& file_name : files) {
+    if (!absl::StartsWith(file_name, "zhiyuan/v1/")) continue;
+    const google::protobuf::FileDescriptor* file =
+        google::protobuf::DescriptorPool::generated_pool()->FindFileByName(file_name);
+    for (int s = 0; file != nullptr && s < file->service_count(); ++s) {
+      for (int m = 0; m < file->service(s)->method_count(); ++m) {
+        methods.push_back(file->service(s)->method(m));
+      }
+    }
+  }
+  return methods;
+}
+
+TEST(AuthorizationRulesTest, EveryRpcHasARuleAndEveryRuleAnRpc) {
+  std::set<std::string> seen;
+  for (const MethodDescriptor* method : AllMethods()) {
+    seen.insert(method->full_name());
+    EXPECT_EQ(Rules().count(method->full_name()), 1u)
+        << method->full_name()
+        << " has no authorization rule: add its expected codes per role to "
+           "tests/services/authorization_matrix_pgtest.cc and docs/SECURITY.md";
+  }
+  EXPECT_GT(seen.size(), 30u);
+  for (const auto& [name, rule] : Rules()) {
+    EXPECT_EQ(seen.count(name), 1u) << "the rule for " << name << " names no RPC";
+  }
+}
+
+TEST_F(AuthorizationMatrixTest, EveryRpcAnswersEveryCallerAsItsRuleSays) {
+  // The world is the same for each caller; the order of RPCs does not matter (see the file
+  // comment), but RevokeToken goes last so that no later call meets a revoked spare by surprise.
+  std::vector<const MethodDescriptor*> methods = AllMethods();
+  std::stable_partition(methods.begin(), methods.end(), [](const MethodDescriptor* method) {
+    return method->name() != "RevokeToken";
+  });
+  for (const MethodDescriptor* method : methods) {
+    const auto rule = Rules().find(method->full_name());
+    if (rule == Rules().end()) continue;  // AuthorizationRulesTest reports it.
+    SCOPED_TRACE(method->full_name());
+    EXPECT_EQ(Call("", *method, rule->second.in).error_code(), grpc::StatusCode::UNAUTHENTICATED)
+        << "without a token";
+    EXPECT_EQ(Call("zyt_not-a-token", *method, rule->second.in).error_code(),
+              grpc::StatusCode::UNAUTHENTICATED)
+        << "with a malformed token";
+    for (int caller = 0; caller < kCallers; ++caller) {
+      const grpc::Status in = Call(secrets_[caller], *method, rule->second.in);
+      EXPECT_EQ(in.error_code(), rule->second.in_codes[caller])
+          << kCallerNames[caller] << ", in scope: " << in.error_message();
+      const grpc::Status out = Call(secrets_[caller], *method, rule->second.out);
+      EXPECT_EQ(out.error_code(), rule->second.out_codes[caller])
+          << kCallerNames[caller] << ", out of scope: " << out.error_message();
+    }
+  }
+}
+
+}  // namespace
+}  // namespace zhiyuan::services
