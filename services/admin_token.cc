@@ -49,9 +49,15 @@ absl::StatusOr<std::optional<storage::Token>> MakeAdminToken(storage::TokenStore
   token.display_name = mode == AdminTokenMode::kFirstOnly ? "first system admin (bootstrap)"
                                                           : "system admin (issued by zhiyuand)";
   token.expire_time = absl::Now() + kAdminTokenTtl;
-  const absl::StatusOr<storage::Token> made = mode == AdminTokenMode::kFirstOnly
-                                                  ? tokens.CreateFirst(token, secret.hash, deadline)
-                                                  : tokens.Create(token, secret.hash, deadline);
+  // zhiyuand itself makes it, on the operator's command: no caller token, no peer.
+  storage::AuditEntry audit;
+  audit.method = mode == AdminTokenMode::kFirstOnly ? "zhiyuand --bootstrap_token_file"
+                                                    : "zhiyuand --issue_admin_token_file";
+  audit.peer = "local";
+  audit.field_paths = {"display_name", "role"};
+  const absl::StatusOr<storage::Token> made =
+      mode == AdminTokenMode::kFirstOnly ? tokens.CreateFirst(token, secret.hash, audit, deadline)
+                                         : tokens.Create(token, secret.hash, audit, deadline);
   if (!made.ok()) {
     unlink(temporary.c_str());
     if (mode == AdminTokenMode::kFirstOnly && absl::IsFailedPrecondition(made.status())) {

@@ -6,6 +6,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "services/audit.h"
 #include "services/grpc_status.h"
 #include "services/handler.h"
 #include "services/page_token.h"
@@ -250,8 +251,11 @@ grpc::Status PostServiceImpl::CreatePost(grpc::ServerContext* context,
                               absl::StrCat("create a post in ", RegionName(post.region_code)));
     }
     ZY_RETURN_IF_ERROR(CheckDutyTeam(caller, post.duty_team_id, deadline));
-    return Reply(store_.Create(post, absl::AsciiStrToLower(request->request_id()), deadline),
-                 response);
+    return Reply(
+        store_.Create(post, absl::AsciiStrToLower(request->request_id()),
+                      AuditOf(caller, *context, "zhiyuan.v1.PostService.CreatePost", *request),
+                      deadline),
+        response);
   });
 }
 
@@ -266,7 +270,11 @@ grpc::Status PostServiceImpl::UpdatePost(grpc::ServerContext* context,
     ZY_ASSIGN_OR_RETURN(const storage::PostChange change, ToChange(*request));
     ZY_RETURN_IF_ERROR(ReachablePost(caller, id, "change", deadline).status());
     ZY_RETURN_IF_ERROR(CheckDutyTeam(caller, change.duty_team_id.value_or(0), deadline));
-    return Reply(store_.Update(id, change, deadline), response);
+    return Reply(
+        store_.Update(id, change,
+                      AuditOf(caller, *context, "zhiyuan.v1.PostService.UpdatePost", *request),
+                      deadline),
+        response);
   });
 }
 
@@ -280,7 +288,11 @@ grpc::Status PostServiceImpl::DeletePost(grpc::ServerContext* context,
     std::optional<int64_t> revision;
     ZY_RETURN_IF_ERROR(ParseEtag("etag", request->etag(), &revision));
     ZY_RETURN_IF_ERROR(ReachablePost(caller, id, "delete", deadline).status());
-    return Reply(store_.Delete(id, revision, deadline), response);
+    return Reply(
+        store_.Delete(id, revision,
+                      AuditOf(caller, *context, "zhiyuan.v1.PostService.DeletePost", *request),
+                      deadline),
+        response);
   });
 }
 

@@ -5,6 +5,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "services/audit.h"
 #include "services/grpc_status.h"
 #include "services/handler.h"
 #include "services/page_token.h"
@@ -218,8 +219,12 @@ grpc::Status PracticeUnitServiceImpl::CreatePracticeUnit(
                                                      IdName(kCollection, unit.parent_id)));
       }
     }
-    return Reply(store_.Create(unit, absl::AsciiStrToLower(request->request_id()), deadline),
-                 response);
+    return Reply(
+        store_.Create(unit, absl::AsciiStrToLower(request->request_id()),
+                      AuditOf(caller, *context, "zhiyuan.v1.PracticeUnitService.CreatePracticeUnit",
+                              *request),
+                      deadline),
+        response);
   });
 }
 
@@ -234,7 +239,12 @@ grpc::Status PracticeUnitServiceImpl::UpdatePracticeUnit(
                                                       request->practice_unit().name()));
     ZY_ASSIGN_OR_RETURN(const storage::PracticeUnitChange change, ToChange(*request));
     ZY_RETURN_IF_ERROR(ReachableUnit(caller, id, "change", deadline).status());
-    return Reply(store_.Update(id, change, deadline), response);
+    return Reply(
+        store_.Update(id, change,
+                      AuditOf(caller, *context, "zhiyuan.v1.PracticeUnitService.UpdatePracticeUnit",
+                              *request),
+                      deadline),
+        response);
   });
 }
 
@@ -249,7 +259,12 @@ grpc::Status PracticeUnitServiceImpl::DeletePracticeUnit(
     std::optional<int64_t> revision;
     ZY_RETURN_IF_ERROR(ParseEtag("etag", request->etag(), &revision));
     ZY_RETURN_IF_ERROR(ReachableUnit(caller, id, "delete", deadline).status());
-    return Reply(store_.Delete(id, revision, deadline), response);
+    return Reply(
+        store_.Delete(id, revision,
+                      AuditOf(caller, *context, "zhiyuan.v1.PracticeUnitService.DeletePracticeUnit",
+                              *request),
+                      deadline),
+        response);
   });
 }
 

@@ -6,6 +6,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "services/audit.h"
 #include "services/grpc_status.h"
 #include "services/handler.h"
 #include "services/page_token.h"
@@ -241,7 +242,10 @@ grpc::Status ProgramServiceImpl::CreateProgram(grpc::ServerContext* context,
     const absl::Time deadline = Deadline(*context);
     ZY_ASSIGN_OR_RETURN(const storage::Program program, FromCreateRequest(*request));
     ZY_RETURN_IF_ERROR(CheckOwner(caller, program.owner, deadline));
-    return Reply(store_.Create(program, absl::AsciiStrToLower(request->request_id()), deadline),
+    return Reply(store_.Create(
+                     program, absl::AsciiStrToLower(request->request_id()),
+                     AuditOf(caller, *context, "zhiyuan.v1.ProgramService.CreateProgram", *request),
+                     deadline),
                  response);
   });
 }
@@ -256,7 +260,11 @@ grpc::Status ProgramServiceImpl::UpdateProgram(grpc::ServerContext* context,
                         ParseIdName("program.name", kCollection, request->program().name()));
     ZY_ASSIGN_OR_RETURN(const storage::ProgramChange change, ToChange(*request));
     ZY_RETURN_IF_ERROR(ReachableProgram(caller, id, "change", deadline).status());
-    return Reply(store_.Update(id, change, deadline), response);
+    return Reply(store_.Update(
+                     id, change,
+                     AuditOf(caller, *context, "zhiyuan.v1.ProgramService.UpdateProgram", *request),
+                     deadline),
+                 response);
   });
 }
 
@@ -270,7 +278,11 @@ grpc::Status ProgramServiceImpl::DeleteProgram(grpc::ServerContext* context,
     std::optional<int64_t> revision;
     ZY_RETURN_IF_ERROR(ParseEtag("etag", request->etag(), &revision));
     ZY_RETURN_IF_ERROR(ReachableProgram(caller, id, "delete", deadline).status());
-    return Reply(store_.Delete(id, revision, deadline), response);
+    return Reply(store_.Delete(
+                     id, revision,
+                     AuditOf(caller, *context, "zhiyuan.v1.ProgramService.DeleteProgram", *request),
+                     deadline),
+                 response);
   });
 }
 

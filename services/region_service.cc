@@ -7,6 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "services/audit.h"
 #include "services/grpc_status.h"
 #include "services/handler.h"
 #include "services/page_token.h"
@@ -188,8 +189,11 @@ grpc::Status RegionServiceImpl::UpdateRegion(grpc::ServerContext* context,
     if (!Authorizer::ReachesRegion(caller, code)) {
       return Authorizer::Deny(caller, absl::StrCat("change ", RegionName(code)));
     }
-    ZY_ASSIGN_OR_RETURN(const storage::Region region,
-                        store_.Update(code, change, Deadline(*context)));
+    ZY_ASSIGN_OR_RETURN(
+        const storage::Region region,
+        store_.Update(code, change,
+                      AuditOf(caller, *context, "zhiyuan.v1.RegionService.UpdateRegion", *request),
+                      Deadline(*context)));
     *response = ToProto(region);
     return absl::OkStatus();
   });
@@ -201,8 +205,11 @@ grpc::Status RegionServiceImpl::ImportRegions(
   return Serve(authorizer_, *context, [&](const Principal& caller) -> absl::Status {
     // The national table: a system admin's alone. Checked before a message is read.
     ZY_RETURN_IF_ERROR(Authorizer::RequireRole(caller, {}, "import regions"));
-    ZY_ASSIGN_OR_RETURN(const std::unique_ptr<storage::RegionImport> import,
-                        store_.StartImport(Deadline(*context)));
+    ZY_ASSIGN_OR_RETURN(
+        const std::unique_ptr<storage::RegionImport> import,
+        store_.StartImport(AuditOf(caller, *context, "zhiyuan.v1.RegionService.ImportRegions",
+                                   zhiyuan::v1::ImportRegionsRequest()),
+                           Deadline(*context)));
     zhiyuan::v1::ImportRegionsRequest request;
     std::vector<storage::Region> regions;
     int64_t total = 0;

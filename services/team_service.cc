@@ -7,6 +7,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "services/audit.h"
 #include "services/grpc_status.h"
 #include "services/handler.h"
 #include "services/page_token.h"
@@ -349,7 +350,9 @@ grpc::Status TeamServiceImpl::CreateTeam(grpc::ServerContext* context,
     ZY_RETURN_IF_ERROR(CheckNewTeam(caller, team, deadline));
     ZY_ASSIGN_OR_RETURN(
         const storage::Team created,
-        store_.Create(team, absl::AsciiStrToLower(request->request_id()), deadline));
+        store_.Create(team, absl::AsciiStrToLower(request->request_id()),
+                      AuditOf(caller, *context, "zhiyuan.v1.TeamService.CreateTeam", *request),
+                      deadline));
     *response = ToProto(created);
     return absl::OkStatus();
   });
@@ -368,7 +371,11 @@ grpc::Status TeamServiceImpl::UpdateTeam(grpc::ServerContext* context,
     ZY_RETURN_IF_ERROR(ReachableTeam(caller, id, "change", deadline).status());
     ZY_RETURN_IF_ERROR(
         CheckUnit(caller, "team.practice_unit", change.practice_unit_id.value_or(0), deadline));
-    ZY_ASSIGN_OR_RETURN(const storage::Team updated, store_.Update(id, change, deadline));
+    ZY_ASSIGN_OR_RETURN(
+        const storage::Team updated,
+        store_.Update(id, change,
+                      AuditOf(caller, *context, "zhiyuan.v1.TeamService.UpdateTeam", *request),
+                      deadline));
     *response = ToProto(updated);
     return absl::OkStatus();
   });
@@ -388,7 +395,11 @@ grpc::Status TeamServiceImpl::DeleteTeam(grpc::ServerContext* context,
       return Authorizer::Deny(caller, "delete its own team");
     }
     ZY_RETURN_IF_ERROR(ReachableTeam(caller, id, "delete", deadline).status());
-    ZY_ASSIGN_OR_RETURN(const storage::Team deleted, store_.Delete(id, revision, deadline));
+    ZY_ASSIGN_OR_RETURN(
+        const storage::Team deleted,
+        store_.Delete(id, revision,
+                      AuditOf(caller, *context, "zhiyuan.v1.TeamService.DeleteTeam", *request),
+                      deadline));
     *response = ToProto(deleted);
     return absl::OkStatus();
   });
@@ -481,9 +492,12 @@ grpc::Status TeamServiceImpl::CreateTeamMember(grpc::ServerContext* context,
     if (!reached) {
       return Authorizer::Deny(caller, absl::StrCat("add members to ", IdName(kCollection, team)));
     }
-    ZY_ASSIGN_OR_RETURN(const storage::TeamMember member,
-                        members_.Create(team, volunteer, role,
-                                        absl::AsciiStrToLower(request->request_id()), deadline));
+    ZY_ASSIGN_OR_RETURN(
+        const storage::TeamMember member,
+        members_.Create(
+            team, volunteer, role, absl::AsciiStrToLower(request->request_id()),
+            AuditOf(caller, *context, "zhiyuan.v1.TeamService.CreateTeamMember", *request),
+            deadline));
     *response = ToProto(member);
     return absl::OkStatus();
   });
@@ -508,7 +522,10 @@ grpc::Status TeamServiceImpl::UpdateTeamMember(grpc::ServerContext* context,
     ZY_RETURN_IF_ERROR(CheckTeamReach(caller, name.team_id, "change the members of", deadline));
     ZY_ASSIGN_OR_RETURN(
         const storage::TeamMember member,
-        members_.UpdateRole(name.team_id, name.volunteer_number, role, revision, deadline));
+        members_.UpdateRole(
+            name.team_id, name.volunteer_number, role, revision,
+            AuditOf(caller, *context, "zhiyuan.v1.TeamService.UpdateTeamMember", *request),
+            deadline));
     *response = ToProto(member);
     return absl::OkStatus();
   });
@@ -531,11 +548,13 @@ grpc::Status TeamServiceImpl::DeleteTeamMember(grpc::ServerContext* context,
         return Authorizer::Deny(caller, "remove other volunteers from teams");
       }
     } else {
-      ZY_RETURN_IF_ERROR(
-          CheckTeamReach(caller, name.team_id, "remove the members of", deadline));
+      ZY_RETURN_IF_ERROR(CheckTeamReach(caller, name.team_id, "remove the members of", deadline));
     }
     ZY_ASSIGN_OR_RETURN(const storage::TeamMember member,
-                        members_.Leave(name.team_id, name.volunteer_number, revision, deadline));
+                        members_.Leave(name.team_id, name.volunteer_number, revision,
+                                       AuditOf(caller, *context,
+                                               "zhiyuan.v1.TeamService.DeleteTeamMember", *request),
+                                       deadline));
     *response = ToProto(member);
     return absl::OkStatus();
   });

@@ -6,6 +6,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "services/audit.h"
 #include "services/handler.h"
 #include "services/page_token.h"
 #include "services/proto_time.h"
@@ -254,7 +255,11 @@ grpc::Status TokenServiceImpl::CreateToken(grpc::ServerContext* context,
     token.creator_id = caller.token_id;
     token.expire_time = absl::Now() + ttl;
     const TokenSecret secret = MintTokenSecret();
-    ZY_ASSIGN_OR_RETURN(const storage::Token created, store_.Create(token, secret.hash, deadline));
+    ZY_ASSIGN_OR_RETURN(
+        const storage::Token created,
+        store_.Create(token, secret.hash,
+                      AuditOf(caller, *context, "zhiyuan.v1.TokenService.CreateToken", *request),
+                      deadline));
     *response->mutable_token() = TokenToProto(created);
     response->set_secret(secret.secret);
     return absl::OkStatus();
@@ -313,7 +318,11 @@ grpc::Status TokenServiceImpl::RevokeToken(grpc::ServerContext* context,
     const absl::Time deadline = Deadline(*context);
     ZY_ASSIGN_OR_RETURN(const storage::Token token,
                         ReachableToken(caller, request->name(), deadline));
-    ZY_ASSIGN_OR_RETURN(const storage::Token revoked, store_.Revoke(token.id, deadline));
+    ZY_ASSIGN_OR_RETURN(
+        const storage::Token revoked,
+        store_.Revoke(token.id,
+                      AuditOf(caller, *context, "zhiyuan.v1.TokenService.RevokeToken", *request),
+                      deadline));
     authorizer_.Forget(token.id);
     *response = TokenToProto(revoked);
     return absl::OkStatus();

@@ -7,6 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
+#include "services/audit.h"
 #include "services/grpc_status.h"
 #include "services/handler.h"
 #include "services/identity_numbers.h"
@@ -278,7 +279,9 @@ grpc::Status VolunteerServiceImpl::CreateVolunteer(
     absl::StatusOr<storage::Volunteer> created = store_.Create(
         volunteer, id_number_hash,
         [&](int64_t serial) { return MintVolunteerNumber(county, year, serial); },
-        absl::AsciiStrToLower(request->request_id()), deadline);
+        absl::AsciiStrToLower(request->request_id()),
+        AuditOf(caller, *context, "zhiyuan.v1.VolunteerService.CreateVolunteer", *request),
+        deadline);
     if (absl::IsAlreadyExists(created.status())) {
       return HideRegistrationOutOfReach(caller, created.status(), deadline);
     }
@@ -321,7 +324,11 @@ grpc::Status VolunteerServiceImpl::UpdateVolunteer(
       return Authorizer::Deny(
           caller, absl::StrCat("move a volunteer to ", RegionName(*change.residence_region_code)));
     }
-    return Reply(store_.Update(number, change, deadline), response);
+    return Reply(store_.Update(number, change,
+                               AuditOf(caller, *context,
+                                       "zhiyuan.v1.VolunteerService.UpdateVolunteer", *request),
+                               deadline),
+                 response);
   });
 }
 
@@ -336,7 +343,11 @@ grpc::Status VolunteerServiceImpl::DeleteVolunteer(
     std::optional<int64_t> revision;
     ZY_RETURN_IF_ERROR(ParseEtag("etag", request->etag(), &revision));
     ZY_RETURN_IF_ERROR(ReachableVolunteer(caller, number, deadline).status());
-    return Reply(store_.Delete(number, revision, deadline), response);
+    return Reply(store_.Delete(number, revision,
+                               AuditOf(caller, *context,
+                                       "zhiyuan.v1.VolunteerService.DeleteVolunteer", *request),
+                               deadline),
+                 response);
   });
 }
 

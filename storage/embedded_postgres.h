@@ -1,9 +1,10 @@
 // A private PostgreSQL 15 cluster in a directory of its own, for `make run` and the tests:
 // created on first use, started and stopped with pg_ctl. Run as root, it runs PostgreSQL as the
 // `postgres` user (initdb and postgres refuse root), giving that user the directory and, where an
-// ancestor would stop it (a checkout under /root), execute-only passage through the ancestor. The server listens on a Unix socket in the
-// directory and on a free loopback port chosen at creation; both are written into the cluster's
-// configuration, so a plain `pg_ctl -D <dir>/data start` brings it back the same way.
+// ancestor would stop it (a checkout under /root), execute-only passage through the ancestor. The
+// server listens on a Unix socket in the directory and on a free loopback port chosen at creation;
+// both are written into the cluster's configuration, so a plain `pg_ctl -D <dir>/data start` brings
+// it back the same way.
 #ifndef ZHIYUAN_STORAGE_EMBEDDED_POSTGRES_H_
 #define ZHIYUAN_STORAGE_EMBEDDED_POSTGRES_H_
 

@@ -56,7 +56,7 @@ absl::StatusOr<PostPage> InMemoryPostStore::List(const PostQuery& query, absl::T
 }
 
 absl::StatusOr<Post> InMemoryPostStore::Create(const Post& post, const std::string& request_id,
-                                               absl::Time deadline) {
+                                               const AuditEntry& audit, absl::Time deadline) {
   {
     absl::MutexLock lock(&mu_);
     if (const auto first = by_request_.find(request_id);
@@ -82,6 +82,7 @@ absl::StatusOr<Post> InMemoryPostStore::Create(const Post& post, const std::stri
   created.delete_time.reset();
   posts_[created.id] = created;
   if (!request_id.empty()) by_request_[request_id] = created.id;
+  Audit(audit, Name(created.id), created.region_code);
   return created;
 }
 
@@ -94,7 +95,7 @@ absl::StatusOr<Post*> InMemoryPostStore::LockForChange(int64_t id,
 }
 
 absl::StatusOr<Post> InMemoryPostStore::Update(int64_t id, const PostChange& change,
-                                               absl::Time deadline) {
+                                               const AuditEntry& audit, absl::Time deadline) {
   const absl::Status team = CheckTeam(change.duty_team_id.value_or(0), deadline);
   absl::MutexLock lock(&mu_);
   absl::StatusOr<Post*> found = LockForChange(id, change.expected_revision);
@@ -106,12 +107,13 @@ absl::StatusOr<Post> InMemoryPostStore::Update(int64_t id, const PostChange& cha
   if (!team.ok()) return team;
   ApplyPostChange(change, post);
   ++post.revision;
+  Audit(audit, Name(id), post.region_code);
   post.update_time = absl::Now();
   return post;
 }
 
 absl::StatusOr<Post> InMemoryPostStore::Delete(int64_t id, std::optional<int64_t> expected_revision,
-                                               absl::Time) {
+                                               const AuditEntry& audit, absl::Time) {
   absl::MutexLock lock(&mu_);
   absl::StatusOr<Post*> found = LockForChange(id, expected_revision);
   if (!found.ok()) return found.status();
@@ -119,6 +121,7 @@ absl::StatusOr<Post> InMemoryPostStore::Delete(int64_t id, std::optional<int64_t
   if (!post.delete_time.has_value()) {
     post.delete_time = post.update_time = absl::Now();
     ++post.revision;
+    Audit(audit, Name(id), post.region_code);
   }
   return post;
 }

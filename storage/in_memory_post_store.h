@@ -8,6 +8,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
+#include "storage/in_memory_audit_log.h"
 #include "storage/post_store.h"
 #include "storage/region_store.h"
 #include "storage/team_store.h"
@@ -17,23 +18,31 @@ namespace zhiyuan::storage {
 class InMemoryPostStore final : public PostStore {
  public:
   // The stores say what posts may refer to; they must outlive this one.
-  InMemoryPostStore(RegionStore& regions, TeamStore& teams) : regions_(regions), teams_(teams) {}
+  InMemoryPostStore(RegionStore& regions, TeamStore& teams, InMemoryAuditLog* audit_log = nullptr)
+      : regions_(regions), teams_(teams), audit_log_(audit_log) {}
 
   absl::StatusOr<Post> Get(int64_t id, absl::Time deadline) override;
   absl::StatusOr<PostPage> List(const PostQuery& query, absl::Time deadline) override;
   absl::StatusOr<Post> Create(const Post& post, const std::string& request_id,
+                              const AuditEntry& audit, absl::Time deadline) override;
+  absl::StatusOr<Post> Update(int64_t id, const PostChange& change, const AuditEntry& audit,
                               absl::Time deadline) override;
-  absl::StatusOr<Post> Update(int64_t id, const PostChange& change, absl::Time deadline) override;
   absl::StatusOr<Post> Delete(int64_t id, std::optional<int64_t> expected_revision,
-                              absl::Time deadline) override;
+                              const AuditEntry& audit, absl::Time deadline) override;
 
  private:
+  // Appends to the audit log, when there is one.
+  void Audit(const AuditEntry& audit, const std::string& resource, const std::string& region_code) {
+    if (audit_log_ != nullptr) audit_log_->Record(audit, resource, region_code);
+  }
+
   absl::Status CheckTeam(int64_t team_id, absl::Time deadline);
   absl::StatusOr<Post*> LockForChange(int64_t id, std::optional<int64_t> expected_revision)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   RegionStore& regions_;
   TeamStore& teams_;
+  InMemoryAuditLog* const audit_log_;
   absl::Mutex mu_;
   std::map<int64_t, Post> posts_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, int64_t> by_request_ ABSL_GUARDED_BY(mu_);

@@ -43,6 +43,7 @@ absl::StatusOr<PracticeUnitPage> InMemoryPracticeUnitStore::List(const PracticeU
 
 absl::StatusOr<PracticeUnit> InMemoryPracticeUnitStore::Create(const PracticeUnit& unit,
                                                                const std::string& request_id,
+                                                               const AuditEntry& audit,
                                                                absl::Time deadline) {
   // Regions are only ever added, so checking before taking our lock is as good as inside it.
   const absl::StatusOr<Region> region = regions_.Get(unit.region_code, deadline);
@@ -78,6 +79,7 @@ absl::StatusOr<PracticeUnit> InMemoryPracticeUnitStore::Create(const PracticeUni
   created.delete_time.reset();
   units_[created.id] = created;
   if (!request_id.empty()) by_request_[request_id] = created.id;
+  Audit(audit, UnitName(created.id), created.region_code);
   return created;
 }
 
@@ -91,6 +93,7 @@ absl::StatusOr<PracticeUnit*> InMemoryPracticeUnitStore::LockForChange(
 
 absl::StatusOr<PracticeUnit> InMemoryPracticeUnitStore::Update(int64_t id,
                                                                const PracticeUnitChange& change,
+                                                               const AuditEntry& audit,
                                                                absl::Time) {
   absl::MutexLock lock(&mu_);
   absl::StatusOr<PracticeUnit*> unit = LockForChange(id, change.expected_revision);
@@ -105,13 +108,14 @@ absl::StatusOr<PracticeUnit> InMemoryPracticeUnitStore::Update(int64_t id,
     stored.display_name = display_name;
     stored.address = address;
     ++stored.revision;
+    Audit(audit, UnitName(id), stored.region_code);
     stored.update_time = absl::Now();
   }
   return stored;
 }
 
 absl::StatusOr<PracticeUnit> InMemoryPracticeUnitStore::Delete(
-    int64_t id, std::optional<int64_t> expected_revision, absl::Time) {
+    int64_t id, std::optional<int64_t> expected_revision, const AuditEntry& audit, absl::Time) {
   absl::MutexLock lock(&mu_);
   absl::StatusOr<PracticeUnit*> unit = LockForChange(id, expected_revision);
   if (!unit.ok()) return unit.status();
@@ -125,6 +129,7 @@ absl::StatusOr<PracticeUnit> InMemoryPracticeUnitStore::Delete(
   }
   stored.delete_time = stored.update_time = absl::Now();
   ++stored.revision;
+  Audit(audit, UnitName(id), stored.region_code);
   return stored;
 }
 

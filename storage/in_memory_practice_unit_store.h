@@ -8,6 +8,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
+#include "storage/in_memory_audit_log.h"
 #include "storage/practice_unit_store.h"
 #include "storage/region_store.h"
 
@@ -16,23 +17,30 @@ namespace zhiyuan::storage {
 class InMemoryPracticeUnitStore final : public PracticeUnitStore {
  public:
   // `regions` says which regions exist; it must outlive the store.
-  explicit InMemoryPracticeUnitStore(RegionStore& regions) : regions_(regions) {}
+  explicit InMemoryPracticeUnitStore(RegionStore& regions, InMemoryAuditLog* audit_log = nullptr)
+      : regions_(regions), audit_log_(audit_log) {}
 
   absl::StatusOr<PracticeUnit> Get(int64_t id, absl::Time deadline) override;
   absl::StatusOr<PracticeUnitPage> List(const PracticeUnitQuery& query,
                                         absl::Time deadline) override;
   absl::StatusOr<PracticeUnit> Create(const PracticeUnit& unit, const std::string& request_id,
-                                      absl::Time deadline) override;
+                                      const AuditEntry& audit, absl::Time deadline) override;
   absl::StatusOr<PracticeUnit> Update(int64_t id, const PracticeUnitChange& change,
-                                      absl::Time deadline) override;
+                                      const AuditEntry& audit, absl::Time deadline) override;
   absl::StatusOr<PracticeUnit> Delete(int64_t id, std::optional<int64_t> expected_revision,
-                                      absl::Time deadline) override;
+                                      const AuditEntry& audit, absl::Time deadline) override;
 
  private:
+  // Appends to the audit log, when there is one.
+  void Audit(const AuditEntry& audit, const std::string& resource, const std::string& region_code) {
+    if (audit_log_ != nullptr) audit_log_->Record(audit, resource, region_code);
+  }
+
   absl::StatusOr<PracticeUnit*> LockForChange(int64_t id, std::optional<int64_t> expected_revision)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   RegionStore& regions_;
+  InMemoryAuditLog* const audit_log_;
   absl::Mutex mu_;
   std::map<int64_t, PracticeUnit> units_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, int64_t> by_request_ ABSL_GUARDED_BY(mu_);

@@ -65,7 +65,7 @@ absl::StatusOr<ProgramPage> InMemoryProgramStore::List(const ProgramQuery& query
 
 absl::StatusOr<Program> InMemoryProgramStore::Create(const Program& program,
                                                      const std::string& request_id,
-                                                     absl::Time deadline) {
+                                                     const AuditEntry& audit, absl::Time deadline) {
   {
     absl::MutexLock lock(&mu_);
     if (const auto first = by_request_.find(request_id);
@@ -89,6 +89,7 @@ absl::StatusOr<Program> InMemoryProgramStore::Create(const Program& program,
   created.delete_time.reset();
   programs_[created.id] = created;
   if (!request_id.empty()) by_request_[request_id] = created.id;
+  Audit(audit, Name(created.id), created.region_code);
   return created;
 }
 
@@ -101,7 +102,7 @@ absl::StatusOr<Program*> InMemoryProgramStore::LockForChange(
 }
 
 absl::StatusOr<Program> InMemoryProgramStore::Update(int64_t id, const ProgramChange& change,
-                                                     absl::Time) {
+                                                     const AuditEntry& audit, absl::Time) {
   absl::MutexLock lock(&mu_);
   absl::StatusOr<Program*> found = LockForChange(id, change.expected_revision);
   if (!found.ok()) return found.status();
@@ -111,13 +112,14 @@ absl::StatusOr<Program> InMemoryProgramStore::Update(int64_t id, const ProgramCh
   }
   if (absl::Status applied = ApplyProgramChange(change, program); !applied.ok()) return applied;
   ++program.revision;
+  Audit(audit, Name(id), program.region_code);
   program.update_time = absl::Now();
   return program;
 }
 
 absl::StatusOr<Program> InMemoryProgramStore::Delete(int64_t id,
                                                      std::optional<int64_t> expected_revision,
-                                                     absl::Time) {
+                                                     const AuditEntry& audit, absl::Time) {
   absl::MutexLock lock(&mu_);
   absl::StatusOr<Program*> found = LockForChange(id, expected_revision);
   if (!found.ok()) return found.status();
@@ -125,6 +127,7 @@ absl::StatusOr<Program> InMemoryProgramStore::Delete(int64_t id,
   if (!program.delete_time.has_value()) {
     program.delete_time = program.update_time = absl::Now();
     ++program.revision;
+    Audit(audit, Name(id), program.region_code);
   }
   return program;
 }

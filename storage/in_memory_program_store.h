@@ -8,6 +8,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
+#include "storage/in_memory_audit_log.h"
 #include "storage/practice_unit_store.h"
 #include "storage/program_store.h"
 #include "storage/region_store.h"
@@ -18,19 +19,25 @@ namespace zhiyuan::storage {
 class InMemoryProgramStore final : public ProgramStore {
  public:
   // The stores say what programs may belong to; they must outlive this one.
-  InMemoryProgramStore(RegionStore& regions, PracticeUnitStore& units, TeamStore& teams)
-      : regions_(regions), units_(units), teams_(teams) {}
+  InMemoryProgramStore(RegionStore& regions, PracticeUnitStore& units, TeamStore& teams,
+                       InMemoryAuditLog* audit_log = nullptr)
+      : regions_(regions), units_(units), teams_(teams), audit_log_(audit_log) {}
 
   absl::StatusOr<Program> Get(int64_t id, absl::Time deadline) override;
   absl::StatusOr<ProgramPage> List(const ProgramQuery& query, absl::Time deadline) override;
   absl::StatusOr<Program> Create(const Program& program, const std::string& request_id,
-                                 absl::Time deadline) override;
-  absl::StatusOr<Program> Update(int64_t id, const ProgramChange& change,
+                                 const AuditEntry& audit, absl::Time deadline) override;
+  absl::StatusOr<Program> Update(int64_t id, const ProgramChange& change, const AuditEntry& audit,
                                  absl::Time deadline) override;
   absl::StatusOr<Program> Delete(int64_t id, std::optional<int64_t> expected_revision,
-                                 absl::Time deadline) override;
+                                 const AuditEntry& audit, absl::Time deadline) override;
 
  private:
+  // Appends to the audit log, when there is one.
+  void Audit(const AuditEntry& audit, const std::string& resource, const std::string& region_code) {
+    if (audit_log_ != nullptr) audit_log_->Record(audit, resource, region_code);
+  }
+
   absl::StatusOr<std::string> OwnerRegion(const ProgramOwner& owner, absl::Time deadline);
   absl::StatusOr<Program*> LockForChange(int64_t id, std::optional<int64_t> expected_revision)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -38,6 +45,7 @@ class InMemoryProgramStore final : public ProgramStore {
   RegionStore& regions_;
   PracticeUnitStore& units_;
   TeamStore& teams_;
+  InMemoryAuditLog* const audit_log_;
   absl::Mutex mu_;
   std::map<int64_t, Program> programs_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, int64_t> by_request_ ABSL_GUARDED_BY(mu_);

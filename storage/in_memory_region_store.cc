@@ -28,7 +28,7 @@ bool Matches(const RegionQuery& query, const Region& region) {
 
 class InMemoryRegionStore::Import final : public RegionImport {
  public:
-  explicit Import(InMemoryRegionStore& store) : store_(store) {}
+  Import(InMemoryRegionStore& store, AuditEntry audit) : store_(store), audit_(std::move(audit)) {}
 
   absl::Status Add(absl::Span<const Region> regions) override {
     added_.insert(added_.end(), regions.begin(), regions.end());
@@ -73,11 +73,13 @@ class InMemoryRegionStore::Import final : public RegionImport {
         ++counts.unchanged;
       }
     }
+    if (counts.created + counts.renamed > 0) store_.Audit(audit_, "regions", "");
     return counts;
   }
 
  private:
   InMemoryRegionStore& store_;
+  const AuditEntry audit_;
   std::vector<Region> added_;
 };
 
@@ -100,7 +102,8 @@ absl::StatusOr<std::vector<Region>> InMemoryRegionStore::List(const RegionQuery&
 }
 
 absl::StatusOr<Region> InMemoryRegionStore::Update(const std::string& code,
-                                                   const RegionChange& change, absl::Time) {
+                                                   const RegionChange& change,
+                                                   const AuditEntry& audit, absl::Time) {
   absl::MutexLock lock(&mu_);
   const auto it = regions_.find(code);
   if (it == regions_.end()) return NotFound(code);
@@ -116,13 +119,15 @@ absl::StatusOr<Region> InMemoryRegionStore::Update(const std::string& code,
     region.population = year == 0 ? 0 : population;
     region.population_year = year;
     ++region.revision;
+    Audit(audit, absl::StrCat("regions/", code), code);
     region.update_time = absl::Now();
   }
   return region;
 }
 
-absl::StatusOr<std::unique_ptr<RegionImport>> InMemoryRegionStore::StartImport(absl::Time) {
-  return std::make_unique<Import>(*this);
+absl::StatusOr<std::unique_ptr<RegionImport>> InMemoryRegionStore::StartImport(
+    const AuditEntry& audit, absl::Time) {
+  return std::make_unique<Import>(*this, audit);
 }
 
 }  // namespace zhiyuan::storage

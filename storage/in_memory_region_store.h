@@ -8,21 +8,32 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
+#include "storage/in_memory_audit_log.h"
 #include "storage/region_store.h"
 
 namespace zhiyuan::storage {
 
 class InMemoryRegionStore final : public RegionStore {
  public:
+  // With `audit_log`, every change is appended to it.
+  explicit InMemoryRegionStore(InMemoryAuditLog* audit_log = nullptr) : audit_log_(audit_log) {}
+
   absl::StatusOr<Region> Get(const std::string& code, absl::Time deadline) override;
   absl::StatusOr<std::vector<Region>> List(const RegionQuery& query, absl::Time deadline) override;
   absl::StatusOr<Region> Update(const std::string& code, const RegionChange& change,
-                                absl::Time deadline) override;
-  absl::StatusOr<std::unique_ptr<RegionImport>> StartImport(absl::Time deadline) override;
+                                const AuditEntry& audit, absl::Time deadline) override;
+  absl::StatusOr<std::unique_ptr<RegionImport>> StartImport(const AuditEntry& audit,
+                                                            absl::Time deadline) override;
 
  private:
+  // Appends to the audit log, when there is one.
+  void Audit(const AuditEntry& audit, const std::string& resource, const std::string& region_code) {
+    if (audit_log_ != nullptr) audit_log_->Record(audit, resource, region_code);
+  }
+
   class Import;
 
+  InMemoryAuditLog* const audit_log_;
   absl::Mutex mu_;
   std::map<std::string, Region> regions_ ABSL_GUARDED_BY(mu_);
 };

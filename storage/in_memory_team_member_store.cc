@@ -63,9 +63,18 @@ absl::StatusOr<TeamMemberPage> InMemoryTeamMemberStore::List(const TeamMemberQue
   return page;
 }
 
+void InMemoryTeamMemberStore::Audit(const AuditEntry& audit, int64_t team_id,
+                                    const std::string& volunteer_number) {
+  if (audit_log_ == nullptr) return;
+  const absl::StatusOr<Team> team = teams_.Get(team_id, absl::InfiniteFuture());
+  audit_log_->Record(audit, Name(team_id, volunteer_number),
+                     team.ok() ? team->home_region_code : "");
+}
+
 absl::StatusOr<TeamMember> InMemoryTeamMemberStore::Create(int64_t team_id,
                                                            const std::string& volunteer_number,
                                                            int role, const std::string& request_id,
+                                                           const AuditEntry& audit,
                                                            absl::Time deadline) {
   {
     absl::MutexLock lock(&mu_);
@@ -103,18 +112,20 @@ absl::StatusOr<TeamMember> InMemoryTeamMemberStore::Create(int64_t team_id,
   member.revision = 1;
   members_[member.id] = member;
   if (!request_id.empty()) by_request_[{volunteer_number, request_id}] = member.id;
+  Audit(audit, team_id, volunteer_number);
   return member;
 }
 
 absl::StatusOr<TeamMember> InMemoryTeamMemberStore::UpdateRole(
     int64_t team_id, const std::string& volunteer_number, int role,
-    std::optional<int64_t> expected_revision, absl::Time) {
+    std::optional<int64_t> expected_revision, const AuditEntry& audit, absl::Time) {
   absl::MutexLock lock(&mu_);
   absl::StatusOr<TeamMember*> member = Current(team_id, volunteer_number, expected_revision);
   if (!member.ok()) return member.status();
   if ((*member)->role != role) {
     (*member)->role = role;
     ++(*member)->revision;
+    Audit(audit, team_id, volunteer_number);
     (*member)->update_time = absl::Now();
   }
   return **member;
@@ -123,12 +134,13 @@ absl::StatusOr<TeamMember> InMemoryTeamMemberStore::UpdateRole(
 absl::StatusOr<TeamMember> InMemoryTeamMemberStore::Leave(int64_t team_id,
                                                           const std::string& volunteer_number,
                                                           std::optional<int64_t> expected_revision,
-                                                          absl::Time) {
+                                                          const AuditEntry& audit, absl::Time) {
   absl::MutexLock lock(&mu_);
   absl::StatusOr<TeamMember*> member = Current(team_id, volunteer_number, expected_revision);
   if (!member.ok()) return member.status();
   (*member)->leave_time = (*member)->update_time = absl::Now();
   ++(*member)->revision;
+  Audit(audit, team_id, volunteer_number);
   return **member;
 }
 

@@ -69,7 +69,7 @@ absl::StatusOr<TeamPage> InMemoryTeamStore::List(const TeamQuery& query, absl::T
 }
 
 absl::StatusOr<Team> InMemoryTeamStore::Create(const Team& team, const std::string& request_id,
-                                               absl::Time deadline) {
+                                               const AuditEntry& audit, absl::Time deadline) {
   {
     absl::MutexLock lock(&mu_);
     if (const auto first = by_request_.find(request_id);
@@ -110,6 +110,7 @@ absl::StatusOr<Team> InMemoryTeamStore::Create(const Team& team, const std::stri
   created.delete_time.reset();
   teams_[created.id] = created;
   if (!request_id.empty()) by_request_[request_id] = created.id;
+  Audit(audit, Name(created.id), created.home_region_code);
   return created;
 }
 
@@ -122,7 +123,7 @@ absl::StatusOr<Team*> InMemoryTeamStore::LockForChange(int64_t id,
 }
 
 absl::StatusOr<Team> InMemoryTeamStore::Update(int64_t id, const TeamChange& change,
-                                               absl::Time deadline) {
+                                               const AuditEntry& audit, absl::Time deadline) {
   const absl::Status references =
       CheckReferences(change.practice_unit_id.value_or(0), change.leader.value_or(""), deadline);
   absl::MutexLock lock(&mu_);
@@ -139,12 +140,13 @@ absl::StatusOr<Team> InMemoryTeamStore::Update(int64_t id, const TeamChange& cha
   if (change.practice_unit_id) team.practice_unit_id = *change.practice_unit_id;
   if (change.status) team.status = *change.status;
   ++team.revision;
+  Audit(audit, Name(id), team.home_region_code);
   team.update_time = absl::Now();
   return team;
 }
 
 absl::StatusOr<Team> InMemoryTeamStore::Delete(int64_t id, std::optional<int64_t> expected_revision,
-                                               absl::Time) {
+                                               const AuditEntry& audit, absl::Time) {
   absl::MutexLock lock(&mu_);
   absl::StatusOr<Team*> found = LockForChange(id, expected_revision);
   if (!found.ok()) return found.status();
@@ -158,6 +160,7 @@ absl::StatusOr<Team> InMemoryTeamStore::Delete(int64_t id, std::optional<int64_t
   }
   team.delete_time = team.update_time = absl::Now();
   ++team.revision;
+  Audit(audit, Name(id), team.home_region_code);
   return team;
 }
 

@@ -47,19 +47,24 @@ absl::StatusOr<TokenPage> InMemoryTokenStore::List(const TokenQuery& query,
 }
 
 absl::StatusOr<Token> InMemoryTokenStore::Create(const Token& token, const std::string& secret_hash,
-                                                 absl::Time /*deadline*/) {
+                                                 const AuditEntry& audit, absl::Time /*deadline*/) {
   absl::MutexLock lock(&mu_);
-  return Insert(token, secret_hash);
+  absl::StatusOr<Token> made = Insert(token, secret_hash);
+  if (made.ok()) Audit(audit, absl::StrCat("tokens/", made->id), made->scope_region_code);
+  return made;
 }
 
 absl::StatusOr<Token> InMemoryTokenStore::CreateFirst(const Token& token,
                                                       const std::string& secret_hash,
+                                                      const AuditEntry& audit,
                                                       absl::Time /*deadline*/) {
   absl::MutexLock lock(&mu_);
   if (!tokens_.empty()) {
     return absl::FailedPreconditionError("a token exists already: no bootstrap needed");
   }
-  return Insert(token, secret_hash);
+  absl::StatusOr<Token> made = Insert(token, secret_hash);
+  if (made.ok()) Audit(audit, absl::StrCat("tokens/", made->id), made->scope_region_code);
+  return made;
 }
 
 absl::StatusOr<Token> InMemoryTokenStore::Insert(const Token& token,
@@ -88,12 +93,14 @@ absl::StatusOr<Token> InMemoryTokenStore::Insert(const Token& token,
   return stored;
 }
 
-absl::StatusOr<Token> InMemoryTokenStore::Revoke(int64_t id, absl::Time /*deadline*/) {
+absl::StatusOr<Token> InMemoryTokenStore::Revoke(int64_t id, const AuditEntry& audit,
+                                                 absl::Time /*deadline*/) {
   absl::MutexLock lock(&mu_);
   const auto it = tokens_.find(id);
   if (it == tokens_.end()) return NotFound(id);
   if (!it->second.revoke_time.has_value()) {
     it->second.revoke_time = absl::FromUnixMicros(absl::ToUnixMicros(absl::Now()));
+    Audit(audit, absl::StrCat("tokens/", id), it->second.scope_region_code);
   }
   return it->second;
 }

@@ -9,26 +9,36 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
+#include "storage/in_memory_audit_log.h"
 #include "storage/token_store.h"
 
 namespace zhiyuan::storage {
 
 class InMemoryTokenStore final : public TokenStore {
  public:
+  // With `audit_log`, every change is appended to it.
+  explicit InMemoryTokenStore(InMemoryAuditLog* audit_log = nullptr) : audit_log_(audit_log) {}
+
   absl::StatusOr<Token> Get(int64_t id, absl::Time deadline) override;
   absl::StatusOr<Token> FindBySecretHash(const std::string& secret_hash,
                                          absl::Time deadline) override;
   absl::StatusOr<TokenPage> List(const TokenQuery& query, absl::Time deadline) override;
   absl::StatusOr<Token> Create(const Token& token, const std::string& secret_hash,
-                               absl::Time deadline) override;
+                               const AuditEntry& audit, absl::Time deadline) override;
   absl::StatusOr<Token> CreateFirst(const Token& token, const std::string& secret_hash,
-                                    absl::Time deadline) override;
-  absl::StatusOr<Token> Revoke(int64_t id, absl::Time deadline) override;
+                                    const AuditEntry& audit, absl::Time deadline) override;
+  absl::StatusOr<Token> Revoke(int64_t id, const AuditEntry& audit, absl::Time deadline) override;
 
  private:
+  // Appends to the audit log, when there is one.
+  void Audit(const AuditEntry& audit, const std::string& resource, const std::string& region_code) {
+    if (audit_log_ != nullptr) audit_log_->Record(audit, resource, region_code);
+  }
+
   absl::StatusOr<Token> Insert(const Token& token, const std::string& secret_hash)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
+  InMemoryAuditLog* const audit_log_;
   absl::Mutex mu_;
   std::map<int64_t, Token> tokens_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, int64_t> by_hash_ ABSL_GUARDED_BY(mu_);

@@ -54,7 +54,7 @@ absl::StatusOr<VolunteerPage> InMemoryVolunteerStore::List(const VolunteerQuery&
 absl::StatusOr<Volunteer> InMemoryVolunteerStore::Create(
     const Volunteer& volunteer, const std::string& id_number_hash,
     absl::FunctionRef<std::string(int64_t)> mint, const std::string& request_id,
-    absl::Time deadline) {
+    const AuditEntry& audit, absl::Time deadline) {
   // Regions are only ever added, so checking before taking our lock is as good as inside it.
   const absl::Status region = CheckRegion(volunteer.residence_region_code, deadline);
   absl::MutexLock lock(&mu_);
@@ -77,6 +77,7 @@ absl::StatusOr<Volunteer> InMemoryVolunteerStore::Create(
   volunteers_[created.number] = created;
   identities_[id_number_hash] = created.number;
   if (!request_id.empty()) requests_[request_id] = created.number;
+  Audit(audit, Name(created.number), created.residence_region_code);
   return created;
 }
 
@@ -90,6 +91,7 @@ absl::StatusOr<Volunteer*> InMemoryVolunteerStore::LockForChange(
 
 absl::StatusOr<Volunteer> InMemoryVolunteerStore::Update(const std::string& number,
                                                          const VolunteerChange& change,
+                                                         const AuditEntry& audit,
                                                          absl::Time deadline) {
   const absl::Status region = change.residence_region_code
                                   ? CheckRegion(*change.residence_region_code, deadline)
@@ -109,13 +111,14 @@ absl::StatusOr<Volunteer> InMemoryVolunteerStore::Update(const std::string& numb
   if (change.status) volunteer.status = *change.status;
   if (change.phone) std::tie(volunteer.phone_cipher, volunteer.phone_masked) = *change.phone;
   ++volunteer.revision;
+  Audit(audit, Name(number), volunteer.residence_region_code);
   volunteer.update_time = absl::Now();
   return volunteer;
 }
 
 absl::StatusOr<Volunteer> InMemoryVolunteerStore::Delete(const std::string& number,
                                                          std::optional<int64_t> expected_revision,
-                                                         absl::Time) {
+                                                         const AuditEntry& audit, absl::Time) {
   absl::MutexLock lock(&mu_);
   absl::StatusOr<Volunteer*> found = LockForChange(number, expected_revision);
   if (!found.ok()) return found.status();
@@ -123,6 +126,7 @@ absl::StatusOr<Volunteer> InMemoryVolunteerStore::Delete(const std::string& numb
   if (!volunteer.delete_time.has_value()) {
     volunteer.delete_time = volunteer.update_time = absl::Now();
     ++volunteer.revision;
+    Audit(audit, Name(number), volunteer.residence_region_code);
   }
   return volunteer;
 }

@@ -8,6 +8,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
+#include "storage/in_memory_audit_log.h"
 #include "storage/region_store.h"
 #include "storage/volunteer_store.h"
 
@@ -16,26 +17,34 @@ namespace zhiyuan::storage {
 class InMemoryVolunteerStore final : public VolunteerStore {
  public:
   // `regions` says which regions exist; it must outlive the store.
-  explicit InMemoryVolunteerStore(RegionStore& regions) : regions_(regions) {}
+  explicit InMemoryVolunteerStore(RegionStore& regions, InMemoryAuditLog* audit_log = nullptr)
+      : regions_(regions), audit_log_(audit_log) {}
 
   absl::StatusOr<Volunteer> Get(const std::string& number, absl::Time deadline) override;
   absl::StatusOr<VolunteerPage> List(const VolunteerQuery& query, absl::Time deadline) override;
   absl::StatusOr<Volunteer> Create(const Volunteer& volunteer, const std::string& id_number_hash,
                                    absl::FunctionRef<std::string(int64_t)> mint,
-                                   const std::string& request_id, absl::Time deadline) override;
-  absl::StatusOr<Volunteer> Update(const std::string& number, const VolunteerChange& change,
+                                   const std::string& request_id, const AuditEntry& audit,
                                    absl::Time deadline) override;
+  absl::StatusOr<Volunteer> Update(const std::string& number, const VolunteerChange& change,
+                                   const AuditEntry& audit, absl::Time deadline) override;
   absl::StatusOr<Volunteer> Delete(const std::string& number,
                                    std::optional<int64_t> expected_revision,
-                                   absl::Time deadline) override;
+                                   const AuditEntry& audit, absl::Time deadline) override;
 
  private:
+  // Appends to the audit log, when there is one.
+  void Audit(const AuditEntry& audit, const std::string& resource, const std::string& region_code) {
+    if (audit_log_ != nullptr) audit_log_->Record(audit, resource, region_code);
+  }
+
   absl::StatusOr<Volunteer*> LockForChange(const std::string& number,
                                            std::optional<int64_t> expected_revision)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status CheckRegion(const std::string& code, absl::Time deadline);
 
   RegionStore& regions_;
+  InMemoryAuditLog* const audit_log_;
   absl::Mutex mu_;
   std::map<std::string, Volunteer> volunteers_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, std::string> identities_ ABSL_GUARDED_BY(mu_);  // Hash to number.

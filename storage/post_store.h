@@ -12,6 +12,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "storage/audit_log.h"
 
 namespace zhiyuan::storage {
 
@@ -73,16 +74,16 @@ class PostStore {
   // Errors: FAILED_PRECONDITION when the region or duty team does not exist or the team is
   // deleted.
   virtual absl::StatusOr<Post> Create(const Post& post, const std::string& request_id,
-                                      absl::Time deadline) = 0;
+                                      const AuditEntry& audit, absl::Time deadline) = 0;
 
   // Errors: NOT_FOUND; ABORTED on a stale revision; FAILED_PRECONDITION when deleted or the new
   // duty team does not exist or is deleted.
-  virtual absl::StatusOr<Post> Update(int64_t id, const PostChange& change,
+  virtual absl::StatusOr<Post> Update(int64_t id, const PostChange& change, const AuditEntry& audit,
                                       absl::Time deadline) = 0;
 
   // Marks the post deleted (a deleted one is returned as it is). Errors: NOT_FOUND; ABORTED.
   virtual absl::StatusOr<Post> Delete(int64_t id, std::optional<int64_t> expected_revision,
-                                      absl::Time deadline) = 0;
+                                      const AuditEntry& audit, absl::Time deadline) = 0;
 };
 
 // Applies `change` to `post` (the fields it names), for both stores.

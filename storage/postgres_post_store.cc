@@ -4,6 +4,7 @@
 #include <pqxx/transaction_base>
 
 #include "absl/strings/str_cat.h"
+#include "storage/postgres_audit_log.h"
 #include "storage/revision.h"
 #include "storage/status_macros.h"
 #include "storage/transaction.h"
@@ -127,7 +128,7 @@ absl::StatusOr<PostPage> PostgresPostStore::List(const PostQuery& query, absl::T
 }
 
 absl::StatusOr<Post> PostgresPostStore::Create(const Post& post, const std::string& request_id,
-                                               absl::Time deadline) {
+                                               const AuditEntry& audit, absl::Time deadline) {
   Post created;
   ZY_RETURN_IF_ERROR(RunTransaction(
       pool_, deadline, "creating a post", Access::kReadWrite,
@@ -149,16 +150,20 @@ absl::StatusOr<Post> PostgresPostStore::Create(const Post& post, const std::stri
             kInsertSql, post.display_name, post.host_organization, post.host_kind, post.region_code,
             post.address, post.location.has_value(), latitude, longitude, post.opening_hours,
             post.duty_team_id, post.status, request_id);
-        // Empty: a concurrent call with the same request_id created it first.
-        if (rows.empty()) rows = txn.exec_params(kByRequestSql, request_id);
+        if (rows.empty()) {
+          // A concurrent call with the same request_id made it first.
+          created = FromRow(txn.exec_params1(kByRequestSql, request_id));
+          return absl::OkStatus();
+        }
         created = FromRow(rows[0]);
+        AppendAudit(txn, audit, Name(created.id), created.region_code);
         return absl::OkStatus();
       }));
   return created;
 }
 
 absl::StatusOr<Post> PostgresPostStore::Update(int64_t id, const PostChange& change,
-                                               absl::Time deadline) {
+                                               const AuditEntry& audit, absl::Time deadline) {
   Post post;
   ZY_RETURN_IF_ERROR(RunTransaction(
       pool_, deadline, "updating a post", Access::kReadWrite,
@@ -174,13 +179,14 @@ absl::StatusOr<Post> PostgresPostStore::Update(int64_t id, const PostChange& cha
                                         post.host_kind, post.address, post.location.has_value(),
                                         latitude, longitude, post.opening_hours, post.duty_team_id,
                                         post.status));
+        AppendAudit(txn, audit, Name(id), post.region_code);
         return absl::OkStatus();
       }));
   return post;
 }
 
 absl::StatusOr<Post> PostgresPostStore::Delete(int64_t id, std::optional<int64_t> expected_revision,
-                                               absl::Time deadline) {
+                                               const AuditEntry& audit, absl::Time deadline) {
   Post post;
   ZY_RETURN_IF_ERROR(RunTransaction(pool_, deadline, "deleting a post", Access::kReadWrite,
                                     [&](pqxx::transaction_base& txn) -> absl::Status {
@@ -188,6 +194,7 @@ absl::StatusOr<Post> PostgresPostStore::Delete(int64_t id, std::optional<int64_t
                                           post, LockForChange(txn, id, expected_revision));
                                       if (post.delete_time.has_value()) return absl::OkStatus();
                                       post = FromRow(txn.exec_params1(kDeleteSql, id));
+                                      AppendAudit(txn, audit, Name(id), post.region_code);
                                       return absl::OkStatus();
                                     }));
   return post;

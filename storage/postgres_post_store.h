@@ -15,10 +15,11 @@ class PostgresPostStore final : public PostStore {
   absl::StatusOr<Post> Get(int64_t id, absl::Time deadline) override;
   absl::StatusOr<PostPage> List(const PostQuery& query, absl::Time deadline) override;
   absl::StatusOr<Post> Create(const Post& post, const std::string& request_id,
+                              const AuditEntry& audit, absl::Time deadline) override;
+  absl::StatusOr<Post> Update(int64_t id, const PostChange& change, const AuditEntry& audit,
                               absl::Time deadline) override;
-  absl::StatusOr<Post> Update(int64_t id, const PostChange& change, absl::Time deadline) override;
   absl::StatusOr<Post> Delete(int64_t id, std::optional<int64_t> expected_revision,
-                              absl::Time deadline) override;
+                              const AuditEntry& audit, absl::Time deadline) override;
 
  private:
   ConnectionPool& pool_;

@@ -4,6 +4,7 @@
 #include <pqxx/transaction_base>
 
 #include "absl/strings/str_cat.h"
+#include "storage/postgres_audit_log.h"
 #include "storage/revision.h"
 #include "storage/status_macros.h"
 #include "storage/transaction.h"
@@ -116,6 +117,7 @@ absl::StatusOr<PracticeUnitPage> PostgresPracticeUnitStore::List(const PracticeU
 
 absl::StatusOr<PracticeUnit> PostgresPracticeUnitStore::Create(const PracticeUnit& unit,
                                                                const std::string& request_id,
+                                                               const AuditEntry& audit,
                                                                absl::Time deadline) {
   PracticeUnit created;
   ZY_RETURN_IF_ERROR(RunTransaction(
@@ -150,9 +152,13 @@ absl::StatusOr<PracticeUnit> PostgresPracticeUnitStore::Create(const PracticeUni
         pqxx::result rows =
             txn.exec_params(kInsertSql, static_cast<int>(unit.kind), unit.parent_id,
                             unit.region_code, unit.display_name, unit.address, request_id);
-        // Empty: a concurrent call with the same request_id created it first.
-        if (rows.empty()) rows = txn.exec_params(kByRequestSql, request_id);
+        if (rows.empty()) {
+          // A concurrent call with the same request_id made it first.
+          created = FromRow(txn.exec_params1(kByRequestSql, request_id));
+          return absl::OkStatus();
+        }
         created = FromRow(rows[0]);
+        AppendAudit(txn, audit, UnitName(created.id), created.region_code);
         return absl::OkStatus();
       }));
   return created;
@@ -160,6 +166,7 @@ absl::StatusOr<PracticeUnit> PostgresPracticeUnitStore::Create(const PracticeUni
 
 absl::StatusOr<PracticeUnit> PostgresPracticeUnitStore::Update(int64_t id,
                                                                const PracticeUnitChange& change,
+                                                               const AuditEntry& audit,
                                                                absl::Time deadline) {
   PracticeUnit unit;
   ZY_RETURN_IF_ERROR(RunTransaction(
@@ -175,13 +182,15 @@ absl::StatusOr<PracticeUnit> PostgresPracticeUnitStore::Update(int64_t id,
           return absl::OkStatus();
         }
         unit = FromRow(txn.exec_params1(kUpdateSql, id, display_name, address));
+        AppendAudit(txn, audit, UnitName(id), unit.region_code);
         return absl::OkStatus();
       }));
   return unit;
 }
 
 absl::StatusOr<PracticeUnit> PostgresPracticeUnitStore::Delete(
-    int64_t id, std::optional<int64_t> expected_revision, absl::Time deadline) {
+    int64_t id, std::optional<int64_t> expected_revision, const AuditEntry& audit,
+    absl::Time deadline) {
   PracticeUnit unit;
   ZY_RETURN_IF_ERROR(RunTransaction(
       pool_, deadline, "deleting a practice unit", Access::kReadWrite,
@@ -193,6 +202,7 @@ absl::StatusOr<PracticeUnit> PostgresPracticeUnitStore::Delete(
               UnitName(id), " has units under it that are not deleted: delete those first"));
         }
         unit = FromRow(txn.exec_params1(kDeleteSql, id));
+        AppendAudit(txn, audit, UnitName(id), unit.region_code);
         return absl::OkStatus();
       }));
   return unit;

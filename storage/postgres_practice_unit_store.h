@@ -16,11 +16,11 @@ class PostgresPracticeUnitStore final : public PracticeUnitStore {
   absl::StatusOr<PracticeUnitPage> List(const PracticeUnitQuery& query,
                                         absl::Time deadline) override;
   absl::StatusOr<PracticeUnit> Create(const PracticeUnit& unit, const std::string& request_id,
-                                      absl::Time deadline) override;
+                                      const AuditEntry& audit, absl::Time deadline) override;
   absl::StatusOr<PracticeUnit> Update(int64_t id, const PracticeUnitChange& change,
-                                      absl::Time deadline) override;
+                                      const AuditEntry& audit, absl::Time deadline) override;
   absl::StatusOr<PracticeUnit> Delete(int64_t id, std::optional<int64_t> expected_revision,
-                                      absl::Time deadline) override;
+                                      const AuditEntry& audit, absl::Time deadline) override;
 
  private:
   ConnectionPool& pool_;

@@ -4,6 +4,7 @@
 #include <pqxx/transaction_base>
 
 #include "absl/strings/str_cat.h"
+#include "storage/postgres_audit_log.h"
 #include "storage/revision.h"
 #include "storage/status_macros.h"
 #include "storage/transaction.h"
@@ -155,7 +156,7 @@ absl::StatusOr<ProgramPage> PostgresProgramStore::List(const ProgramQuery& query
 
 absl::StatusOr<Program> PostgresProgramStore::Create(const Program& program,
                                                      const std::string& request_id,
-                                                     absl::Time deadline) {
+                                                     const AuditEntry& audit, absl::Time deadline) {
   Program created;
   ZY_RETURN_IF_ERROR(RunTransaction(
       pool_, deadline, "creating a program", Access::kReadWrite,
@@ -172,16 +173,20 @@ absl::StatusOr<Program> PostgresProgramStore::Create(const Program& program,
             kInsertSql, program.display_name, program.category, program.owner.region_code,
             program.owner.practice_unit_id, program.owner.team_id, region, program.description,
             absl::FormatCivilTime(program.start_date), DateText(program.end_date), request_id);
-        // Empty: a concurrent call with the same request_id created it first.
-        if (rows.empty()) rows = txn.exec_params(kByRequestSql, request_id);
+        if (rows.empty()) {
+          // A concurrent call with the same request_id made it first.
+          created = FromRow(txn.exec_params1(kByRequestSql, request_id));
+          return absl::OkStatus();
+        }
         created = FromRow(rows[0]);
+        AppendAudit(txn, audit, Name(created.id), created.region_code);
         return absl::OkStatus();
       }));
   return created;
 }
 
 absl::StatusOr<Program> PostgresProgramStore::Update(int64_t id, const ProgramChange& change,
-                                                     absl::Time deadline) {
+                                                     const AuditEntry& audit, absl::Time deadline) {
   Program program;
   ZY_RETURN_IF_ERROR(RunTransaction(
       pool_, deadline, "updating a program", Access::kReadWrite,
@@ -194,6 +199,7 @@ absl::StatusOr<Program> PostgresProgramStore::Update(int64_t id, const ProgramCh
         program = FromRow(txn.exec_params1(
             kUpdateSql, id, program.display_name, program.category, program.description,
             absl::FormatCivilTime(program.start_date), DateText(program.end_date)));
+        AppendAudit(txn, audit, Name(id), program.region_code);
         return absl::OkStatus();
       }));
   return program;
@@ -201,7 +207,7 @@ absl::StatusOr<Program> PostgresProgramStore::Update(int64_t id, const ProgramCh
 
 absl::StatusOr<Program> PostgresProgramStore::Delete(int64_t id,
                                                      std::optional<int64_t> expected_revision,
-                                                     absl::Time deadline) {
+                                                     const AuditEntry& audit, absl::Time deadline) {
   Program program;
   ZY_RETURN_IF_ERROR(RunTransaction(pool_, deadline, "deleting a program", Access::kReadWrite,
                                     [&](pqxx::transaction_base& txn) -> absl::Status {
@@ -209,6 +215,7 @@ absl::StatusOr<Program> PostgresProgramStore::Delete(int64_t id,
                                           program, LockForChange(txn, id, expected_revision));
                                       if (program.delete_time.has_value()) return absl::OkStatus();
                                       program = FromRow(txn.exec_params1(kDeleteSql, id));
+                                      AppendAudit(txn, audit, Name(id), program.region_code);
                                       return absl::OkStatus();
                                     }));
   return program;

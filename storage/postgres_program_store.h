@@ -15,11 +15,11 @@ class PostgresProgramStore final : public ProgramStore {
   absl::StatusOr<Program> Get(int64_t id, absl::Time deadline) override;
   absl::StatusOr<ProgramPage> List(const ProgramQuery& query, absl::Time deadline) override;
   absl::StatusOr<Program> Create(const Program& program, const std::string& request_id,
-                                 absl::Time deadline) override;
-  absl::StatusOr<Program> Update(int64_t id, const ProgramChange& change,
+                                 const AuditEntry& audit, absl::Time deadline) override;
+  absl::StatusOr<Program> Update(int64_t id, const ProgramChange& change, const AuditEntry& audit,
                                  absl::Time deadline) override;
   absl::StatusOr<Program> Delete(int64_t id, std::optional<int64_t> expected_revision,
-                                 absl::Time deadline) override;
+                                 const AuditEntry& audit, absl::Time deadline) override;
 
  private:
   ConnectionPool& pool_;

@@ -10,6 +10,7 @@
 #include "absl/strings/str_replace.h"
 #include "storage/like_pattern.h"
 #include "storage/pg_error.h"
+#include "storage/postgres_audit_log.h"
 #include "storage/revision.h"
 #include "storage/status_macros.h"
 #include "storage/transaction.h"
@@ -89,8 +90,9 @@ absl::Status NotFound(const std::string& code) {
 
 class PostgresRegionImport final : public RegionImport {
  public:
-  PostgresRegionImport(ConnectionPool::Lease lease, std::unique_ptr<pqxx::work> txn)
-      : lease_(std::move(lease)), txn_(std::move(txn)) {}
+  PostgresRegionImport(ConnectionPool::Lease lease, std::unique_ptr<pqxx::work> txn,
+                       AuditEntry audit)
+      : lease_(std::move(lease)), txn_(std::move(txn)), audit_(std::move(audit)) {}
 
   absl::Status Add(absl::Span<const Region> regions) override {
     try {
@@ -128,6 +130,8 @@ class PostgresRegionImport final : public RegionImport {
       counts.created = txn_->exec(kImportCreateSql).affected_rows();
       counts.renamed = txn_->exec(kImportRenameSql).affected_rows();
       counts.unchanged = added_ - counts.created - counts.renamed;
+      // The import is one change to the national table, on record when it changed anything.
+      if (counts.created + counts.renamed > 0) AppendAudit(*txn_, audit_, "regions", "");
       txn_->commit();
       return counts;
     } catch (...) {
@@ -138,6 +142,7 @@ class PostgresRegionImport final : public RegionImport {
  private:
   ConnectionPool::Lease lease_;
   std::unique_ptr<pqxx::work> txn_;  // Destroyed before the lease: it uses the connection.
+  const AuditEntry audit_;
   int64_t added_ = 0;
 };
 
@@ -182,7 +187,7 @@ absl::StatusOr<std::vector<Region>> PostgresRegionStore::List(const RegionQuery&
 
 absl::StatusOr<Region> PostgresRegionStore::Update(const std::string& code,
                                                    const RegionChange& change,
-                                                   absl::Time deadline) {
+                                                   const AuditEntry& audit, absl::Time deadline) {
   Region region;
   ZY_RETURN_IF_ERROR(RunTransaction(
       pool_, deadline, "updating a region", Access::kReadWrite,
@@ -200,20 +205,21 @@ absl::StatusOr<Region> PostgresRegionStore::Update(const std::string& code,
           return absl::OkStatus();  // Nothing changes: no new revision.
         }
         region = FromRow(txn.exec_params1(kUpdateSql, code, display_name, population, year));
+        AppendAudit(txn, audit, absl::StrCat("regions/", code), code);
         return absl::OkStatus();
       }));
   return region;
 }
 
 absl::StatusOr<std::unique_ptr<RegionImport>> PostgresRegionStore::StartImport(
-    absl::Time deadline) {
+    const AuditEntry& audit, absl::Time deadline) {
   ZY_ASSIGN_OR_RETURN(ConnectionPool::Lease lease, pool_.Acquire(deadline));
   try {
     auto txn = std::make_unique<pqxx::work>(lease.connection());
     ZY_RETURN_IF_ERROR(ApplyDeadline(*txn, deadline, "importing regions"));
     txn->exec(kCreateImportTableSql);
     return std::unique_ptr<RegionImport>(
-        new PostgresRegionImport(std::move(lease), std::move(txn)));
+        new PostgresRegionImport(std::move(lease), std::move(txn), audit));
   } catch (...) {
     return StatusFromCurrentException("starting a region import");
   }

@@ -15,8 +15,9 @@ class PostgresRegionStore final : public RegionStore {
   absl::StatusOr<Region> Get(const std::string& code, absl::Time deadline) override;
   absl::StatusOr<std::vector<Region>> List(const RegionQuery& query, absl::Time deadline) override;
   absl::StatusOr<Region> Update(const std::string& code, const RegionChange& change,
-                                absl::Time deadline) override;
-  absl::StatusOr<std::unique_ptr<RegionImport>> StartImport(absl::Time deadline) override;
+                                const AuditEntry& audit, absl::Time deadline) override;
+  absl::StatusOr<std::unique_ptr<RegionImport>> StartImport(const AuditEntry& audit,
+                                                            absl::Time deadline) override;
 
  private:
   ConnectionPool& pool_;

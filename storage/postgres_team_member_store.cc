@@ -4,6 +4,7 @@
 #include <pqxx/transaction_base>
 
 #include "absl/strings/str_cat.h"
+#include "storage/postgres_audit_log.h"
 #include "storage/revision.h"
 #include "storage/status_macros.h"
 #include "storage/transaction.h"
@@ -16,6 +17,7 @@ namespace {
   "(extract(epoch FROM leave_time) * 1000000)::bigint, revision, "                           \
   "(extract(epoch FROM update_time) * 1000000)::bigint"
 
+constexpr char kTeamRegionSql[] = "SELECT home_region_code FROM teams WHERE id = $1";
 constexpr char kCurrentSql[] = "SELECT " ZY_MEMBER_COLUMNS
                                " FROM team_members WHERE team_id = $1 "
                                "AND volunteer_number = $2 AND leave_time IS NULL";
@@ -67,6 +69,13 @@ TeamMember FromRow(const pqxx::row& row) {
 
 std::string Name(int64_t team_id, const std::string& number) {
   return absl::StrCat("teams/", team_id, "/members/", number);
+}
+
+// A membership's audit entries carry its team's region.
+void Audit(pqxx::transaction_base& txn, const AuditEntry& audit, int64_t team_id,
+           const std::string& number) {
+  const pqxx::result rows = txn.exec_params(kTeamRegionSql, team_id);
+  AppendAudit(txn, audit, Name(team_id, number), rows.empty() ? "" : rows[0][0].as<std::string>());
 }
 
 absl::Status NotAMember(int64_t team_id, const std::string& number) {
@@ -126,6 +135,7 @@ absl::StatusOr<TeamMemberPage> PostgresTeamMemberStore::List(const TeamMemberQue
 absl::StatusOr<TeamMember> PostgresTeamMemberStore::Create(int64_t team_id,
                                                            const std::string& volunteer_number,
                                                            int role, const std::string& request_id,
+                                                           const AuditEntry& audit,
                                                            absl::Time deadline) {
   TeamMember member;
   ZY_RETURN_IF_ERROR(RunTransaction(
@@ -153,6 +163,7 @@ absl::StatusOr<TeamMember> PostgresTeamMemberStore::Create(int64_t team_id,
             txn.exec_params(kInsertSql, volunteer_number, team_id, role, request_id);
         if (!rows.empty()) {
           member = FromRow(rows[0]);
+          Audit(txn, audit, team_id, volunteer_number);
           return absl::OkStatus();
         }
         // Nothing inserted: this request's earlier result, or a current membership.
@@ -168,7 +179,7 @@ absl::StatusOr<TeamMember> PostgresTeamMemberStore::Create(int64_t team_id,
 
 absl::StatusOr<TeamMember> PostgresTeamMemberStore::UpdateRole(
     int64_t team_id, const std::string& volunteer_number, int role,
-    std::optional<int64_t> expected_revision, absl::Time deadline) {
+    std::optional<int64_t> expected_revision, const AuditEntry& audit, absl::Time deadline) {
   TeamMember member;
   ZY_RETURN_IF_ERROR(RunTransaction(
       pool_, deadline, "changing a team member's role", Access::kReadWrite,
@@ -176,6 +187,7 @@ absl::StatusOr<TeamMember> PostgresTeamMemberStore::UpdateRole(
         ZY_ASSIGN_OR_RETURN(member, LockCurrent(txn, team_id, volunteer_number, expected_revision));
         if (member.role == role) return absl::OkStatus();
         member = FromRow(txn.exec_params1(kRoleSql, volunteer_number, member.id, role));
+        Audit(txn, audit, team_id, volunteer_number);
         return absl::OkStatus();
       }));
   return member;
@@ -184,6 +196,7 @@ absl::StatusOr<TeamMember> PostgresTeamMemberStore::UpdateRole(
 absl::StatusOr<TeamMember> PostgresTeamMemberStore::Leave(int64_t team_id,
                                                           const std::string& volunteer_number,
                                                           std::optional<int64_t> expected_revision,
+                                                          const AuditEntry& audit,
                                                           absl::Time deadline) {
   TeamMember member;
   ZY_RETURN_IF_ERROR(RunTransaction(
@@ -191,6 +204,7 @@ absl::StatusOr<TeamMember> PostgresTeamMemberStore::Leave(int64_t team_id,
       [&](pqxx::transaction_base& txn) -> absl::Status {
         ZY_ASSIGN_OR_RETURN(member, LockCurrent(txn, team_id, volunteer_number, expected_revision));
         member = FromRow(txn.exec_params1(kLeaveSql, volunteer_number, member.id));
+        Audit(txn, audit, team_id, volunteer_number);
         return absl::OkStatus();
       }));
   return member;

@@ -16,13 +16,14 @@ class PostgresTeamMemberStore final : public TeamMemberStore {
                                  absl::Time deadline) override;
   absl::StatusOr<TeamMemberPage> List(const TeamMemberQuery& query, absl::Time deadline) override;
   absl::StatusOr<TeamMember> Create(int64_t team_id, const std::string& volunteer_number, int role,
-                                    const std::string& request_id, absl::Time deadline) override;
+                                    const std::string& request_id, const AuditEntry& audit,
+                                    absl::Time deadline) override;
   absl::StatusOr<TeamMember> UpdateRole(int64_t team_id, const std::string& volunteer_number,
                                         int role, std::optional<int64_t> expected_revision,
-                                        absl::Time deadline) override;
+                                        const AuditEntry& audit, absl::Time deadline) override;
   absl::StatusOr<TeamMember> Leave(int64_t team_id, const std::string& volunteer_number,
                                    std::optional<int64_t> expected_revision,
-                                   absl::Time deadline) override;
+                                   const AuditEntry& audit, absl::Time deadline) override;
 
  private:
   ConnectionPool& pool_;

@@ -9,6 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "storage/like_pattern.h"
+#include "storage/postgres_audit_log.h"
 #include "storage/revision.h"
 #include "storage/status_macros.h"
 #include "storage/transaction.h"
@@ -153,7 +154,7 @@ absl::StatusOr<TeamPage> PostgresTeamStore::List(const TeamQuery& query, absl::T
 }
 
 absl::StatusOr<Team> PostgresTeamStore::Create(const Team& team, const std::string& request_id,
-                                               absl::Time deadline) {
+                                               const AuditEntry& audit, absl::Time deadline) {
   Team created;
   ZY_RETURN_IF_ERROR(RunTransaction(
       pool_, deadline, "creating a team", Access::kReadWrite,
@@ -188,16 +189,20 @@ absl::StatusOr<Team> PostgresTeamStore::Create(const Team& team, const std::stri
         pqxx::result rows = txn.exec_params(
             kInsertSql, team.parent_id, team.home_region_code, team.practice_unit_id,
             team.display_name, ArrayLiteral(team.categories), team.leader, team.status, request_id);
-        // Empty: a concurrent call with the same request_id created it first.
-        if (rows.empty()) rows = txn.exec_params(kByRequestSql, request_id);
+        if (rows.empty()) {
+          // A concurrent call with the same request_id made it first.
+          created = FromRow(txn.exec_params1(kByRequestSql, request_id));
+          return absl::OkStatus();
+        }
         created = FromRow(rows[0]);
+        AppendAudit(txn, audit, Name(created.id), created.home_region_code);
         return absl::OkStatus();
       }));
   return created;
 }
 
 absl::StatusOr<Team> PostgresTeamStore::Update(int64_t id, const TeamChange& change,
-                                               absl::Time deadline) {
+                                               const AuditEntry& audit, absl::Time deadline) {
   Team team;
   ZY_RETURN_IF_ERROR(RunTransaction(
       pool_, deadline, "updating a team", Access::kReadWrite,
@@ -217,13 +222,14 @@ absl::StatusOr<Team> PostgresTeamStore::Update(int64_t id, const TeamChange& cha
         team = FromRow(txn.exec_params1(kUpdateSql, id, next.display_name,
                                         ArrayLiteral(next.categories), next.leader,
                                         next.practice_unit_id, next.status));
+        AppendAudit(txn, audit, Name(id), team.home_region_code);
         return absl::OkStatus();
       }));
   return team;
 }
 
 absl::StatusOr<Team> PostgresTeamStore::Delete(int64_t id, std::optional<int64_t> expected_revision,
-                                               absl::Time deadline) {
+                                               const AuditEntry& audit, absl::Time deadline) {
   Team team;
   ZY_RETURN_IF_ERROR(RunTransaction(
       pool_, deadline, "deleting a team", Access::kReadWrite,
@@ -235,6 +241,7 @@ absl::StatusOr<Team> PostgresTeamStore::Delete(int64_t id, std::optional<int64_t
               Name(id), " has teams under it that are not deleted: delete those first"));
         }
         team = FromRow(txn.exec_params1(kDeleteSql, id));
+        AppendAudit(txn, audit, Name(id), team.home_region_code);
         return absl::OkStatus();
       }));
   return team;

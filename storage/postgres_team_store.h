@@ -15,10 +15,11 @@ class PostgresTeamStore final : public TeamStore {
   absl::StatusOr<Team> Get(int64_t id, absl::Time deadline) override;
   absl::StatusOr<TeamPage> List(const TeamQuery& query, absl::Time deadline) override;
   absl::StatusOr<Team> Create(const Team& team, const std::string& request_id,
+                              const AuditEntry& audit, absl::Time deadline) override;
+  absl::StatusOr<Team> Update(int64_t id, const TeamChange& change, const AuditEntry& audit,
                               absl::Time deadline) override;
-  absl::StatusOr<Team> Update(int64_t id, const TeamChange& change, absl::Time deadline) override;
   absl::StatusOr<Team> Delete(int64_t id, std::optional<int64_t> expected_revision,
-                              absl::Time deadline) override;
+                              const AuditEntry& audit, absl::Time deadline) override;
 
  private:
   ConnectionPool& pool_;

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "storage/postgres_audit_log.h"
 #include "storage/status_macros.h"
 #include "storage/transaction.h"
 
@@ -76,7 +77,9 @@ Token FromRow(const pqxx::row& row) {
   return token;
 }
 
-std::string NotFoundMessage(int64_t id) { return absl::StrCat("tokens/", id, " does not exist"); }
+std::string Name(int64_t id) { return absl::StrCat("tokens/", id); }
+
+std::string NotFoundMessage(int64_t id) { return absl::StrCat(Name(id), " does not exist"); }
 
 }  // namespace
 
@@ -127,18 +130,20 @@ absl::StatusOr<TokenPage> PostgresTokenStore::List(const TokenQuery& query, absl
 }
 
 absl::StatusOr<Token> PostgresTokenStore::Create(const Token& token, const std::string& secret_hash,
-                                                 absl::Time deadline) {
-  return Insert(token, secret_hash, /*first=*/false, deadline);
+                                                 const AuditEntry& audit, absl::Time deadline) {
+  return Insert(token, secret_hash, /*first=*/false, audit, deadline);
 }
 
 absl::StatusOr<Token> PostgresTokenStore::CreateFirst(const Token& token,
                                                       const std::string& secret_hash,
+                                                      const AuditEntry& audit,
                                                       absl::Time deadline) {
-  return Insert(token, secret_hash, /*first=*/true, deadline);
+  return Insert(token, secret_hash, /*first=*/true, audit, deadline);
 }
 
 absl::StatusOr<Token> PostgresTokenStore::Insert(const Token& token, const std::string& secret_hash,
-                                                 bool first, absl::Time deadline) {
+                                                 bool first, const AuditEntry& audit,
+                                                 absl::Time deadline) {
   if (secret_hash.size() != 32) {
     return absl::InvalidArgumentError("a token's secret hash must be 32 bytes");
   }
@@ -158,26 +163,28 @@ absl::StatusOr<Token> PostgresTokenStore::Insert(const Token& token, const std::
             absl::StrCat("{", absl::StrJoin(token.post_ids, ","), "}"),
             absl::StrCat("{", absl::StrJoin(token.practice_unit_ids, ","), "}"),
             token.scope_region_code, token.creator_id, absl::ToUnixMicros(token.expire_time)));
+        AppendAudit(txn, audit, Name(created.id), created.scope_region_code);
         return absl::OkStatus();
       }));
   return created;
 }
 
-absl::StatusOr<Token> PostgresTokenStore::Revoke(int64_t id, absl::Time deadline) {
+absl::StatusOr<Token> PostgresTokenStore::Revoke(int64_t id, const AuditEntry& audit,
+                                                 absl::Time deadline) {
   Token token;
-  ZY_RETURN_IF_ERROR(RunTransaction(pool_, deadline, "revoking a token", Access::kReadWrite,
-                                    [&](pqxx::transaction_base& txn) -> absl::Status {
-                                      if (const pqxx::result rows = txn.exec_params(kRevokeSql, id);
-                                          !rows.empty()) {
-                                        token = FromRow(rows[0]);
-                                        return absl::OkStatus();
-                                      }
-                                      const pqxx::result rows = txn.exec_params(kGetSql, id);
-                                      if (rows.empty())
-                                        return absl::NotFoundError(NotFoundMessage(id));
-                                      token = FromRow(rows[0]);
-                                      return absl::OkStatus();
-                                    }));
+  ZY_RETURN_IF_ERROR(RunTransaction(
+      pool_, deadline, "revoking a token", Access::kReadWrite,
+      [&](pqxx::transaction_base& txn) -> absl::Status {
+        if (const pqxx::result rows = txn.exec_params(kRevokeSql, id); !rows.empty()) {
+          token = FromRow(rows[0]);
+          AppendAudit(txn, audit, Name(id), token.scope_region_code);
+          return absl::OkStatus();
+        }
+        const pqxx::result rows = txn.exec_params(kGetSql, id);
+        if (rows.empty()) return absl::NotFoundError(NotFoundMessage(id));
+        token = FromRow(rows[0]);  // Revoked already: nothing changes.
+        return absl::OkStatus();
+      }));
   return token;
 }
 

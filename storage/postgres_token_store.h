@@ -17,14 +17,14 @@ class PostgresTokenStore final : public TokenStore {
                                          absl::Time deadline) override;
   absl::StatusOr<TokenPage> List(const TokenQuery& query, absl::Time deadline) override;
   absl::StatusOr<Token> Create(const Token& token, const std::string& secret_hash,
-                               absl::Time deadline) override;
+                               const AuditEntry& audit, absl::Time deadline) override;
   absl::StatusOr<Token> CreateFirst(const Token& token, const std::string& secret_hash,
-                                    absl::Time deadline) override;
-  absl::StatusOr<Token> Revoke(int64_t id, absl::Time deadline) override;
+                                    const AuditEntry& audit, absl::Time deadline) override;
+  absl::StatusOr<Token> Revoke(int64_t id, const AuditEntry& audit, absl::Time deadline) override;
 
  private:
   absl::StatusOr<Token> Insert(const Token& token, const std::string& secret_hash, bool first,
-                               absl::Time deadline);
+                               const AuditEntry& audit, absl::Time deadline);
 
   ConnectionPool& pool_;
 };

@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "storage/like_pattern.h"
+#include "storage/postgres_audit_log.h"
 #include "storage/revision.h"
 #include "storage/status_macros.h"
 #include "storage/transaction.h"
@@ -161,7 +162,7 @@ absl::StatusOr<VolunteerPage> PostgresVolunteerStore::List(const VolunteerQuery&
 absl::StatusOr<Volunteer> PostgresVolunteerStore::Create(
     const Volunteer& volunteer, const std::string& id_number_hash,
     absl::FunctionRef<std::string(int64_t)> mint, const std::string& request_id,
-    absl::Time deadline) {
+    const AuditEntry& audit, absl::Time deadline) {
   const std::string hash_hex = absl::BytesToHexString(id_number_hash);
   Volunteer created;
   // Set when a concurrent call with the same request_id won: this call rolls back and returns
@@ -213,6 +214,7 @@ absl::StatusOr<Volunteer> PostgresVolunteerStore::Create(
         if (txn.exec_params(kInsertIdentitySql, hash_hex, created.number).affected_rows() == 0) {
           return AlreadyRegistered(txn.exec_params1(kByIdentitySql, hash_hex)[0].as<std::string>());
         }
+        AppendAudit(txn, audit, Name(created.number), created.residence_region_code);
         return absl::OkStatus();
       });
   if (!first_number.empty()) return Get(first_number, deadline);
@@ -222,6 +224,7 @@ absl::StatusOr<Volunteer> PostgresVolunteerStore::Create(
 
 absl::StatusOr<Volunteer> PostgresVolunteerStore::Update(const std::string& number,
                                                          const VolunteerChange& change,
+                                                         const AuditEntry& audit,
                                                          absl::Time deadline) {
   Volunteer volunteer;
   ZY_RETURN_IF_ERROR(RunTransaction(
@@ -247,6 +250,7 @@ absl::StatusOr<Volunteer> PostgresVolunteerStore::Update(const std::string& numb
             kUpdateSql, number, next.display_name, next.gender, next.residence_region_code,
             absl::StrJoin(next.skills, kSkillSeparator), next.status,
             absl::BytesToHexString(next.phone_cipher), next.phone_masked));
+        AppendAudit(txn, audit, Name(number), volunteer.residence_region_code);
         return absl::OkStatus();
       }));
   return volunteer;
@@ -254,17 +258,18 @@ absl::StatusOr<Volunteer> PostgresVolunteerStore::Update(const std::string& numb
 
 absl::StatusOr<Volunteer> PostgresVolunteerStore::Delete(const std::string& number,
                                                          std::optional<int64_t> expected_revision,
+                                                         const AuditEntry& audit,
                                                          absl::Time deadline) {
   Volunteer volunteer;
-  ZY_RETURN_IF_ERROR(RunTransaction(pool_, deadline, "deleting a volunteer", Access::kReadWrite,
-                                    [&](pqxx::transaction_base& txn) -> absl::Status {
-                                      ZY_ASSIGN_OR_RETURN(
-                                          volunteer, LockForChange(txn, number, expected_revision));
-                                      if (volunteer.delete_time.has_value())
-                                        return absl::OkStatus();
-                                      volunteer = FromRow(txn.exec_params1(kDeleteSql, number));
-                                      return absl::OkStatus();
-                                    }));
+  ZY_RETURN_IF_ERROR(RunTransaction(
+      pool_, deadline, "deleting a volunteer", Access::kReadWrite,
+      [&](pqxx::transaction_base& txn) -> absl::Status {
+        ZY_ASSIGN_OR_RETURN(volunteer, LockForChange(txn, number, expected_revision));
+        if (volunteer.delete_time.has_value()) return absl::OkStatus();
+        volunteer = FromRow(txn.exec_params1(kDeleteSql, number));
+        AppendAudit(txn, audit, Name(number), volunteer.residence_region_code);
+        return absl::OkStatus();
+      }));
   return volunteer;
 }
 

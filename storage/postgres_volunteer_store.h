@@ -17,12 +17,13 @@ class PostgresVolunteerStore final : public VolunteerStore {
   absl::StatusOr<VolunteerPage> List(const VolunteerQuery& query, absl::Time deadline) override;
   absl::StatusOr<Volunteer> Create(const Volunteer& volunteer, const std::string& id_number_hash,
                                    absl::FunctionRef<std::string(int64_t)> mint,
-                                   const std::string& request_id, absl::Time deadline) override;
-  absl::StatusOr<Volunteer> Update(const std::string& number, const VolunteerChange& change,
+                                   const std::string& request_id, const AuditEntry& audit,
                                    absl::Time deadline) override;
+  absl::StatusOr<Volunteer> Update(const std::string& number, const VolunteerChange& change,
+                                   const AuditEntry& audit, absl::Time deadline) override;
   absl::StatusOr<Volunteer> Delete(const std::string& number,
                                    std::optional<int64_t> expected_revision,
-                                   absl::Time deadline) override;
+                                   const AuditEntry& audit, absl::Time deadline) override;
 
  private:
   ConnectionPool& pool_;

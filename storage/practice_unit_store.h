@@ -12,6 +12,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "storage/audit_log.h"
 
 namespace zhiyuan::storage {
 
@@ -73,17 +74,17 @@ class PracticeUnitStore {
   // deleted, or CheckPlacement refuses.
   virtual absl::StatusOr<PracticeUnit> Create(const PracticeUnit& unit,
                                               const std::string& request_id,
-                                              absl::Time deadline) = 0;
+                                              const AuditEntry& audit, absl::Time deadline) = 0;
 
   // Errors: NOT_FOUND; ABORTED on a stale expected_revision; FAILED_PRECONDITION when deleted.
   virtual absl::StatusOr<PracticeUnit> Update(int64_t id, const PracticeUnitChange& change,
-                                              absl::Time deadline) = 0;
+                                              const AuditEntry& audit, absl::Time deadline) = 0;
 
   // Marks the unit deleted (a deleted one is returned as it is).
   // Errors: NOT_FOUND; ABORTED on a stale revision; FAILED_PRECONDITION while units that are
   // not deleted sit under it.
   virtual absl::StatusOr<PracticeUnit> Delete(int64_t id, std::optional<int64_t> expected_revision,
-                                              absl::Time deadline) = 0;
+                                              const AuditEntry& audit, absl::Time deadline) = 0;
 };
 
 }  // namespace zhiyuan::storage

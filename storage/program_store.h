@@ -12,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "storage/audit_log.h"
 
 namespace zhiyuan::storage {
 
@@ -77,16 +78,16 @@ class ProgramStore {
   // Creates `program`, or returns the one created earlier with `request_id` (a UUID; "" for
   // none). Errors: FAILED_PRECONDITION when the owner does not exist or is deleted.
   virtual absl::StatusOr<Program> Create(const Program& program, const std::string& request_id,
-                                         absl::Time deadline) = 0;
+                                         const AuditEntry& audit, absl::Time deadline) = 0;
 
   // Errors: NOT_FOUND; ABORTED on a stale revision; FAILED_PRECONDITION when deleted or when
   // the change would end the program before it starts.
   virtual absl::StatusOr<Program> Update(int64_t id, const ProgramChange& change,
-                                         absl::Time deadline) = 0;
+                                         const AuditEntry& audit, absl::Time deadline) = 0;
 
   // Marks the program deleted (a deleted one is returned as it is). Errors: NOT_FOUND; ABORTED.
   virtual absl::StatusOr<Program> Delete(int64_t id, std::optional<int64_t> expected_revision,
-                                         absl::Time deadline) = 0;
+                                         const AuditEntry& audit, absl::Time deadline) = 0;
 };
 
 // Applies `change` to `program`. Errors: FAILED_PRECONDITION when it would end before it starts.

@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
+#include "storage/audit_log.h"
 #include "storage/region_code.h"
 
 namespace zhiyuan::storage {
@@ -80,10 +81,11 @@ class RegionStore {
   // Applies `change` and returns the region after it. Errors: NOT_FOUND; ABORTED when
   // `expected_revision` is set and differs.
   virtual absl::StatusOr<Region> Update(const std::string& code, const RegionChange& change,
-                                        absl::Time deadline) = 0;
+                                        const AuditEntry& audit, absl::Time deadline) = 0;
 
   // Starts an import that must finish by `deadline`.
-  virtual absl::StatusOr<std::unique_ptr<RegionImport>> StartImport(absl::Time deadline) = 0;
+  virtual absl::StatusOr<std::unique_ptr<RegionImport>> StartImport(const AuditEntry& audit,
+                                                                    absl::Time deadline) = 0;
 };
 
 }  // namespace zhiyuan::storage

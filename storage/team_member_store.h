@@ -12,6 +12,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "storage/audit_log.h"
 
 namespace zhiyuan::storage {
 
@@ -57,19 +58,19 @@ class TeamMemberStore {
   // when the team or the volunteer does not exist or is deleted.
   virtual absl::StatusOr<TeamMember> Create(int64_t team_id, const std::string& volunteer_number,
                                             int role, const std::string& request_id,
-                                            absl::Time deadline) = 0;
+                                            const AuditEntry& audit, absl::Time deadline) = 0;
 
   // Changes the role of a current membership. Errors: NOT_FOUND; ABORTED on a stale revision.
   virtual absl::StatusOr<TeamMember> UpdateRole(int64_t team_id,
                                                 const std::string& volunteer_number, int role,
                                                 std::optional<int64_t> expected_revision,
-                                                absl::Time deadline) = 0;
+                                                const AuditEntry& audit, absl::Time deadline) = 0;
 
   // Ends a current membership (the volunteer leaves); returns it with its leave time.
   // Errors: NOT_FOUND when they are not a member now; ABORTED on a stale revision.
   virtual absl::StatusOr<TeamMember> Leave(int64_t team_id, const std::string& volunteer_number,
                                            std::optional<int64_t> expected_revision,
-                                           absl::Time deadline) = 0;
+                                           const AuditEntry& audit, absl::Time deadline) = 0;
 };
 
 }  // namespace zhiyuan::storage

@@ -11,6 +11,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "storage/audit_log.h"
 
 namespace zhiyuan::storage {
 
@@ -68,17 +69,17 @@ class TeamStore {
   // home region, parent, practice unit or leader does not exist or is deleted, or the home region
   // is not within the parent's.
   virtual absl::StatusOr<Team> Create(const Team& team, const std::string& request_id,
-                                      absl::Time deadline) = 0;
+                                      const AuditEntry& audit, absl::Time deadline) = 0;
 
   // Errors: NOT_FOUND; ABORTED on a stale expected_revision; FAILED_PRECONDITION when deleted or
   // when a new practice unit or leader does not exist or is deleted.
-  virtual absl::StatusOr<Team> Update(int64_t id, const TeamChange& change,
+  virtual absl::StatusOr<Team> Update(int64_t id, const TeamChange& change, const AuditEntry& audit,
                                       absl::Time deadline) = 0;
 
   // Marks the team deleted (a deleted one is returned as it is). Errors: NOT_FOUND; ABORTED on a
   // stale revision; FAILED_PRECONDITION while teams that are not deleted sit under it.
   virtual absl::StatusOr<Team> Delete(int64_t id, std::optional<int64_t> expected_revision,
-                                      absl::Time deadline) = 0;
+                                      const AuditEntry& audit, absl::Time deadline) = 0;
 };
 
 }  // namespace zhiyuan::storage

@@ -10,6 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "storage/audit_log.h"
 
 namespace zhiyuan::storage {
 
@@ -61,17 +62,18 @@ class TokenStore {
   // ALREADY_EXISTS when another token has the same hash; FAILED_PRECONDITION when the region,
   // team or creator does not exist.
   virtual absl::StatusOr<Token> Create(const Token& token, const std::string& secret_hash,
-                                       absl::Time deadline) = 0;
+                                       const AuditEntry& audit, absl::Time deadline) = 0;
 
   // Create, but only while there are no tokens at all: the first start's bootstrap. Several
   // servers starting at once make one token between them. Errors: those of Create;
   // FAILED_PRECONDITION when a token exists.
   virtual absl::StatusOr<Token> CreateFirst(const Token& token, const std::string& secret_hash,
-                                            absl::Time deadline) = 0;
+                                            const AuditEntry& audit, absl::Time deadline) = 0;
 
   // Stamps the revoke time, or returns the token as it is when it is already revoked.
   // Errors: NOT_FOUND.
-  virtual absl::StatusOr<Token> Revoke(int64_t id, absl::Time deadline) = 0;
+  virtual absl::StatusOr<Token> Revoke(int64_t id, const AuditEntry& audit,
+                                       absl::Time deadline) = 0;
 };
 
 }  // namespace zhiyuan::storage

@@ -16,6 +16,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "storage/audit_log.h"
 
 namespace zhiyuan::storage {
 
@@ -79,18 +80,19 @@ class VolunteerStore {
   virtual absl::StatusOr<Volunteer> Create(const Volunteer& volunteer,
                                            const std::string& id_number_hash,
                                            absl::FunctionRef<std::string(int64_t)> mint,
-                                           const std::string& request_id, absl::Time deadline) = 0;
+                                           const std::string& request_id, const AuditEntry& audit,
+                                           absl::Time deadline) = 0;
 
   // Errors: NOT_FOUND; ABORTED on a stale expected_revision; FAILED_PRECONDITION when deleted or
   // when a new residence region does not exist.
   virtual absl::StatusOr<Volunteer> Update(const std::string& number, const VolunteerChange& change,
-                                           absl::Time deadline) = 0;
+                                           const AuditEntry& audit, absl::Time deadline) = 0;
 
   // Marks the volunteer deleted (a deleted one is returned as it is).
   // Errors: NOT_FOUND; ABORTED on a stale revision.
   virtual absl::StatusOr<Volunteer> Delete(const std::string& number,
                                            std::optional<int64_t> expected_revision,
-                                           absl::Time deadline) = 0;
+                                           const AuditEntry& audit, absl::Time deadline) = 0;
 };
 
 }  // namespace zhiyuan::storage

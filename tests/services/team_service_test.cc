@@ -18,6 +18,7 @@
 #include "storage/in_memory_team_member_store.h"
 #include "storage/in_memory_team_store.h"
 #include "storage/in_memory_volunteer_store.h"
+#include "tests/testing/audit.h"
 #include "tests/testing/auth.h"
 #include "tests/testing/regions.h"
 #include "tests/testing/status_matchers.h"
@@ -303,7 +304,7 @@ class TeamMemberServiceTest : public TeamServiceTest {
     person.id_number_masked = "m";
     const auto created = volunteers_.Create(
         person, "h", [](int64_t serial) { return MintVolunteerNumber("141124", 2026, serial); }, "",
-        absl::InfiniteFuture());
+        ::zhiyuan::testing::TestAudit(), absl::InfiniteFuture());
     ASSERT_THAT(created, IsOk());
     volunteer_ = "volunteers/" + created->number;
     member_ = "teams/1/members/" + created->number;

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/time/clock.h"
+#include "tests/testing/audit.h"
 #include "tests/testing/regions.h"
 #include "tests/testing/status_matchers.h"
 
@@ -36,7 +37,7 @@ void PostStoreContractTest::SetUp() {
   team.home_region_code = "652302";
   team.display_name = "阜康市文明劝导志愿服务队";
   team.status = 1;
-  const auto created = under_test_.teams->Create(team, "", Soon());
+  const auto created = under_test_.teams->Create(team, "", ::zhiyuan::testing::TestAudit(), Soon());
   ASSERT_THAT(created, IsOk());
   team_id_ = created->id;
 }
@@ -67,7 +68,7 @@ TEST_P(PostStoreContractTest, CreatesAPostWithEverythingAndReadsItBack) {
   post.location = std::make_pair(44.1526, 87.9847);
   post.opening_hours = "每日 9:00-18:00";
   post.duty_team_id = team_id_;
-  const auto created = posts().Create(post, "", Soon());
+  const auto created = posts().Create(post, "", ::zhiyuan::testing::TestAudit(), Soon());
   ASSERT_THAT(created, IsOk());
   const auto read = posts().Get(created->id, Soon());
   ASSERT_THAT(read, IsOk());
@@ -81,7 +82,7 @@ TEST_P(PostStoreContractTest, CreatesAPostWithEverythingAndReadsItBack) {
   EXPECT_EQ(read->duty_team_id, team_id_);
   EXPECT_EQ(read->status, 1);
   EXPECT_EQ(read->revision, 1);
-  const auto bare = posts().Create(NewPost("141124"), "", Soon());
+  const auto bare = posts().Create(NewPost("141124"), "", ::zhiyuan::testing::TestAudit(), Soon());
   ASSERT_THAT(bare, IsOk());
   EXPECT_FALSE(bare->location.has_value());
   EXPECT_EQ(bare->duty_team_id, 0);
@@ -89,8 +90,10 @@ TEST_P(PostStoreContractTest, CreatesAPostWithEverythingAndReadsItBack) {
 
 TEST_P(PostStoreContractTest, ARetryWithTheSameRequestIdReturnsTheFirstPost) {
   const std::string request_id = "1f2e3d4c-5b6a-4978-8695-a4b3c2d1e0f9";
-  const auto first = posts().Create(NewPost("652302"), request_id, Soon());
-  const auto retry = posts().Create(NewPost("652302"), request_id, Soon());
+  const auto first =
+      posts().Create(NewPost("652302"), request_id, ::zhiyuan::testing::TestAudit(), Soon());
+  const auto retry =
+      posts().Create(NewPost("652302"), request_id, ::zhiyuan::testing::TestAudit(), Soon());
   ASSERT_THAT(first, IsOk());
   ASSERT_THAT(retry, IsOk());
   EXPECT_EQ(retry->id, first->id);
@@ -98,15 +101,16 @@ TEST_P(PostStoreContractTest, ARetryWithTheSameRequestIdReturnsTheFirstPost) {
 }
 
 TEST_P(PostStoreContractTest, RefusesMissingReferencesAndCreatesNothing) {
-  EXPECT_THAT(posts().Create(NewPost("999999"), "", Soon()),
+  EXPECT_THAT(posts().Create(NewPost("999999"), "", ::zhiyuan::testing::TestAudit(), Soon()),
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("regions/999999")));
   Post with_team = NewPost("652302");
   with_team.duty_team_id = 4040;
-  EXPECT_THAT(posts().Create(with_team, "", Soon()),
+  EXPECT_THAT(posts().Create(with_team, "", ::zhiyuan::testing::TestAudit(), Soon()),
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("teams/4040")));
-  ASSERT_THAT(teams().Delete(team_id_, std::nullopt, Soon()), IsOk());
+  ASSERT_THAT(teams().Delete(team_id_, std::nullopt, ::zhiyuan::testing::TestAudit(), Soon()),
+              IsOk());
   with_team.duty_team_id = team_id_;
-  EXPECT_THAT(posts().Create(with_team, "", Soon()),
+  EXPECT_THAT(posts().Create(with_team, "", ::zhiyuan::testing::TestAudit(), Soon()),
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("is deleted")));
   EXPECT_EQ(posts().List(PostQuery(), Soon())->total, 0);
 }
@@ -114,9 +118,9 @@ TEST_P(PostStoreContractTest, RefusesMissingReferencesAndCreatesNothing) {
 TEST_P(PostStoreContractTest, ListsByRegionHostKindStatusAndTeamWithTotals) {
   Post hotel = NewPost("652302", 1);
   hotel.duty_team_id = team_id_;
-  const auto a = posts().Create(hotel, "", Soon());
-  const auto b = posts().Create(NewPost("652302", 4), "", Soon());
-  const auto c = posts().Create(NewPost("141124", 1), "", Soon());
+  const auto a = posts().Create(hotel, "", ::zhiyuan::testing::TestAudit(), Soon());
+  const auto b = posts().Create(NewPost("652302", 4), "", ::zhiyuan::testing::TestAudit(), Soon());
+  const auto c = posts().Create(NewPost("141124", 1), "", ::zhiyuan::testing::TestAudit(), Soon());
   ASSERT_THAT(c, IsOk());
   PostQuery query;
   query.region_code = "6523";
@@ -136,7 +140,7 @@ TEST_P(PostStoreContractTest, ListsByRegionHostKindStatusAndTeamWithTotals) {
   EXPECT_THAT(Ids(posts().List(query, Soon())), ElementsAre(a->id));
   PostChange close;
   close.status = 2;
-  ASSERT_THAT(posts().Update(b->id, close, Soon()), IsOk());
+  ASSERT_THAT(posts().Update(b->id, close, ::zhiyuan::testing::TestAudit(), Soon()), IsOk());
   query = PostQuery();
   query.status = 2;
   EXPECT_THAT(Ids(posts().List(query, Soon())), ElementsAre(b->id));
@@ -146,7 +150,7 @@ TEST_P(PostStoreContractTest, UpdateSetsAndClearsFieldsAndChecksTheRevision) {
   Post post = NewPost("652302");
   post.location = std::make_pair(44.0, 88.0);
   post.duty_team_id = team_id_;
-  const auto created = posts().Create(post, "", Soon());
+  const auto created = posts().Create(post, "", ::zhiyuan::testing::TestAudit(), Soon());
   ASSERT_THAT(created, IsOk());
   PostChange change;
   change.display_name = "新名";
@@ -155,7 +159,7 @@ TEST_P(PostStoreContractTest, UpdateSetsAndClearsFieldsAndChecksTheRevision) {
   change.duty_team_id = 0;
   change.opening_hours = "周末";
   change.expected_revision = 1;
-  const auto updated = posts().Update(created->id, change, Soon());
+  const auto updated = posts().Update(created->id, change, ::zhiyuan::testing::TestAudit(), Soon());
   ASSERT_THAT(updated, IsOk());
   EXPECT_EQ(updated->display_name, "新名");
   EXPECT_EQ(updated->host_kind, 3);
@@ -164,29 +168,35 @@ TEST_P(PostStoreContractTest, UpdateSetsAndClearsFieldsAndChecksTheRevision) {
   EXPECT_EQ(updated->opening_hours, "周末");
   EXPECT_EQ(updated->host_organization, "阜康宾馆");
   EXPECT_EQ(updated->revision, 2);
-  EXPECT_THAT(posts().Update(created->id, change, Soon()), StatusIs(absl::StatusCode::kAborted));
+  EXPECT_THAT(posts().Update(created->id, change, ::zhiyuan::testing::TestAudit(), Soon()),
+              StatusIs(absl::StatusCode::kAborted));
   PostChange bad;
   bad.duty_team_id = 9999;
-  EXPECT_THAT(posts().Update(created->id, bad, Soon()),
+  EXPECT_THAT(posts().Update(created->id, bad, ::zhiyuan::testing::TestAudit(), Soon()),
               StatusIs(absl::StatusCode::kFailedPrecondition));
-  EXPECT_THAT(posts().Update(8888, bad, Soon()), StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_THAT(posts().Update(8888, bad, ::zhiyuan::testing::TestAudit(), Soon()),
+              StatusIs(absl::StatusCode::kNotFound));
 }
 
 TEST_P(PostStoreContractTest, DeleteKeepsThePostReadableAndOutOfLists) {
-  const auto created = posts().Create(NewPost("652302"), "", Soon());
+  const auto created =
+      posts().Create(NewPost("652302"), "", ::zhiyuan::testing::TestAudit(), Soon());
   ASSERT_THAT(created, IsOk());
-  EXPECT_THAT(posts().Delete(created->id, 2, Soon()), StatusIs(absl::StatusCode::kAborted));
-  const auto deleted = posts().Delete(created->id, 1, Soon());
+  EXPECT_THAT(posts().Delete(created->id, 2, ::zhiyuan::testing::TestAudit(), Soon()),
+              StatusIs(absl::StatusCode::kAborted));
+  const auto deleted = posts().Delete(created->id, 1, ::zhiyuan::testing::TestAudit(), Soon());
   ASSERT_THAT(deleted, IsOk());
   EXPECT_TRUE(deleted->delete_time.has_value());
-  EXPECT_EQ(posts().Delete(created->id, std::nullopt, Soon())->revision, 2);
+  EXPECT_EQ(
+      posts().Delete(created->id, std::nullopt, ::zhiyuan::testing::TestAudit(), Soon())->revision,
+      2);
   EXPECT_EQ(posts().List(PostQuery(), Soon())->total, 0);
   PostQuery all;
   all.show_deleted = true;
   EXPECT_EQ(posts().List(all, Soon())->total, 1);
   PostChange change;
   change.display_name = "x";
-  EXPECT_THAT(posts().Update(created->id, change, Soon()),
+  EXPECT_THAT(posts().Update(created->id, change, ::zhiyuan::testing::TestAudit(), Soon()),
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("deleted")));
 }
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/time/clock.h"
+#include "tests/testing/audit.h"
 #include "tests/testing/regions.h"
 #include "tests/testing/status_matchers.h"
 
@@ -56,15 +57,18 @@ struct Tree {
 
 absl::StatusOr<Tree> MakeTree(PracticeUnitStore& units) {
   Tree tree;
-  auto center = units.Create(Unit(PracticeUnitKind::kCenter, "141124", 0, "临县中心"), "", Soon());
+  auto center = units.Create(Unit(PracticeUnitKind::kCenter, "141124", 0, "临县中心"), "",
+                             ::zhiyuan::testing::TestAudit(), Soon());
   if (!center.ok()) return center.status();
   tree.center = *center;
-  auto institute = units.Create(
-      Unit(PracticeUnitKind::kInstitute, "141124100", tree.center.id, "临泉镇所"), "", Soon());
+  auto institute =
+      units.Create(Unit(PracticeUnitKind::kInstitute, "141124100", tree.center.id, "临泉镇所"), "",
+                   ::zhiyuan::testing::TestAudit(), Soon());
   if (!institute.ok()) return institute.status();
   tree.institute = *institute;
-  auto station = units.Create(
-      Unit(PracticeUnitKind::kStation, "141124100001", tree.institute.id, "临泉村站"), "", Soon());
+  auto station =
+      units.Create(Unit(PracticeUnitKind::kStation, "141124100001", tree.institute.id, "临泉村站"),
+                   "", ::zhiyuan::testing::TestAudit(), Soon());
   if (!station.ok()) return station.status();
   tree.station = *station;
   return tree;
@@ -101,11 +105,11 @@ TEST_P(PracticeUnitStoreContractTest, CreatesATreeAndReadsItBack) {
 
 TEST_P(PracticeUnitStoreContractTest, CreateWithTheSameRequestIdReturnsTheFirstUnit) {
   const std::string request_id = "0b6e4a8e-3c1f-4f7a-9d2b-5a1e2c3d4f50";
-  const auto first =
-      units().Create(Unit(PracticeUnitKind::kCenter, "141124", 0, "临县中心"), request_id, Soon());
+  const auto first = units().Create(Unit(PracticeUnitKind::kCenter, "141124", 0, "临县中心"),
+                                    request_id, ::zhiyuan::testing::TestAudit(), Soon());
   ASSERT_THAT(first, IsOk());
-  const auto retry =
-      units().Create(Unit(PracticeUnitKind::kCenter, "141124", 0, "临县中心"), request_id, Soon());
+  const auto retry = units().Create(Unit(PracticeUnitKind::kCenter, "141124", 0, "临县中心"),
+                                    request_id, ::zhiyuan::testing::TestAudit(), Soon());
   ASSERT_THAT(retry, IsOk());
   EXPECT_EQ(retry->id, first->id);
   EXPECT_EQ(Total(units()), 1);
@@ -117,7 +121,8 @@ TEST_P(PracticeUnitStoreContractTest, ConcurrentRetriesCreateOneUnit) {
   std::vector<std::thread> threads;
   for (auto& result : results) {
     threads.emplace_back([this, &result, &request_id] {
-      result = units().Create(Unit(PracticeUnitKind::kCenter, "141124", 0), request_id, Soon());
+      result = units().Create(Unit(PracticeUnitKind::kCenter, "141124", 0), request_id,
+                              ::zhiyuan::testing::TestAudit(), Soon());
     });
   }
   for (auto& thread : threads) thread.join();
@@ -148,7 +153,7 @@ TEST_P(PracticeUnitStoreContractTest, RefusesMisplacedUnitsAndCreatesNothing) {
       {Unit(PracticeUnitKind::kPoint, "141124", 987654), "practiceUnits/987654 does not exist"},
   };
   for (const Case& c : cases) {
-    EXPECT_THAT(units().Create(c.unit, "", Soon()),
+    EXPECT_THAT(units().Create(c.unit, "", ::zhiyuan::testing::TestAudit(), Soon()),
                 StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr(c.message)))
         << c.message;
   }
@@ -158,22 +163,27 @@ TEST_P(PracticeUnitStoreContractTest, RefusesMisplacedUnitsAndCreatesNothing) {
 TEST_P(PracticeUnitStoreContractTest, PointsMayHangUnderAnyUnitWithinItsRegion) {
   const auto tree = MakeTree(units());
   ASSERT_THAT(tree, IsOk());
-  EXPECT_THAT(units().Create(Unit(PracticeUnitKind::kPoint, "141124", tree->center.id), "", Soon()),
+  EXPECT_THAT(units().Create(Unit(PracticeUnitKind::kPoint, "141124", tree->center.id), "",
+                             ::zhiyuan::testing::TestAudit(), Soon()),
               IsOk());
   EXPECT_THAT(units().Create(Unit(PracticeUnitKind::kPoint, "141124100001", tree->institute.id), "",
-                             Soon()),
+                             ::zhiyuan::testing::TestAudit(), Soon()),
               IsOk());
-  EXPECT_THAT(units().Create(Unit(PracticeUnitKind::kPoint, "652302", tree->center.id), "", Soon()),
+  EXPECT_THAT(units().Create(Unit(PracticeUnitKind::kPoint, "652302", tree->center.id), "",
+                             ::zhiyuan::testing::TestAudit(), Soon()),
               StatusIs(absl::StatusCode::kFailedPrecondition));
 }
 
 TEST_P(PracticeUnitStoreContractTest, ListsByRegionSubtreeKindAndParentWithTotals) {
   const auto tree = MakeTree(units());
   ASSERT_THAT(tree, IsOk());
-  const auto second = units().Create(
-      Unit(PracticeUnitKind::kInstitute, "141124101", tree->center.id, "白文镇所"), "", Soon());
+  const auto second =
+      units().Create(Unit(PracticeUnitKind::kInstitute, "141124101", tree->center.id, "白文镇所"),
+                     "", ::zhiyuan::testing::TestAudit(), Soon());
   ASSERT_THAT(second, IsOk());
-  ASSERT_THAT(units().Create(Unit(PracticeUnitKind::kCenter, "652302", 0), "", Soon()), IsOk());
+  ASSERT_THAT(units().Create(Unit(PracticeUnitKind::kCenter, "652302", 0), "",
+                             ::zhiyuan::testing::TestAudit(), Soon()),
+              IsOk());
 
   PracticeUnitQuery query;
   query.region_code = "141124";
@@ -214,28 +224,32 @@ TEST_P(PracticeUnitStoreContractTest, UpdateChangesNameAndAddressWithANewRevisio
   change.display_name = "临泉镇新时代文明实践所";
   change.address = "临泉镇政府院内";
   change.expected_revision = 1;
-  const auto updated = units().Update(tree->institute.id, change, Soon());
+  const auto updated =
+      units().Update(tree->institute.id, change, ::zhiyuan::testing::TestAudit(), Soon());
   ASSERT_THAT(updated, IsOk());
   EXPECT_EQ(updated->display_name, "临泉镇新时代文明实践所");
   EXPECT_EQ(updated->address, "临泉镇政府院内");
   EXPECT_EQ(updated->revision, 2);
-  EXPECT_THAT(units().Update(tree->institute.id, change, Soon()),
+  EXPECT_THAT(units().Update(tree->institute.id, change, ::zhiyuan::testing::TestAudit(), Soon()),
               StatusIs(absl::StatusCode::kAborted, HasSubstr("etag")));
-  EXPECT_THAT(units().Update(424242, PracticeUnitChange(), Soon()),
+  EXPECT_THAT(units().Update(424242, PracticeUnitChange(), ::zhiyuan::testing::TestAudit(), Soon()),
               StatusIs(absl::StatusCode::kNotFound));
 }
 
 TEST_P(PracticeUnitStoreContractTest, DeleteKeepsTheUnitReadableAndOutOfLists) {
   const auto tree = MakeTree(units());
   ASSERT_THAT(tree, IsOk());
-  EXPECT_THAT(units().Delete(tree->institute.id, std::nullopt, Soon()),
-              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("units under it")));
-  EXPECT_THAT(units().Delete(tree->station.id, 7, Soon()), StatusIs(absl::StatusCode::kAborted));
-  const auto deleted = units().Delete(tree->station.id, 1, Soon());
+  EXPECT_THAT(
+      units().Delete(tree->institute.id, std::nullopt, ::zhiyuan::testing::TestAudit(), Soon()),
+      StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("units under it")));
+  EXPECT_THAT(units().Delete(tree->station.id, 7, ::zhiyuan::testing::TestAudit(), Soon()),
+              StatusIs(absl::StatusCode::kAborted));
+  const auto deleted = units().Delete(tree->station.id, 1, ::zhiyuan::testing::TestAudit(), Soon());
   ASSERT_THAT(deleted, IsOk());
   EXPECT_TRUE(deleted->delete_time.has_value());
   EXPECT_EQ(deleted->revision, 2);
-  const auto again = units().Delete(tree->station.id, std::nullopt, Soon());
+  const auto again =
+      units().Delete(tree->station.id, std::nullopt, ::zhiyuan::testing::TestAudit(), Soon());
   ASSERT_THAT(again, IsOk());
   EXPECT_EQ(again->revision, 2);
 
@@ -247,12 +261,14 @@ TEST_P(PracticeUnitStoreContractTest, DeleteKeepsTheUnitReadableAndOutOfLists) {
 
   PracticeUnitChange change;
   change.display_name = "x";
-  EXPECT_THAT(units().Update(tree->station.id, change, Soon()),
+  EXPECT_THAT(units().Update(tree->station.id, change, ::zhiyuan::testing::TestAudit(), Soon()),
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("deleted")));
+  EXPECT_THAT(units().Create(Unit(PracticeUnitKind::kPoint, "141124100001", tree->station.id), "",
+                             ::zhiyuan::testing::TestAudit(), Soon()),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("is deleted")));
   EXPECT_THAT(
-      units().Create(Unit(PracticeUnitKind::kPoint, "141124100001", tree->station.id), "", Soon()),
-      StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("is deleted")));
-  EXPECT_THAT(units().Delete(tree->institute.id, std::nullopt, Soon()), IsOk());
+      units().Delete(tree->institute.id, std::nullopt, ::zhiyuan::testing::TestAudit(), Soon()),
+      IsOk());
 }
 
 TEST_P(PracticeUnitStoreContractTest, GetMissingIsNotFound) {

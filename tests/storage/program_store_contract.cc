@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/time/clock.h"
+#include "tests/testing/audit.h"
 #include "tests/testing/regions.h"
 #include "tests/testing/status_matchers.h"
 
@@ -36,14 +37,14 @@ void ProgramStoreContractTest::SetUp() {
   center.kind = PracticeUnitKind::kCenter;
   center.region_code = "141124";
   center.display_name = "临县中心";
-  const auto unit = under_test_.units->Create(center, "", Soon());
+  const auto unit = under_test_.units->Create(center, "", ::zhiyuan::testing::TestAudit(), Soon());
   ASSERT_THAT(unit, IsOk());
   center_id_ = unit->id;
   Team team;
   team.home_region_code = "141124100";
   team.display_name = "临泉镇宣讲队";
   team.status = 1;
-  const auto created = under_test_.teams->Create(team, "", Soon());
+  const auto created = under_test_.teams->Create(team, "", ::zhiyuan::testing::TestAudit(), Soon());
   ASSERT_THAT(created, IsOk());
   team_id_ = created->id;
 }
@@ -73,7 +74,7 @@ TEST_P(ProgramStoreContractTest, CreatesProgramsForEachKindOfOwnerWithTheirRegio
   Program by_region = NewProgram(RegionOwner("141124"));
   by_region.description = "夜校";
   by_region.end_date = absl::CivilDay(2024, 12, 31);
-  const auto a = programs().Create(by_region, "", Soon());
+  const auto a = programs().Create(by_region, "", ::zhiyuan::testing::TestAudit(), Soon());
   ASSERT_THAT(a, IsOk());
   EXPECT_EQ(a->region_code, "141124");
   const auto read = programs().Get(a->id, Soon());
@@ -86,10 +87,12 @@ TEST_P(ProgramStoreContractTest, CreatesProgramsForEachKindOfOwnerWithTheirRegio
   EXPECT_THAT(read->end_date, Optional(absl::CivilDay(2024, 12, 31)));
   EXPECT_EQ(read->revision, 1);
 
-  const auto b = programs().Create(NewProgram(ProgramOwner{"", center_id_, 0}), "", Soon());
+  const auto b = programs().Create(NewProgram(ProgramOwner{"", center_id_, 0}), "",
+                                   ::zhiyuan::testing::TestAudit(), Soon());
   ASSERT_THAT(b, IsOk());
   EXPECT_EQ(b->region_code, "141124");
-  const auto c = programs().Create(NewProgram(ProgramOwner{"", 0, team_id_}), "", Soon());
+  const auto c = programs().Create(NewProgram(ProgramOwner{"", 0, team_id_}), "",
+                                   ::zhiyuan::testing::TestAudit(), Soon());
   ASSERT_THAT(c, IsOk());
   EXPECT_EQ(c->region_code, "141124100");
   EXPECT_FALSE(c->end_date.has_value());
@@ -97,8 +100,10 @@ TEST_P(ProgramStoreContractTest, CreatesProgramsForEachKindOfOwnerWithTheirRegio
 
 TEST_P(ProgramStoreContractTest, ARetryWithTheSameRequestIdReturnsTheFirstProgram) {
   const std::string request_id = "2a3b4c5d-6e7f-4809-9a1b-2c3d4e5f6a7b";
-  const auto first = programs().Create(NewProgram(RegionOwner("141124")), request_id, Soon());
-  const auto retry = programs().Create(NewProgram(RegionOwner("141124")), request_id, Soon());
+  const auto first = programs().Create(NewProgram(RegionOwner("141124")), request_id,
+                                       ::zhiyuan::testing::TestAudit(), Soon());
+  const auto retry = programs().Create(NewProgram(RegionOwner("141124")), request_id,
+                                       ::zhiyuan::testing::TestAudit(), Soon());
   ASSERT_THAT(first, IsOk());
   ASSERT_THAT(retry, IsOk());
   EXPECT_EQ(retry->id, first->id);
@@ -106,22 +111,28 @@ TEST_P(ProgramStoreContractTest, ARetryWithTheSameRequestIdReturnsTheFirstProgra
 }
 
 TEST_P(ProgramStoreContractTest, RefusesOwnersThatDoNotExistOrAreDeleted) {
-  EXPECT_THAT(programs().Create(NewProgram(RegionOwner("999999")), "", Soon()),
+  EXPECT_THAT(programs().Create(NewProgram(RegionOwner("999999")), "",
+                                ::zhiyuan::testing::TestAudit(), Soon()),
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("regions/999999")));
-  EXPECT_THAT(programs().Create(NewProgram(ProgramOwner{"", 777, 0}), "", Soon()),
+  EXPECT_THAT(programs().Create(NewProgram(ProgramOwner{"", 777, 0}), "",
+                                ::zhiyuan::testing::TestAudit(), Soon()),
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("practiceUnits/777")));
-  ASSERT_THAT(teams().Delete(team_id_, std::nullopt, Soon()), IsOk());
-  EXPECT_THAT(programs().Create(NewProgram(ProgramOwner{"", 0, team_id_}), "", Soon()),
+  ASSERT_THAT(teams().Delete(team_id_, std::nullopt, ::zhiyuan::testing::TestAudit(), Soon()),
+              IsOk());
+  EXPECT_THAT(programs().Create(NewProgram(ProgramOwner{"", 0, team_id_}), "",
+                                ::zhiyuan::testing::TestAudit(), Soon()),
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("is deleted")));
   EXPECT_EQ(programs().List(ProgramQuery(), Soon())->total, 0);
 }
 
 TEST_P(ProgramStoreContractTest, ListsByRegionCategoryAndOwnerWithTotals) {
-  const auto a = programs().Create(NewProgram(RegionOwner("141124")), "", Soon());
+  const auto a = programs().Create(NewProgram(RegionOwner("141124")), "",
+                                   ::zhiyuan::testing::TestAudit(), Soon());
   Program story = NewProgram(ProgramOwner{"", 0, team_id_}, "红色故事会");
   story.category = 5;
-  const auto b = programs().Create(story, "", Soon());
-  const auto c = programs().Create(NewProgram(RegionOwner("652302")), "", Soon());
+  const auto b = programs().Create(story, "", ::zhiyuan::testing::TestAudit(), Soon());
+  const auto c = programs().Create(NewProgram(RegionOwner("652302")), "",
+                                   ::zhiyuan::testing::TestAudit(), Soon());
   ASSERT_THAT(c, IsOk());
   ProgramQuery query;
   query.region_code = "141124";
@@ -146,47 +157,57 @@ TEST_P(ProgramStoreContractTest, ListsByRegionCategoryAndOwnerWithTotals) {
 }
 
 TEST_P(ProgramStoreContractTest, UpdateChangesFieldsAndRefusesAnEndBeforeTheStart) {
-  const auto program = programs().Create(NewProgram(RegionOwner("141124")), "", Soon());
+  const auto program = programs().Create(NewProgram(RegionOwner("141124")), "",
+                                         ::zhiyuan::testing::TestAudit(), Soon());
   ASSERT_THAT(program, IsOk());
   ProgramChange change;
   change.display_name = "新时代文明实践夜校";
   change.category = 5;
   change.end_date = std::optional<absl::CivilDay>(absl::CivilDay(2025, 6, 30));
   change.expected_revision = 1;
-  const auto updated = programs().Update(program->id, change, Soon());
+  const auto updated =
+      programs().Update(program->id, change, ::zhiyuan::testing::TestAudit(), Soon());
   ASSERT_THAT(updated, IsOk());
   EXPECT_EQ(updated->display_name, "新时代文明实践夜校");
   EXPECT_EQ(updated->category, 5);
   EXPECT_THAT(updated->end_date, Optional(absl::CivilDay(2025, 6, 30)));
   EXPECT_EQ(updated->revision, 2);
-  EXPECT_THAT(programs().Update(program->id, change, Soon()), StatusIs(absl::StatusCode::kAborted));
+  EXPECT_THAT(programs().Update(program->id, change, ::zhiyuan::testing::TestAudit(), Soon()),
+              StatusIs(absl::StatusCode::kAborted));
   ProgramChange backwards;
   backwards.start_date = absl::CivilDay(2026, 1, 1);
-  EXPECT_THAT(programs().Update(program->id, backwards, Soon()),
+  EXPECT_THAT(programs().Update(program->id, backwards, ::zhiyuan::testing::TestAudit(), Soon()),
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("end_date")));
   ProgramChange open_ended;
   open_ended.end_date = std::optional<absl::CivilDay>();
-  const auto reopened = programs().Update(program->id, open_ended, Soon());
+  const auto reopened =
+      programs().Update(program->id, open_ended, ::zhiyuan::testing::TestAudit(), Soon());
   ASSERT_THAT(reopened, IsOk());
   EXPECT_FALSE(reopened->end_date.has_value());
-  EXPECT_THAT(programs().Update(5150, open_ended, Soon()), StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_THAT(programs().Update(5150, open_ended, ::zhiyuan::testing::TestAudit(), Soon()),
+              StatusIs(absl::StatusCode::kNotFound));
 }
 
 TEST_P(ProgramStoreContractTest, DeleteKeepsTheProgramReadableAndOutOfLists) {
-  const auto program = programs().Create(NewProgram(RegionOwner("141124")), "", Soon());
+  const auto program = programs().Create(NewProgram(RegionOwner("141124")), "",
+                                         ::zhiyuan::testing::TestAudit(), Soon());
   ASSERT_THAT(program, IsOk());
-  EXPECT_THAT(programs().Delete(program->id, 4, Soon()), StatusIs(absl::StatusCode::kAborted));
-  const auto deleted = programs().Delete(program->id, 1, Soon());
+  EXPECT_THAT(programs().Delete(program->id, 4, ::zhiyuan::testing::TestAudit(), Soon()),
+              StatusIs(absl::StatusCode::kAborted));
+  const auto deleted = programs().Delete(program->id, 1, ::zhiyuan::testing::TestAudit(), Soon());
   ASSERT_THAT(deleted, IsOk());
   EXPECT_TRUE(deleted->delete_time.has_value());
-  EXPECT_EQ(programs().Delete(program->id, std::nullopt, Soon())->revision, 2);
+  EXPECT_EQ(programs()
+                .Delete(program->id, std::nullopt, ::zhiyuan::testing::TestAudit(), Soon())
+                ->revision,
+            2);
   EXPECT_EQ(programs().List(ProgramQuery(), Soon())->total, 0);
   ProgramQuery all;
   all.show_deleted = true;
   EXPECT_EQ(programs().List(all, Soon())->total, 1);
   ProgramChange change;
   change.display_name = "x";
-  EXPECT_THAT(programs().Update(program->id, change, Soon()),
+  EXPECT_THAT(programs().Update(program->id, change, ::zhiyuan::testing::TestAudit(), Soon()),
               StatusIs(absl::StatusCode::kFailedPrecondition));
 }
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/time/clock.h"
+#include "tests/testing/audit.h"
 #include "tests/testing/status_matchers.h"
 
 namespace zhiyuan::storage {
@@ -39,7 +40,7 @@ std::vector<Region> Sample() {
 }
 
 absl::StatusOr<RegionImportCounts> Import(RegionStore& store, const std::vector<Region>& regions) {
-  auto import = store.StartImport(Soon());
+  auto import = store.StartImport(::zhiyuan::testing::TestAudit(), Soon());
   if (!import.ok()) return import.status();
   if (absl::Status added = (*import)->Add(regions); !added.ok()) return added;
   return (*import)->Commit();
@@ -116,7 +117,7 @@ TEST_P(RegionStoreContractTest, ImportWithADuplicateKeepsNothing) {
 
 TEST_P(RegionStoreContractTest, ImportNotCommittedKeepsNothing) {
   {
-    auto import = store().StartImport(Soon());
+    auto import = store().StartImport(::zhiyuan::testing::TestAudit(), Soon());
     ASSERT_THAT(import, IsOk());
     ASSERT_THAT((*import)->Add(Sample()), IsOk());
   }
@@ -125,7 +126,7 @@ TEST_P(RegionStoreContractTest, ImportNotCommittedKeepsNothing) {
 
 TEST_P(RegionStoreContractTest, ImportAcrossSeveralBatches) {
   const std::vector<Region> regions = Sample();
-  auto import = store().StartImport(Soon());
+  auto import = store().StartImport(::zhiyuan::testing::TestAudit(), Soon());
   ASSERT_THAT(import, IsOk());
   ASSERT_THAT((*import)->Add(absl::MakeSpan(regions).subspan(0, 4)), IsOk());
   ASSERT_THAT((*import)->Add(absl::MakeSpan(regions).subspan(4)), IsOk());
@@ -199,7 +200,7 @@ TEST_P(RegionStoreContractTest, UpdateSetsPopulationAndNameWithANewRevision) {
   ASSERT_THAT(Import(store(), Sample()), IsOk());
   RegionChange change;
   change.population = std::make_pair(int64_t{568000}, 2020);
-  const auto updated = store().Update("141124", change, Soon());
+  const auto updated = store().Update("141124", change, ::zhiyuan::testing::TestAudit(), Soon());
   ASSERT_THAT(updated, IsOk());
   EXPECT_EQ(updated->population, 568000);
   EXPECT_EQ(updated->population_year, 2020);
@@ -210,7 +211,7 @@ TEST_P(RegionStoreContractTest, UpdateSetsPopulationAndNameWithANewRevision) {
   change = RegionChange();
   change.display_name = "临县(新)";
   change.expected_revision = 2;
-  const auto renamed = store().Update("141124", change, Soon());
+  const auto renamed = store().Update("141124", change, ::zhiyuan::testing::TestAudit(), Soon());
   ASSERT_THAT(renamed, IsOk());
   EXPECT_EQ(renamed->display_name, "临县(新)");
   EXPECT_EQ(renamed->population, 568000);
@@ -226,9 +227,9 @@ TEST_P(RegionStoreContractTest, UpdateClearsPopulation) {
   ASSERT_THAT(Import(store(), Sample()), IsOk());
   RegionChange change;
   change.population = std::make_pair(int64_t{100}, 2020);
-  ASSERT_THAT(store().Update("14", change, Soon()), IsOk());
+  ASSERT_THAT(store().Update("14", change, ::zhiyuan::testing::TestAudit(), Soon()), IsOk());
   change.population = std::make_pair(int64_t{0}, 0);
-  const auto cleared = store().Update("14", change, Soon());
+  const auto cleared = store().Update("14", change, ::zhiyuan::testing::TestAudit(), Soon());
   ASSERT_THAT(cleared, IsOk());
   EXPECT_EQ(cleared->population, 0);
   EXPECT_EQ(cleared->population_year, 0);
@@ -238,7 +239,7 @@ TEST_P(RegionStoreContractTest, UpdateThatChangesNothingKeepsTheRevision) {
   ASSERT_THAT(Import(store(), Sample()), IsOk());
   RegionChange change;
   change.display_name = "临县";
-  const auto same = store().Update("141124", change, Soon());
+  const auto same = store().Update("141124", change, ::zhiyuan::testing::TestAudit(), Soon());
   ASSERT_THAT(same, IsOk());
   EXPECT_EQ(same->revision, 1);
 }
@@ -248,7 +249,7 @@ TEST_P(RegionStoreContractTest, UpdateWithAStaleRevisionIsAbortedAndChangesNothi
   RegionChange change;
   change.display_name = "新名";
   change.expected_revision = 7;
-  EXPECT_THAT(store().Update("141124", change, Soon()),
+  EXPECT_THAT(store().Update("141124", change, ::zhiyuan::testing::TestAudit(), Soon()),
               StatusIs(absl::StatusCode::kAborted, HasSubstr("etag")));
   EXPECT_EQ(store().Get("141124", Soon())->display_name, "临县");
 }
@@ -256,7 +257,8 @@ TEST_P(RegionStoreContractTest, UpdateWithAStaleRevisionIsAbortedAndChangesNothi
 TEST_P(RegionStoreContractTest, UpdateMissingIsNotFound) {
   RegionChange change;
   change.display_name = "x";
-  EXPECT_THAT(store().Update("141124", change, Soon()), StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_THAT(store().Update("141124", change, ::zhiyuan::testing::TestAudit(), Soon()),
+              StatusIs(absl::StatusCode::kNotFound));
 }
 
 TEST_P(RegionStoreContractTest, ConcurrentUpdatesFromTheSameRevisionLetOneWin) {
@@ -269,7 +271,7 @@ TEST_P(RegionStoreContractTest, ConcurrentUpdatesFromTheSameRevisionLetOneWin) {
       RegionChange change;
       change.population = std::make_pair(int64_t{1000 + i}, 2020);
       change.expected_revision = 1;
-      results[i] = store().Update("141124", change, Soon());
+      results[i] = store().Update("141124", change, ::zhiyuan::testing::TestAudit(), Soon());
     });
   }
   for (auto& writer : writers) writer.join();

@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "tests/testing/audit.h"
 #include "tests/testing/status_matchers.h"
 
 namespace zhiyuan::storage {
@@ -24,7 +25,7 @@ absl::Time Soon() { return absl::Now() + absl::Seconds(10); }
 void TeamMemberStoreContractTest::SetUp() {
   under_test_ = GetParam()();
   if (under_test_.members == nullptr) GTEST_SKIP() << "no store to test";
-  auto import = under_test_.regions->StartImport(Soon());
+  auto import = under_test_.regions->StartImport(::zhiyuan::testing::TestAudit(), Soon());
   ASSERT_THAT(import, IsOk());
   std::vector<Region> regions(3);
   regions[0].code = "14";
@@ -38,7 +39,8 @@ void TeamMemberStoreContractTest::SetUp() {
     team.home_region_code = "141124";
     team.display_name = "队";
     team.status = 1;
-    const auto created = under_test_.teams->Create(team, "", Soon());
+    const auto created =
+        under_test_.teams->Create(team, "", ::zhiyuan::testing::TestAudit(), Soon());
     ASSERT_THAT(created, IsOk());
     *id = created->id;
   }
@@ -52,7 +54,8 @@ void TeamMemberStoreContractTest::SetUp() {
     person.id_number_masked = "m";
     const auto created = under_test_.volunteers->Create(
         person, absl::StrCat("hash", ++serial),
-        [](int64_t s) { return absl::StrCat("14112420260", 100000 + s, "0"); }, "", Soon());
+        [](int64_t s) { return absl::StrCat("14112420260", 100000 + s, "0"); }, "",
+        ::zhiyuan::testing::TestAudit(), Soon());
     ASSERT_THAT(created, IsOk());
     *number = created->number;
   }
@@ -69,7 +72,8 @@ std::vector<std::string> Numbers(const absl::StatusOr<TeamMemberPage>& page) {
 }
 
 TEST_P(TeamMemberStoreContractTest, JoinsAndReadsTheCurrentMembership) {
-  const auto joined = members().Create(team_, alice_, 2, "", Soon());
+  const auto joined =
+      members().Create(team_, alice_, 2, "", ::zhiyuan::testing::TestAudit(), Soon());
   ASSERT_THAT(joined, IsOk());
   EXPECT_EQ(joined->team_id, team_);
   EXPECT_EQ(joined->volunteer_number, alice_);
@@ -85,39 +89,50 @@ TEST_P(TeamMemberStoreContractTest, JoinsAndReadsTheCurrentMembership) {
 
 TEST_P(TeamMemberStoreContractTest, JoiningTwiceIsAlreadyExistsAndARetryReturnsTheFirst) {
   const std::string request_id = "4d3c2b1a-0f9e-4d8c-b7a6-5f4e3d2c1b0a";
-  const auto first = members().Create(team_, alice_, 1, request_id, Soon());
+  const auto first =
+      members().Create(team_, alice_, 1, request_id, ::zhiyuan::testing::TestAudit(), Soon());
   ASSERT_THAT(first, IsOk());
-  const auto retry = members().Create(team_, alice_, 1, request_id, Soon());
+  const auto retry =
+      members().Create(team_, alice_, 1, request_id, ::zhiyuan::testing::TestAudit(), Soon());
   ASSERT_THAT(retry, IsOk());
   EXPECT_EQ(retry->id, first->id);
-  EXPECT_THAT(members().Create(team_, alice_, 1, "", Soon()),
+  EXPECT_THAT(members().Create(team_, alice_, 1, "", ::zhiyuan::testing::TestAudit(), Soon()),
               StatusIs(absl::StatusCode::kAlreadyExists, HasSubstr("already")));
-  EXPECT_THAT(members().Create(other_team_, alice_, 1, "", Soon()), IsOk());
+  EXPECT_THAT(members().Create(other_team_, alice_, 1, "", ::zhiyuan::testing::TestAudit(), Soon()),
+              IsOk());
 }
 
 TEST_P(TeamMemberStoreContractTest, RefusesTeamsAndVolunteersThatDoNotExistOrAreDeleted) {
-  EXPECT_THAT(members().Create(9999, alice_, 1, "", Soon()),
+  EXPECT_THAT(members().Create(9999, alice_, 1, "", ::zhiyuan::testing::TestAudit(), Soon()),
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("teams/9999")));
-  EXPECT_THAT(members().Create(team_, "141124202699999990", 1, "", Soon()),
-              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("volunteers/")));
-  ASSERT_THAT(stores().teams->Delete(other_team_, std::nullopt, Soon()), IsOk());
-  EXPECT_THAT(members().Create(other_team_, alice_, 1, "", Soon()),
+  EXPECT_THAT(
+      members().Create(team_, "141124202699999990", 1, "", ::zhiyuan::testing::TestAudit(), Soon()),
+      StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("volunteers/")));
+  ASSERT_THAT(
+      stores().teams->Delete(other_team_, std::nullopt, ::zhiyuan::testing::TestAudit(), Soon()),
+      IsOk());
+  EXPECT_THAT(members().Create(other_team_, alice_, 1, "", ::zhiyuan::testing::TestAudit(), Soon()),
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("is deleted")));
-  ASSERT_THAT(stores().volunteers->Delete(bob_, std::nullopt, Soon()), IsOk());
-  EXPECT_THAT(members().Create(team_, bob_, 1, "", Soon()),
+  ASSERT_THAT(
+      stores().volunteers->Delete(bob_, std::nullopt, ::zhiyuan::testing::TestAudit(), Soon()),
+      IsOk());
+  EXPECT_THAT(members().Create(team_, bob_, 1, "", ::zhiyuan::testing::TestAudit(), Soon()),
               StatusIs(absl::StatusCode::kFailedPrecondition));
 }
 
 TEST_P(TeamMemberStoreContractTest, LeavingKeepsHistoryAndRejoiningStartsANewStint) {
-  const auto first = members().Create(team_, alice_, 1, "", Soon());
+  const auto first =
+      members().Create(team_, alice_, 1, "", ::zhiyuan::testing::TestAudit(), Soon());
   ASSERT_THAT(first, IsOk());
-  EXPECT_THAT(members().Leave(team_, alice_, 9, Soon()), StatusIs(absl::StatusCode::kAborted));
-  const auto left = members().Leave(team_, alice_, 1, Soon());
+  EXPECT_THAT(members().Leave(team_, alice_, 9, ::zhiyuan::testing::TestAudit(), Soon()),
+              StatusIs(absl::StatusCode::kAborted));
+  const auto left = members().Leave(team_, alice_, 1, ::zhiyuan::testing::TestAudit(), Soon());
   ASSERT_THAT(left, IsOk());
   EXPECT_TRUE(left->leave_time.has_value());
-  EXPECT_THAT(members().Leave(team_, alice_, std::nullopt, Soon()),
+  EXPECT_THAT(members().Leave(team_, alice_, std::nullopt, ::zhiyuan::testing::TestAudit(), Soon()),
               StatusIs(absl::StatusCode::kNotFound));
-  const auto again = members().Create(team_, alice_, 1, "", Soon());
+  const auto again =
+      members().Create(team_, alice_, 1, "", ::zhiyuan::testing::TestAudit(), Soon());
   ASSERT_THAT(again, IsOk());
   EXPECT_NE(again->id, first->id);
 
@@ -131,9 +146,12 @@ TEST_P(TeamMemberStoreContractTest, LeavingKeepsHistoryAndRejoiningStartsANewSti
 }
 
 TEST_P(TeamMemberStoreContractTest, ListsByTeamOrVolunteerInPages) {
-  ASSERT_THAT(members().Create(team_, alice_, 1, "", Soon()), IsOk());
-  ASSERT_THAT(members().Create(team_, bob_, 1, "", Soon()), IsOk());
-  ASSERT_THAT(members().Create(other_team_, alice_, 3, "", Soon()), IsOk());
+  ASSERT_THAT(members().Create(team_, alice_, 1, "", ::zhiyuan::testing::TestAudit(), Soon()),
+              IsOk());
+  ASSERT_THAT(members().Create(team_, bob_, 1, "", ::zhiyuan::testing::TestAudit(), Soon()),
+              IsOk());
+  ASSERT_THAT(members().Create(other_team_, alice_, 3, "", ::zhiyuan::testing::TestAudit(), Soon()),
+              IsOk());
   TeamMemberQuery query;
   query.team_id = team_;
   query.limit = 1;
@@ -150,23 +168,27 @@ TEST_P(TeamMemberStoreContractTest, ListsByTeamOrVolunteerInPages) {
 }
 
 TEST_P(TeamMemberStoreContractTest, ChangesTheRoleWithANewRevision) {
-  ASSERT_THAT(members().Create(team_, alice_, 1, "", Soon()), IsOk());
-  const auto leader = members().UpdateRole(team_, alice_, 2, 1, Soon());
+  ASSERT_THAT(members().Create(team_, alice_, 1, "", ::zhiyuan::testing::TestAudit(), Soon()),
+              IsOk());
+  const auto leader =
+      members().UpdateRole(team_, alice_, 2, 1, ::zhiyuan::testing::TestAudit(), Soon());
   ASSERT_THAT(leader, IsOk());
   EXPECT_EQ(leader->role, 2);
   EXPECT_EQ(leader->revision, 2);
-  EXPECT_THAT(members().UpdateRole(team_, alice_, 3, 1, Soon()),
+  EXPECT_THAT(members().UpdateRole(team_, alice_, 3, 1, ::zhiyuan::testing::TestAudit(), Soon()),
               StatusIs(absl::StatusCode::kAborted));
-  EXPECT_THAT(members().UpdateRole(team_, bob_, 3, std::nullopt, Soon()),
-              StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_THAT(
+      members().UpdateRole(team_, bob_, 3, std::nullopt, ::zhiyuan::testing::TestAudit(), Soon()),
+      StatusIs(absl::StatusCode::kNotFound));
 }
 
 TEST_P(TeamMemberStoreContractTest, ConcurrentJoinsMakeOneMembership) {
   std::vector<absl::StatusOr<TeamMember>> results(4, absl::UnknownError("not run"));
   std::vector<std::thread> threads;
   for (auto& result : results) {
-    threads.emplace_back(
-        [this, &result] { result = members().Create(team_, bob_, 1, "", Soon()); });
+    threads.emplace_back([this, &result] {
+      result = members().Create(team_, bob_, 1, "", ::zhiyuan::testing::TestAudit(), Soon());
+    });
   }
   for (auto& thread : threads) thread.join();
   int made = 0;

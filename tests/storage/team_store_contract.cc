@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/time/clock.h"
+#include "tests/testing/audit.h"
 #include "tests/testing/regions.h"
 #include "tests/testing/status_matchers.h"
 
@@ -35,7 +36,8 @@ void TeamStoreContractTest::SetUp() {
   center.kind = PracticeUnitKind::kCenter;
   center.region_code = "141124";
   center.display_name = "临县中心";
-  const auto created = under_test_.units->Create(center, "", Soon());
+  const auto created =
+      under_test_.units->Create(center, "", ::zhiyuan::testing::TestAudit(), Soon());
   ASSERT_THAT(created, IsOk());
   center_id_ = created->id;
   Volunteer person;
@@ -47,7 +49,7 @@ void TeamStoreContractTest::SetUp() {
   const auto volunteer = under_test_.volunteers->Create(
       person, "hash",
       [](int64_t serial) { return "1411242026" + std::to_string(1000000 + serial) + "0"; }, "",
-      Soon());
+      ::zhiyuan::testing::TestAudit(), Soon());
   ASSERT_THAT(volunteer, IsOk());
   volunteer_ = volunteer->number;
 }
@@ -76,7 +78,7 @@ TEST_P(TeamStoreContractTest, CreatesATeamWithEverythingAndReadsItBack) {
   team.categories = {1, 5};
   team.practice_unit_id = center_id_;
   team.leader = volunteer_;
-  const auto created = teams().Create(team, "", Soon());
+  const auto created = teams().Create(team, "", ::zhiyuan::testing::TestAudit(), Soon());
   ASSERT_THAT(created, IsOk());
   const auto read = teams().Get(created->id, Soon());
   ASSERT_THAT(read, IsOk());
@@ -89,7 +91,8 @@ TEST_P(TeamStoreContractTest, CreatesATeamWithEverythingAndReadsItBack) {
   EXPECT_EQ(read->status, 1);
   EXPECT_EQ(read->revision, 1);
 
-  const auto child = teams().Create(NewTeam("141124100", created->id, "临泉镇分队"), "", Soon());
+  const auto child = teams().Create(NewTeam("141124100", created->id, "临泉镇分队"), "",
+                                    ::zhiyuan::testing::TestAudit(), Soon());
   ASSERT_THAT(child, IsOk());
   EXPECT_EQ(child->parent_id, created->id);
   EXPECT_TRUE(child->categories.empty());
@@ -98,16 +101,18 @@ TEST_P(TeamStoreContractTest, CreatesATeamWithEverythingAndReadsItBack) {
 
 TEST_P(TeamStoreContractTest, ARetryWithTheSameRequestIdReturnsTheFirstTeam) {
   const std::string request_id = "9c8b7a6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d";
-  const auto first = teams().Create(NewTeam("141124"), request_id, Soon());
+  const auto first =
+      teams().Create(NewTeam("141124"), request_id, ::zhiyuan::testing::TestAudit(), Soon());
   ASSERT_THAT(first, IsOk());
-  const auto retry = teams().Create(NewTeam("141124"), request_id, Soon());
+  const auto retry =
+      teams().Create(NewTeam("141124"), request_id, ::zhiyuan::testing::TestAudit(), Soon());
   ASSERT_THAT(retry, IsOk());
   EXPECT_EQ(retry->id, first->id);
   EXPECT_EQ(teams().List(TeamQuery(), Soon())->total, 1);
 }
 
 TEST_P(TeamStoreContractTest, RefusesMissingOrMisplacedReferencesAndCreatesNothing) {
-  const auto top = teams().Create(NewTeam("141124"), "", Soon());
+  const auto top = teams().Create(NewTeam("141124"), "", ::zhiyuan::testing::TestAudit(), Soon());
   ASSERT_THAT(top, IsOk());
   Team with_unit = NewTeam("141124");
   with_unit.practice_unit_id = 987654;
@@ -121,7 +126,7 @@ TEST_P(TeamStoreContractTest, RefusesMissingOrMisplacedReferencesAndCreatesNothi
       {with_leader, "volunteers/141124202699999990 does not exist"},
   };
   for (const auto& [team, message] : cases) {
-    EXPECT_THAT(teams().Create(team, "", Soon()),
+    EXPECT_THAT(teams().Create(team, "", ::zhiyuan::testing::TestAudit(), Soon()),
                 StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr(message)))
         << message;
   }
@@ -131,11 +136,11 @@ TEST_P(TeamStoreContractTest, RefusesMissingOrMisplacedReferencesAndCreatesNothi
 TEST_P(TeamStoreContractTest, ListsByRegionParentCategoryAndStatusWithTotals) {
   Team a = NewTeam("141124");
   a.categories = {1};
-  const auto top = teams().Create(a, "", Soon());
+  const auto top = teams().Create(a, "", ::zhiyuan::testing::TestAudit(), Soon());
   Team b = NewTeam("141124100", top->id);
   b.categories = {1, 3};
-  const auto child = teams().Create(b, "", Soon());
-  const auto other = teams().Create(NewTeam("652302"), "", Soon());
+  const auto child = teams().Create(b, "", ::zhiyuan::testing::TestAudit(), Soon());
+  const auto other = teams().Create(NewTeam("652302"), "", ::zhiyuan::testing::TestAudit(), Soon());
   ASSERT_THAT(other, IsOk());
 
   TeamQuery query;
@@ -165,14 +170,14 @@ TEST_P(TeamStoreContractTest, ListsByRegionParentCategoryAndStatusWithTotals) {
 
   TeamChange pause;
   pause.status = 2;
-  ASSERT_THAT(teams().Update(other->id, pause, Soon()), IsOk());
+  ASSERT_THAT(teams().Update(other->id, pause, ::zhiyuan::testing::TestAudit(), Soon()), IsOk());
   query = TeamQuery();
   query.status = 2;
   EXPECT_THAT(Ids(teams().List(query, Soon())), ElementsAre(other->id));
 }
 
 TEST_P(TeamStoreContractTest, UpdateChangesFieldsChecksReferencesAndRevision) {
-  const auto team = teams().Create(NewTeam("141124"), "", Soon());
+  const auto team = teams().Create(NewTeam("141124"), "", ::zhiyuan::testing::TestAudit(), Soon());
   ASSERT_THAT(team, IsOk());
   TeamChange change;
   change.display_name = "新名";
@@ -180,49 +185,57 @@ TEST_P(TeamStoreContractTest, UpdateChangesFieldsChecksReferencesAndRevision) {
   change.leader = volunteer_;
   change.practice_unit_id = center_id_;
   change.expected_revision = 1;
-  const auto updated = teams().Update(team->id, change, Soon());
+  const auto updated = teams().Update(team->id, change, ::zhiyuan::testing::TestAudit(), Soon());
   ASSERT_THAT(updated, IsOk());
   EXPECT_EQ(updated->display_name, "新名");
   EXPECT_THAT(updated->categories, ElementsAre(7));
   EXPECT_EQ(updated->leader, volunteer_);
   EXPECT_EQ(updated->practice_unit_id, center_id_);
   EXPECT_EQ(updated->revision, 2);
-  EXPECT_THAT(teams().Update(team->id, change, Soon()), StatusIs(absl::StatusCode::kAborted));
+  EXPECT_THAT(teams().Update(team->id, change, ::zhiyuan::testing::TestAudit(), Soon()),
+              StatusIs(absl::StatusCode::kAborted));
 
   TeamChange clear;
   clear.leader = "";
   clear.practice_unit_id = 0;
-  const auto cleared = teams().Update(team->id, clear, Soon());
+  const auto cleared = teams().Update(team->id, clear, ::zhiyuan::testing::TestAudit(), Soon());
   ASSERT_THAT(cleared, IsOk());
   EXPECT_EQ(cleared->leader, "");
   EXPECT_EQ(cleared->practice_unit_id, 0);
 
   TeamChange bad;
   bad.leader = "141124202699999990";
-  EXPECT_THAT(teams().Update(team->id, bad, Soon()),
+  EXPECT_THAT(teams().Update(team->id, bad, ::zhiyuan::testing::TestAudit(), Soon()),
               StatusIs(absl::StatusCode::kFailedPrecondition));
   EXPECT_EQ(teams().Get(team->id, Soon())->leader, "");
-  EXPECT_THAT(teams().Update(31337, clear, Soon()), StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_THAT(teams().Update(31337, clear, ::zhiyuan::testing::TestAudit(), Soon()),
+              StatusIs(absl::StatusCode::kNotFound));
 }
 
 TEST_P(TeamStoreContractTest, DeleteKeepsTheTeamReadableAndOutOfLists) {
-  const auto top = teams().Create(NewTeam("141124"), "", Soon());
-  const auto child = teams().Create(NewTeam("141124100", top->id), "", Soon());
+  const auto top = teams().Create(NewTeam("141124"), "", ::zhiyuan::testing::TestAudit(), Soon());
+  const auto child =
+      teams().Create(NewTeam("141124100", top->id), "", ::zhiyuan::testing::TestAudit(), Soon());
   ASSERT_THAT(child, IsOk());
-  EXPECT_THAT(teams().Delete(top->id, std::nullopt, Soon()),
+  EXPECT_THAT(teams().Delete(top->id, std::nullopt, ::zhiyuan::testing::TestAudit(), Soon()),
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("teams under it")));
-  EXPECT_THAT(teams().Delete(child->id, 3, Soon()), StatusIs(absl::StatusCode::kAborted));
-  const auto deleted = teams().Delete(child->id, 1, Soon());
+  EXPECT_THAT(teams().Delete(child->id, 3, ::zhiyuan::testing::TestAudit(), Soon()),
+              StatusIs(absl::StatusCode::kAborted));
+  const auto deleted = teams().Delete(child->id, 1, ::zhiyuan::testing::TestAudit(), Soon());
   ASSERT_THAT(deleted, IsOk());
   EXPECT_TRUE(deleted->delete_time.has_value());
-  EXPECT_EQ(teams().Delete(child->id, std::nullopt, Soon())->revision, 2);
+  EXPECT_EQ(
+      teams().Delete(child->id, std::nullopt, ::zhiyuan::testing::TestAudit(), Soon())->revision,
+      2);
   EXPECT_THAT(Ids(teams().List(TeamQuery(), Soon())), ElementsAre(top->id));
   TeamQuery all;
   all.show_deleted = true;
   EXPECT_EQ(teams().List(all, Soon())->total, 2);
-  EXPECT_THAT(teams().Create(NewTeam("141124100", child->id), "", Soon()),
-              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("is deleted")));
-  EXPECT_THAT(teams().Delete(top->id, std::nullopt, Soon()), IsOk());
+  EXPECT_THAT(
+      teams().Create(NewTeam("141124100", child->id), "", ::zhiyuan::testing::TestAudit(), Soon()),
+      StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("is deleted")));
+  EXPECT_THAT(teams().Delete(top->id, std::nullopt, ::zhiyuan::testing::TestAudit(), Soon()),
+              IsOk());
 }
 
 }  // namespace

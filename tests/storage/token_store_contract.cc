@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/time/clock.h"
+#include "tests/testing/audit.h"
 #include "tests/testing/regions.h"
 #include "tests/testing/status_matchers.h"
 
@@ -64,7 +65,8 @@ void TokenStoreContractTest::SetUp() {
 TEST_P(TokenStoreContractTest, CreateStoresTheTokenAndFindsItByItsHash) {
   Token token = RegionAdmin("141124");
   token.expire_time = absl::FromUnixMicros(absl::ToUnixMicros(absl::Now() + absl::Hours(1)));
-  const absl::StatusOr<Token> created = tokens().Create(token, Hash('a'), Soon());
+  const absl::StatusOr<Token> created =
+      tokens().Create(token, Hash('a'), ::zhiyuan::testing::TestAudit(), Soon());
   ASSERT_THAT(created, IsOk());
   EXPECT_GT(created->id, 0);
   EXPECT_EQ(created->role, 2);
@@ -83,7 +85,8 @@ TEST_P(TokenStoreContractTest, CreateStoresTheTokenAndFindsItByItsHash) {
 }
 
 TEST_P(TokenStoreContractTest, KeepsEveryScopeField) {
-  const absl::StatusOr<Token> admin = tokens().Create(SystemAdmin(), Hash('a'), Soon());
+  const absl::StatusOr<Token> admin =
+      tokens().Create(SystemAdmin(), Hash('a'), ::zhiyuan::testing::TestAudit(), Soon());
   ASSERT_THAT(admin, IsOk());
   Token kiosk;
   kiosk.display_name = "阜康站 自助机";
@@ -93,7 +96,8 @@ TEST_P(TokenStoreContractTest, KeepsEveryScopeField) {
   kiosk.scope_region_code = "652302";
   kiosk.creator_id = admin->id;
   kiosk.expire_time = absl::Now() + absl::Hours(1);
-  const absl::StatusOr<Token> created = tokens().Create(kiosk, Hash('k'), Soon());
+  const absl::StatusOr<Token> created =
+      tokens().Create(kiosk, Hash('k'), ::zhiyuan::testing::TestAudit(), Soon());
   ASSERT_THAT(created, IsOk());
   EXPECT_THAT(created->post_ids, ElementsAre(3, 5));
   EXPECT_THAT(created->practice_unit_ids, ElementsAre(7));
@@ -106,30 +110,35 @@ TEST_P(TokenStoreContractTest, KeepsEveryScopeField) {
   volunteer.volunteer_number = "141124202600000017";
   volunteer.scope_region_code = "141124";
   volunteer.expire_time = absl::Now() + absl::Hours(1);
-  const absl::StatusOr<Token> stored = tokens().Create(volunteer, Hash('v'), Soon());
+  const absl::StatusOr<Token> stored =
+      tokens().Create(volunteer, Hash('v'), ::zhiyuan::testing::TestAudit(), Soon());
   ASSERT_THAT(stored, IsOk());
   EXPECT_EQ(tokens().Get(stored->id, Soon())->volunteer_number, "141124202600000017");
 }
 
 TEST_P(TokenStoreContractTest, RefusesAReusedHashAndAHashOfTheWrongLength) {
-  ASSERT_THAT(tokens().Create(SystemAdmin(), Hash('a'), Soon()), IsOk());
-  EXPECT_THAT(tokens().Create(SystemAdmin(), Hash('a'), Soon()),
+  ASSERT_THAT(tokens().Create(SystemAdmin(), Hash('a'), ::zhiyuan::testing::TestAudit(), Soon()),
+              IsOk());
+  EXPECT_THAT(tokens().Create(SystemAdmin(), Hash('a'), ::zhiyuan::testing::TestAudit(), Soon()),
               StatusIs(absl::StatusCode::kAlreadyExists));
-  EXPECT_THAT(tokens().Create(SystemAdmin(), "short", Soon()),
+  EXPECT_THAT(tokens().Create(SystemAdmin(), "short", ::zhiyuan::testing::TestAudit(), Soon()),
               StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
 TEST_P(TokenStoreContractTest, RefusesAnUnknownCreator) {
   Token token = SystemAdmin();
   token.creator_id = 999;
-  EXPECT_THAT(tokens().Create(token, Hash('a'), Soon()),
+  EXPECT_THAT(tokens().Create(token, Hash('a'), ::zhiyuan::testing::TestAudit(), Soon()),
               StatusIs(absl::StatusCode::kFailedPrecondition));
 }
 
 TEST_P(TokenStoreContractTest, CreateFirstOnlyWhileThereAreNoTokens) {
-  ASSERT_THAT(tokens().CreateFirst(SystemAdmin(), Hash('a'), Soon()), IsOk());
-  EXPECT_THAT(tokens().CreateFirst(SystemAdmin(), Hash('b'), Soon()),
-              StatusIs(absl::StatusCode::kFailedPrecondition));
+  ASSERT_THAT(
+      tokens().CreateFirst(SystemAdmin(), Hash('a'), ::zhiyuan::testing::TestAudit(), Soon()),
+      IsOk());
+  EXPECT_THAT(
+      tokens().CreateFirst(SystemAdmin(), Hash('b'), ::zhiyuan::testing::TestAudit(), Soon()),
+      StatusIs(absl::StatusCode::kFailedPrecondition));
   EXPECT_THAT(tokens().FindBySecretHash(Hash('b'), Soon()), StatusIs(absl::StatusCode::kNotFound));
 }
 
@@ -138,7 +147,10 @@ TEST_P(TokenStoreContractTest, ConcurrentBootstrapsMakeOneToken) {
   std::vector<std::thread> threads;
   for (int i = 0; i < 4; ++i) {
     threads.emplace_back([&, i] {
-      results[i] = tokens().CreateFirst(SystemAdmin(), Hash('a' + i), Soon()).status();
+      results[i] =
+          tokens()
+              .CreateFirst(SystemAdmin(), Hash('a' + i), ::zhiyuan::testing::TestAudit(), Soon())
+              .status();
     });
   }
   for (std::thread& thread : threads) thread.join();
@@ -156,15 +168,27 @@ TEST_P(TokenStoreContractTest, ConcurrentBootstrapsMakeOneToken) {
 }
 
 TEST_P(TokenStoreContractTest, ListFiltersByScopeRegionAndActivityAndPages) {
-  const int64_t admin = tokens().Create(SystemAdmin(), Hash('a'), Soon())->id;
-  const int64_t linxian = tokens().Create(RegionAdmin("141124"), Hash('b'), Soon())->id;
-  const int64_t lvliang = tokens().Create(RegionAdmin("1411"), Hash('c'), Soon())->id;
-  const int64_t fukang = tokens().Create(RegionAdmin("652302"), Hash('d'), Soon())->id;
-  const int64_t revoked = tokens().Create(RegionAdmin("141124"), Hash('e'), Soon())->id;
-  ASSERT_THAT(tokens().Revoke(revoked, Soon()), IsOk());
+  const int64_t admin =
+      tokens().Create(SystemAdmin(), Hash('a'), ::zhiyuan::testing::TestAudit(), Soon())->id;
+  const int64_t linxian =
+      tokens()
+          .Create(RegionAdmin("141124"), Hash('b'), ::zhiyuan::testing::TestAudit(), Soon())
+          ->id;
+  const int64_t lvliang =
+      tokens().Create(RegionAdmin("1411"), Hash('c'), ::zhiyuan::testing::TestAudit(), Soon())->id;
+  const int64_t fukang =
+      tokens()
+          .Create(RegionAdmin("652302"), Hash('d'), ::zhiyuan::testing::TestAudit(), Soon())
+          ->id;
+  const int64_t revoked =
+      tokens()
+          .Create(RegionAdmin("141124"), Hash('e'), ::zhiyuan::testing::TestAudit(), Soon())
+          ->id;
+  ASSERT_THAT(tokens().Revoke(revoked, ::zhiyuan::testing::TestAudit(), Soon()), IsOk());
   Token short_lived = RegionAdmin("141124");
   short_lived.expire_time = absl::Now() + absl::Milliseconds(50);
-  const int64_t expired = tokens().Create(short_lived, Hash('f'), Soon())->id;
+  const int64_t expired =
+      tokens().Create(short_lived, Hash('f'), ::zhiyuan::testing::TestAudit(), Soon())->id;
   absl::SleepFor(absl::Milliseconds(100));
 
   TokenQuery query;
@@ -183,16 +207,19 @@ TEST_P(TokenStoreContractTest, ListFiltersByScopeRegionAndActivityAndPages) {
 }
 
 TEST_P(TokenStoreContractTest, RevokeStampsOnceAndKeepsTheToken) {
-  const int64_t id = tokens().Create(SystemAdmin(), Hash('a'), Soon())->id;
-  const absl::StatusOr<Token> revoked = tokens().Revoke(id, Soon());
+  const int64_t id =
+      tokens().Create(SystemAdmin(), Hash('a'), ::zhiyuan::testing::TestAudit(), Soon())->id;
+  const absl::StatusOr<Token> revoked =
+      tokens().Revoke(id, ::zhiyuan::testing::TestAudit(), Soon());
   ASSERT_THAT(revoked, IsOk());
   ASSERT_TRUE(revoked->revoke_time.has_value());
-  const absl::StatusOr<Token> again = tokens().Revoke(id, Soon());
+  const absl::StatusOr<Token> again = tokens().Revoke(id, ::zhiyuan::testing::TestAudit(), Soon());
   ASSERT_THAT(again, IsOk());
   EXPECT_THAT(again->revoke_time, Optional(*revoked->revoke_time));
   EXPECT_THAT(tokens().FindBySecretHash(Hash('a'), Soon())->revoke_time,
               Optional(*revoked->revoke_time));
-  EXPECT_THAT(tokens().Revoke(id + 100, Soon()), StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_THAT(tokens().Revoke(id + 100, ::zhiyuan::testing::TestAudit(), Soon()),
+              StatusIs(absl::StatusCode::kNotFound));
 }
 
 }  // namespace zhiyuan::storage

@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
+#include "tests/testing/audit.h"
 #include "tests/testing/regions.h"
 #include "tests/testing/status_matchers.h"
 
@@ -60,7 +61,8 @@ absl::StatusOr<Volunteer> Register(VolunteerStore& store, const Volunteer& volun
                                    const std::string& hash, const std::string& request_id = "") {
   const std::string county = volunteer.residence_region_code.substr(0, 6);
   return store.Create(
-      volunteer, hash, [&](int64_t serial) { return Mint(county, serial); }, request_id, Soon());
+      volunteer, hash, [&](int64_t serial) { return Mint(county, serial); }, request_id,
+      ::zhiyuan::testing::TestAudit(), Soon());
 }
 
 std::vector<std::string> Numbers(const absl::StatusOr<VolunteerPage>& page) {
@@ -169,7 +171,7 @@ TEST_P(VolunteerStoreContractTest, ATakenNumberIsSkipped) {
   const auto second = volunteers().Create(
       Person("420102", "李四"), "h2",
       [&](int64_t serial) { return ++calls == 1 ? first->number : Mint("420102", serial); }, "",
-      Soon());
+      ::zhiyuan::testing::TestAudit(), Soon());
   ASSERT_THAT(second, IsOk());
   EXPECT_NE(second->number, first->number);
   EXPECT_EQ(calls, 2);
@@ -206,7 +208,8 @@ TEST_P(VolunteerStoreContractTest, ListsByRegionAndStatusWithTotalsAndPages) {
 
   VolunteerChange suspend;
   suspend.status = 2;
-  ASSERT_THAT(volunteers().Update(c->number, suspend, Soon()), IsOk());
+  ASSERT_THAT(volunteers().Update(c->number, suspend, ::zhiyuan::testing::TestAudit(), Soon()),
+              IsOk());
   query = VolunteerQuery();
   query.status = 2;
   EXPECT_THAT(Numbers(volunteers().List(query, Soon())), ElementsAre(c->number));
@@ -221,7 +224,8 @@ TEST_P(VolunteerStoreContractTest, UpdateChangesFieldsAndChecksRevisionAndRegion
   change.residence_region_code = "141124";
   change.phone = std::make_pair(std::string(), std::string());
   change.expected_revision = 1;
-  const auto updated = volunteers().Update(created->number, change, Soon());
+  const auto updated =
+      volunteers().Update(created->number, change, ::zhiyuan::testing::TestAudit(), Soon());
   ASSERT_THAT(updated, IsOk());
   EXPECT_EQ(updated->display_name, "张三三");
   EXPECT_THAT(updated->skills, ElementsAre("驾驶"));
@@ -230,33 +234,38 @@ TEST_P(VolunteerStoreContractTest, UpdateChangesFieldsAndChecksRevisionAndRegion
   EXPECT_EQ(updated->phone_masked, "");
   EXPECT_EQ(updated->number, created->number);  // The number stays with the person.
   EXPECT_EQ(updated->revision, 2);
-  EXPECT_THAT(volunteers().Update(created->number, change, Soon()),
+  EXPECT_THAT(volunteers().Update(created->number, change, ::zhiyuan::testing::TestAudit(), Soon()),
               StatusIs(absl::StatusCode::kAborted));
   VolunteerChange move;
   move.residence_region_code = "652302";
-  EXPECT_THAT(volunteers().Update(created->number, move, Soon()),
+  EXPECT_THAT(volunteers().Update(created->number, move, ::zhiyuan::testing::TestAudit(), Soon()),
               StatusIs(absl::StatusCode::kFailedPrecondition));
   EXPECT_EQ(volunteers().Get(created->number, Soon())->residence_region_code, "141124");
-  EXPECT_THAT(volunteers().Update("420102202600000990", move, Soon()),
-              StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_THAT(
+      volunteers().Update("420102202600000990", move, ::zhiyuan::testing::TestAudit(), Soon()),
+      StatusIs(absl::StatusCode::kNotFound));
 }
 
 TEST_P(VolunteerStoreContractTest, DeleteKeepsTheVolunteerReadableAndOutOfLists) {
   const auto created = Register(volunteers(), Person("420102"), "h");
   ASSERT_THAT(created, IsOk());
-  EXPECT_THAT(volunteers().Delete(created->number, 5, Soon()),
+  EXPECT_THAT(volunteers().Delete(created->number, 5, ::zhiyuan::testing::TestAudit(), Soon()),
               StatusIs(absl::StatusCode::kAborted));
-  const auto deleted = volunteers().Delete(created->number, 1, Soon());
+  const auto deleted =
+      volunteers().Delete(created->number, 1, ::zhiyuan::testing::TestAudit(), Soon());
   ASSERT_THAT(deleted, IsOk());
   EXPECT_TRUE(deleted->delete_time.has_value());
-  EXPECT_EQ(volunteers().Delete(created->number, std::nullopt, Soon())->revision, 2);
+  EXPECT_EQ(volunteers()
+                .Delete(created->number, std::nullopt, ::zhiyuan::testing::TestAudit(), Soon())
+                ->revision,
+            2);
   EXPECT_EQ(volunteers().List(VolunteerQuery(), Soon())->total, 0);
   VolunteerQuery all;
   all.show_deleted = true;
   EXPECT_EQ(volunteers().List(all, Soon())->total, 1);
   VolunteerChange change;
   change.display_name = "x";
-  EXPECT_THAT(volunteers().Update(created->number, change, Soon()),
+  EXPECT_THAT(volunteers().Update(created->number, change, ::zhiyuan::testing::TestAudit(), Soon()),
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("deleted")));
   // A deleted registration still holds the person's identity.
   EXPECT_THAT(Register(volunteers(), Person("420102"), "h"),

@@ -13,6 +13,7 @@
 #include "storage/in_memory_team_store.h"
 #include "storage/in_memory_token_store.h"
 #include "storage/in_memory_volunteer_store.h"
+#include "tests/testing/audit.h"
 
 namespace zhiyuan::testing {
 
@@ -28,11 +29,11 @@ struct TestAuthStores {
 class TestAuth {
  public:
   explicit TestAuth(TestAuthStores stores)
-      : authorizer_({tokens_, stores.teams ? *stores.teams : own_teams_,
-                     stores.units ? *stores.units : own_units_,
-                     stores.posts ? *stores.posts : own_posts_,
-                     stores.volunteers ? *stores.volunteers : own_volunteers_},
-                    absl::ZeroDuration()) {
+      : authorizer_(
+            {tokens_, stores.teams ? *stores.teams : own_teams_,
+             stores.units ? *stores.units : own_units_, stores.posts ? *stores.posts : own_posts_,
+             stores.volunteers ? *stores.volunteers : own_volunteers_},
+            absl::ZeroDuration()) {
     storage::Token admin;
     admin.display_name = "测试管理员";
     admin.role = zhiyuan::v1::ROLE_SYSTEM_ADMIN;
@@ -47,7 +48,7 @@ class TestAuth {
     if (token.expire_time == absl::Time()) token.expire_time = absl::Now() + absl::Hours(24);
     const services::TokenSecret secret = services::MintTokenSecret();
     const absl::StatusOr<storage::Token> made =
-        tokens_.Create(token, secret.hash, absl::InfiniteFuture());
+        tokens_.Create(token, secret.hash, ::zhiyuan::testing::TestAudit(), absl::InfiniteFuture());
     return made.ok() ? secret.secret : "";
   }
 

@@ -8,6 +8,7 @@
 #include "services/authorizer.h"
 #include "storage/connection_pool.h"
 #include "storage/postgres_token_store.h"
+#include "tests/testing/audit.h"
 
 namespace zhiyuan::testing {
 
@@ -19,7 +20,11 @@ inline std::string MintDatabaseToken(const std::string& url, storage::Token toke
   storage::PostgresTokenStore tokens(**pool);
   if (token.expire_time == absl::Time()) token.expire_time = absl::Now() + absl::Hours(24);
   const services::TokenSecret secret = services::MintTokenSecret();
-  if (!tokens.Create(token, secret.hash, absl::Now() + absl::Seconds(10)).ok()) return "";
+  if (!tokens
+           .Create(token, secret.hash, ::zhiyuan::testing::TestAudit(),
+                   absl::Now() + absl::Seconds(10))
+           .ok())
+    return "";
   return secret.secret;
 }
 

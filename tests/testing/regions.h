@@ -9,13 +9,14 @@
 #include "absl/status/status.h"
 #include "absl/time/clock.h"
 #include "storage/region_store.h"
+#include "tests/testing/audit.h"
 
 namespace zhiyuan::testing {
 
 // Imports regions given as (code, name) pairs in one import.
 inline absl::Status ImportRegions(storage::RegionStore& store,
                                   const std::vector<std::pair<std::string, std::string>>& regions) {
-  auto import = store.StartImport(absl::Now() + absl::Seconds(10));
+  auto import = store.StartImport(::zhiyuan::testing::TestAudit(), absl::Now() + absl::Seconds(10));
   if (!import.ok()) return import.status();
   std::vector<storage::Region> rows;
   for (const auto& [code, name] : regions) {
