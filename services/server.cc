@@ -112,9 +112,10 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   (void)grpc::health::v1::HealthCheckRequest::descriptor();
   grpc::EnableDefaultHealthCheckService(true);
 
+  ZY_ASSIGN_OR_RETURN(const std::shared_ptr<grpc::ServerCredentials> credentials,
+                      ListenerCredentials(options.listen_address, options.tls));
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(options.listen_address, grpc::InsecureServerCredentials(),
-                           &server->port_);
+  builder.AddListeningPort(options.listen_address, credentials, &server->port_);
   builder.RegisterService(server->server_info_service_.get());
   builder.RegisterService(server->region_service_.get());
   builder.RegisterService(server->practice_unit_service_.get());
@@ -136,7 +137,12 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
 
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0) {
-    return absl::UnavailableError(absl::StrCat("cannot listen on ", options.listen_address));
+    return absl::UnavailableError(absl::StrCat(
+        "cannot listen on ", options.listen_address,
+        options.tls.cert_file.empty()
+            ? ""
+            : " (or gRPC refused --tls_cert_file and --tls_key_file: are they a certificate chain "
+              "and its private key? gRPC's log line above says more)"));
   }
   server->health_monitor_ = std::make_unique<HealthMonitor>(
       *server->health_store_, *server->server_->GetHealthCheckService(),
