@@ -35,6 +35,8 @@ ABSL_FLAG(std::string, tls_key_file, "",
 ABSL_FLAG(std::string, tls_client_ca_file, "",
           "PEM CA certificates: with TLS, admits only clients whose certificate they sign "
           "(mutual TLS) [ZHIYUAN_TLS_CLIENT_CA_FILE]");
+ABSL_FLAG(int, max_concurrent_streams, 100,
+          "calls one client connection may have open at once [ZHIYUAN_MAX_CONCURRENT_STREAMS]");
 ABSL_FLAG(std::string, database_url, "",
           "libpq connection string of the database; empty runs an embedded PostgreSQL under "
           "--data_dir [ZHIYUAN_DATABASE_URL]");
@@ -82,6 +84,7 @@ void ApplyEnvironment() {
       {"tls_cert_file", "ZHIYUAN_TLS_CERT_FILE"},
       {"tls_key_file", "ZHIYUAN_TLS_KEY_FILE"},
       {"tls_client_ca_file", "ZHIYUAN_TLS_CLIENT_CA_FILE"},
+      {"max_concurrent_streams", "ZHIYUAN_MAX_CONCURRENT_STREAMS"},
       {"database_url", "ZHIYUAN_DATABASE_URL"},
       {"data_dir", "ZHIYUAN_DATA_DIR"},
       {"data_key_file", "ZHIYUAN_DATA_KEY_FILE"},
@@ -147,6 +150,7 @@ int Serve(const std::string& database_url, const std::string& personal_data_key,
   options.tls.cert_file = absl::GetFlag(FLAGS_tls_cert_file);
   options.tls.key_file = absl::GetFlag(FLAGS_tls_key_file);
   options.tls.client_ca_file = absl::GetFlag(FLAGS_tls_client_ca_file);
+  options.max_concurrent_streams = absl::GetFlag(FLAGS_max_concurrent_streams);
   options.database_url = database_url;
   options.pool_size = absl::GetFlag(FLAGS_pool_size);
   options.worker_threads = absl::GetFlag(FLAGS_worker_threads);

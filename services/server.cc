@@ -114,6 +114,10 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
 
   ZY_ASSIGN_OR_RETURN(const std::shared_ptr<grpc::ServerCredentials> credentials,
                       ListenerCredentials(options.listen_address, options.tls));
+  if (options.max_concurrent_streams < 1) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "max_concurrent_streams must be at least 1, got ", options.max_concurrent_streams));
+  }
   grpc::ServerBuilder builder;
   builder.AddListeningPort(options.listen_address, credentials, &server->port_);
   builder.RegisterService(server->server_info_service_.get());
@@ -131,6 +135,13 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
                               options.worker_threads / 2);
   builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS,
                               options.worker_threads);
+  // Bounds on what one client can make the server hold: the largest message either way (larger
+  // ones fail with RESOURCE_EXHAUSTED; zhiyuanctl's region import batches of the national table
+  // are at most 260 KB), and the calls open on one connection at once.
+  constexpr int kMaxMessageBytes = 1 << 20;
+  builder.SetMaxReceiveMessageSize(kMaxMessageBytes);
+  builder.SetMaxSendMessageSize(kMaxMessageBytes);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, options.max_concurrent_streams);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(std::make_unique<RpcLogInterceptorFactory>());
   builder.experimental().SetInterceptorCreators(std::move(interceptors));

@@ -49,6 +49,8 @@ struct ServerOptions {
   std::string listen_address = "127.0.0.1:50051";
   // TLS on the listener, mutual with a client CA; none by default.
   TlsFiles tls;
+  // HTTP/2 streams (calls) one connection may have open at once.
+  int max_concurrent_streams = 100;
   // libpq connection string of the (migrated) database.
   std::string database_url;
   // Connections in the pool shared by all calls.
