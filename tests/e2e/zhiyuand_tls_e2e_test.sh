@@ -134,16 +134,14 @@ serving() {  # serving COMMAND...: COMMAND succeeds, answered SERVING
 fails() {  # fails COMMAND...: COMMAND fails, and no answer came
   ! "$@" && ! grep -q '"status"' "$work/reply"
 }
-# zhiyuanctl calls zhiyuan.v1, which may want a token the test does not have: its call reached the
-# server if it was answered or refused as UNAUTHENTICATED (16). A failed handshake is
-# UNAVAILABLE (14).
-ctl_info() {  # ctl_info [FLAGS...]: zhiyuanctl info
-  "$zhiyuanctl" --server="$address" --timeout=10s "$@" info >"$work/reply" 2>&1
+ctl_info() {  # ctl_info [FLAGS...]: zhiyuanctl info, with the admin token the first start made
+  "$zhiyuanctl" --server="$address" --token_file="$work/admin.token" --timeout=10s "$@" info \
+    >"$work/reply" 2>&1
 }
-reaches() {  # reaches COMMAND...
-  "$@" || grep -q '^zhiyuanctl: 16: ' "$work/reply"
+answers() {  # answers COMMAND...: COMMAND succeeds with the server's info
+  "$@" && grep -q '"database_status"' "$work/reply"
 }
-unavailable() {  # unavailable COMMAND...
+unavailable() {  # unavailable COMMAND...: COMMAND fails in the handshake
   ! "$@" && grep -q '^zhiyuanctl: 14: ' "$work/reply"
 }
 
@@ -155,7 +153,7 @@ check "the certificate holds for localhost too" at_localhost serving health
 check "a plaintext call fails" fails plaintext_health
 check "a client that does not trust the CA fails" fails untrusting_health
 check "... on the certificate" grep -q 'certificate signed by unknown authority' "$work/reply"
-check "zhiyuanctl --tls_ca_file reaches the server" reaches ctl_info --tls_ca_file="$certs/ca.pem"
+check "zhiyuanctl --tls_ca_file is answered" answers ctl_info --tls_ca_file="$certs/ca.pem"
 check "zhiyuanctl in plaintext does not" unavailable ctl_info
 check "SIGINT stops the TLS server" stop
 
@@ -169,7 +167,7 @@ check "a call with a client certificate from the CA is answered" \
 check "a call without a client certificate fails" fails health
 check "a call with a certificate the CA did not sign fails" \
   fails health --cert "$certs/stranger.pem" --key "$certs/stranger.key"
-check "zhiyuanctl with its certificate reaches the server" reaches ctl_info \
+check "zhiyuanctl with its certificate is answered" answers ctl_info \
   --tls_ca_file="$certs/ca.pem" --tls_cert_file="$certs/client.pem" \
   --tls_key_file="$certs/client.key"
 check "zhiyuanctl without one does not" unavailable ctl_info --tls_ca_file="$certs/ca.pem"
