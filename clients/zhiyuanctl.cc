@@ -49,6 +49,13 @@
 ABSL_FLAG(std::string, server, "", "zhiyuand's host:port [ZHIYUAN_SERVER, else 127.0.0.1:50051]");
 ABSL_FLAG(absl::Duration, timeout, absl::ZeroDuration(),
           "deadline of each call; 0: 30s, or 30m for imports");
+ABSL_FLAG(std::string, tls_ca_file, "",
+          "connect with TLS, verifying the server against these PEM CA certificates; without it "
+          "and the two below, plaintext");
+ABSL_FLAG(std::string, tls_cert_file, "",
+          "PEM client certificate for a server that requires one (mutual TLS), with "
+          "--tls_key_file; implies TLS (the system's CAs verify the server without --tls_ca_file)");
+ABSL_FLAG(std::string, tls_key_file, "", "PEM private key of --tls_cert_file");
 ABSL_FLAG(std::string, parent, "", "regions: the parent region, e.g. regions/141124");
 ABSL_FLAG(std::string, prefix, "", "regions: search the subtree for names starting with this");
 ABSL_FLAG(std::string, level, "", "regions: province, city, county, township or village");
@@ -82,6 +89,38 @@ struct Client {
     context.set_deadline(absl::ToChronoTime(absl::Now() + timeout));
   }
 };
+
+// The credentials to call with: plaintext, or TLS when any of the --tls_* flags is given.
+absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> CredentialsFromFlags() {
+  const std::string ca_file = absl::GetFlag(FLAGS_tls_ca_file);
+  const std::string cert_file = absl::GetFlag(FLAGS_tls_cert_file);
+  const std::string key_file = absl::GetFlag(FLAGS_tls_key_file);
+  if (ca_file.empty() && cert_file.empty() && key_file.empty()) {
+    return grpc::InsecureChannelCredentials();
+  }
+  if (cert_file.empty() != key_file.empty()) {
+    return absl::InvalidArgumentError("--tls_cert_file and --tls_key_file come together");
+  }
+  grpc::SslCredentialsOptions options;
+  const struct {
+    const char* flag;
+    const std::string& path;
+    std::string& contents;
+  } files[] = {{"tls_ca_file", ca_file, options.pem_root_certs},
+               {"tls_cert_file", cert_file, options.pem_cert_chain},
+               {"tls_key_file", key_file, options.pem_private_key}};
+  for (const auto& file : files) {
+    if (file.path.empty()) continue;
+    std::ifstream in(file.path, std::ios::binary);
+    std::ostringstream text;
+    if (in) text << in.rdbuf();
+    if (!in || text.str().empty()) {
+      return absl::InvalidArgumentError(absl::StrCat("--", file.flag, ": cannot read ", file.path));
+    }
+    file.contents = text.str();
+  }
+  return grpc::SslCredentials(options);
+}
 
 int Fail(const grpc::Status& status) {
   std::cerr << "zhiyuanctl: " << status.error_code() << ": " << status.error_message() << "\n";
@@ -376,9 +415,14 @@ int main(int argc, char** argv) {
     std::cerr << "zhiyuanctl: " << secret.status().message() << "\n";
     return 2;
   }
-  Client client{
-      zhiyuan::clients::CreateBearerChannel(server, grpc::InsecureChannelCredentials(), *secret),
-      absl::GetFlag(FLAGS_timeout)};
+  const absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials =
+      CredentialsFromFlags();
+  if (!credentials.ok()) {
+    std::cerr << "zhiyuanctl: " << credentials.status().message() << "\n";
+    return 2;
+  }
+  Client client{zhiyuan::clients::CreateBearerChannel(server, *credentials, *secret),
+                absl::GetFlag(FLAGS_timeout)};
   if (client.timeout == absl::ZeroDuration()) {
     client.timeout = command == "import-regions" ? absl::Minutes(30) : absl::Seconds(30);
   }

@@ -18,6 +18,7 @@
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "services/admin_token.h"
+#include "services/listener_credentials.h"
 #include "services/personal_data.h"
 #include "services/server.h"
 #include "storage/connection_pool.h"
@@ -27,6 +28,16 @@
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
           "host:port to serve gRPC on; port 0 picks a free one [ZHIYUAN_LISTEN]");
+ABSL_FLAG(std::string, tls_cert_file, "",
+          "PEM certificate chain to serve TLS with, together with --tls_key_file; without TLS "
+          "zhiyuand listens on loopback only [ZHIYUAN_TLS_CERT_FILE]");
+ABSL_FLAG(std::string, tls_key_file, "",
+          "PEM private key of --tls_cert_file [ZHIYUAN_TLS_KEY_FILE]");
+ABSL_FLAG(std::string, tls_client_ca_file, "",
+          "PEM CA certificates: with TLS, admits only clients whose certificate they sign "
+          "(mutual TLS) [ZHIYUAN_TLS_CLIENT_CA_FILE]");
+ABSL_FLAG(int, max_concurrent_streams, 100,
+          "calls one client connection may have open at once [ZHIYUAN_MAX_CONCURRENT_STREAMS]");
 ABSL_FLAG(std::string, database_url, "",
           "libpq connection string of the database; empty runs an embedded PostgreSQL under "
           "--data_dir [ZHIYUAN_DATABASE_URL]");
@@ -71,6 +82,10 @@ constexpr char kEmbeddedDatabase[] = "zhiyuan";
 void ApplyEnvironment() {
   const std::pair<const char*, const char*> kFlagsFromEnv[] = {
       {"listen", "ZHIYUAN_LISTEN"},
+      {"tls_cert_file", "ZHIYUAN_TLS_CERT_FILE"},
+      {"tls_key_file", "ZHIYUAN_TLS_KEY_FILE"},
+      {"tls_client_ca_file", "ZHIYUAN_TLS_CLIENT_CA_FILE"},
+      {"max_concurrent_streams", "ZHIYUAN_MAX_CONCURRENT_STREAMS"},
       {"database_url", "ZHIYUAN_DATABASE_URL"},
       {"data_dir", "ZHIYUAN_DATA_DIR"},
       {"data_key_file", "ZHIYUAN_DATA_KEY_FILE"},
@@ -133,6 +148,10 @@ int Serve(const std::string& database_url, const std::string& personal_data_key,
 
   zhiyuan::services::ServerOptions options;
   options.listen_address = absl::GetFlag(FLAGS_listen);
+  options.tls.cert_file = absl::GetFlag(FLAGS_tls_cert_file);
+  options.tls.key_file = absl::GetFlag(FLAGS_tls_key_file);
+  options.tls.client_ca_file = absl::GetFlag(FLAGS_tls_client_ca_file);
+  options.max_concurrent_streams = absl::GetFlag(FLAGS_max_concurrent_streams);
   options.database_url = database_url;
   options.pool_size = absl::GetFlag(FLAGS_pool_size);
   options.worker_threads = absl::GetFlag(FLAGS_worker_threads);
@@ -185,6 +204,19 @@ int main(int argc, char** argv) {
     stop.Notify();
   }).detach();
 
+  // A listener that cannot serve is refused before any database work.
+  {
+    zhiyuan::services::TlsFiles tls;
+    tls.cert_file = absl::GetFlag(FLAGS_tls_cert_file);
+    tls.key_file = absl::GetFlag(FLAGS_tls_key_file);
+    tls.client_ca_file = absl::GetFlag(FLAGS_tls_client_ca_file);
+    if (const auto credentials =
+            zhiyuan::services::ListenerCredentials(absl::GetFlag(FLAGS_listen), tls);
+        !credentials.ok()) {
+      LOG(ERROR) << "cannot start: " << credentials.status();
+      return 2;
+    }
+  }
   std::string database_url = absl::GetFlag(FLAGS_database_url);
   std::string key_file = absl::GetFlag(FLAGS_data_key_file);
   const char* key_env = std::getenv("ZHIYUAN_DATA_KEY");

@@ -1,10 +1,13 @@
-// Conversions between gRPC/protobuf time types and absl::Time.
+// Conversions between gRPC/protobuf time types and absl::Time, and the deadline of a call's work.
 #ifndef ZHIYUAN_SERVICES_PROTO_TIME_H_
 #define ZHIYUAN_SERVICES_PROTO_TIME_H_
 
 #include <google/protobuf/timestamp.pb.h>
 #include <grpcpp/server_context.h>
 
+#include <algorithm>
+
+#include "absl/time/clock.h"
 #include "absl/time/time.h"
 
 namespace zhiyuan::services {
@@ -24,11 +27,25 @@ inline google::protobuf::Timestamp ToProto(absl::Time time) {
   return proto;
 }
 
-// The call's deadline; InfiniteFuture() when the client set none.
-inline absl::Time Deadline(const grpc::ServerContext& context) {
+// The longest a call may keep the server working for it, whatever deadline the client sets (or
+// does not): handlers stop waiting for a connection, and the database cancels statements, past
+// it. Generous for any one RPC. A handler with longer work (a region import) gives its own cap.
+inline constexpr absl::Duration kMaxCallDuration = absl::Seconds(30);
+
+// `requested`, but no later than `now` + `cap`.
+inline absl::Time CapDeadline(absl::Time requested, absl::Time now,
+                              absl::Duration cap = kMaxCallDuration) {
+  return std::min(requested, now + cap);
+}
+
+// The deadline to do a call's work by: the client's, or none, capped by CapDeadline.
+inline absl::Time Deadline(const grpc::ServerContext& context,
+                           absl::Duration cap = kMaxCallDuration) {
   const auto deadline = context.deadline();
-  if (deadline == std::chrono::system_clock::time_point::max()) return absl::InfiniteFuture();
-  return absl::FromChrono(deadline);
+  const absl::Time requested = deadline == std::chrono::system_clock::time_point::max()
+                                   ? absl::InfiniteFuture()
+                                   : absl::FromChrono(deadline);
+  return CapDeadline(requested, absl::Now(), cap);
 }
 
 }  // namespace zhiyuan::services

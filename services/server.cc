@@ -50,6 +50,13 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
     return absl::InvalidArgumentError(
         absl::StrCat("worker_threads must be at least 2, got ", options.worker_threads));
   }
+  // The listener's options are checked before any database work.
+  ZY_ASSIGN_OR_RETURN(const std::shared_ptr<grpc::ServerCredentials> credentials,
+                      ListenerCredentials(options.listen_address, options.tls));
+  if (options.max_concurrent_streams < 1) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "max_concurrent_streams must be at least 1, got ", options.max_concurrent_streams));
+  }
   std::unique_ptr<Server> server(new Server());
   ZY_ASSIGN_OR_RETURN(server->pool_, storage::ConnectionPool::Create(
                                          {options.database_url, options.pool_size, "zhiyuand"}));
@@ -113,8 +120,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   grpc::EnableDefaultHealthCheckService(true);
 
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(options.listen_address, grpc::InsecureServerCredentials(),
-                           &server->port_);
+  builder.AddListeningPort(options.listen_address, credentials, &server->port_);
   builder.RegisterService(server->server_info_service_.get());
   builder.RegisterService(server->region_service_.get());
   builder.RegisterService(server->practice_unit_service_.get());
@@ -130,13 +136,25 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
                               options.worker_threads / 2);
   builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS,
                               options.worker_threads);
+  // Bounds on what one client can make the server hold: the largest message either way (larger
+  // ones fail with RESOURCE_EXHAUSTED; zhiyuanctl's region import batches of the national table
+  // are at most 260 KB), and the calls open on one connection at once.
+  constexpr int kMaxMessageBytes = 1 << 20;
+  builder.SetMaxReceiveMessageSize(kMaxMessageBytes);
+  builder.SetMaxSendMessageSize(kMaxMessageBytes);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, options.max_concurrent_streams);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(std::make_unique<RpcLogInterceptorFactory>());
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
 
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0) {
-    return absl::UnavailableError(absl::StrCat("cannot listen on ", options.listen_address));
+    return absl::UnavailableError(absl::StrCat(
+        "cannot listen on ", options.listen_address,
+        options.tls.cert_file.empty()
+            ? ""
+            : " (or gRPC refused --tls_cert_file and --tls_key_file: are they a certificate chain "
+              "and its private key? gRPC's log line above says more)"));
   }
   server->health_monitor_ = std::make_unique<HealthMonitor>(
       *server->health_store_, *server->server_->GetHealthCheckService(),

@@ -16,6 +16,7 @@
 #include "absl/types/span.h"
 #include "services/authorizer.h"
 #include "services/health_monitor.h"
+#include "services/listener_credentials.h"
 #include "services/personal_data.h"
 #include "services/post_service.h"
 #include "services/practice_unit_service.h"
@@ -43,8 +44,13 @@ namespace zhiyuan::services {
 inline constexpr char kVersion[] = "0.1.0";
 
 struct ServerOptions {
-  // host:port to listen on; port 0 picks a free one (see Server::port()).
+  // host:port to listen on; port 0 picks a free one (see Server::port()). Without TLS it must be
+  // loopback (IsLoopbackAddress).
   std::string listen_address = "127.0.0.1:50051";
+  // TLS on the listener, mutual with a client CA; none by default.
+  TlsFiles tls;
+  // HTTP/2 streams (calls) one connection may have open at once.
+  int max_concurrent_streams = 100;
   // libpq connection string of the (migrated) database.
   std::string database_url;
   // Connections in the pool shared by all calls.

@@ -10,8 +10,9 @@ packages=(
   bazel-bootstrap bazel-rules-java g++ make pkg-config
   protobuf-compiler protobuf-compiler-grpc libprotobuf-dev libgrpc++-dev grpc-proto
   libpqxx-dev libabsl-dev libgoogle-glog-dev libgtest-dev libgmock-dev libfccp-dev libsodium-dev
-  # Run and test: PostgreSQL 15 (server binaries under /usr/lib/postgresql/15/bin), runuser.
-  postgresql-15 util-linux
+  # Run and test: PostgreSQL 15 (server binaries under /usr/lib/postgresql/15/bin), runuser,
+  # openssl (the TLS test makes its certificates).
+  postgresql-15 util-linux openssl
 )
 # buf comes from npm. A machine image may carry its own Node.js outside Debian's packages.
 command -v npm >/dev/null || packages+=(nodejs npm)

@@ -46,6 +46,7 @@ call() {  # call PATH [JSON]: a unary call
 }
 
 start() {  # starts zhiyuand on a free port and waits until it serves
+  : >"$work/zhiyuand.log"  # Before the start: the wait below must not read the last run's port.
   env -u ZHIYUAN_DATABASE_URL "$zhiyuand" --listen=127.0.0.1:0 --data_dir="$work" \
     >"$work/zhiyuand.log" 2>&1 &
   server=$!
