@@ -77,6 +77,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   server->post_store_ = std::make_unique<storage::PostgresPostStore>(*server->pool_);
   server->program_store_ = std::make_unique<storage::PostgresProgramStore>(*server->pool_);
   server->token_store_ = std::make_unique<storage::PostgresTokenStore>(*server->pool_);
+  server->audit_log_ = std::make_unique<storage::PostgresAuditLog>(*server->pool_);
   server->authorizer_ = std::make_unique<Authorizer>(
       Authorizer::Stores{*server->token_store_, *server->team_store_, *server->practice_unit_store_,
                          *server->post_store_, *server->volunteer_store_},
@@ -103,7 +104,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   server->practice_unit_service_ =
       std::make_unique<PracticeUnitServiceImpl>(*server->practice_unit_store_, authorizer);
   server->volunteer_service_ = std::make_unique<VolunteerServiceImpl>(
-      *server->volunteer_store_, *server->protector_, authorizer);
+      *server->volunteer_store_, *server->protector_, authorizer, *server->audit_log_);
   server->team_service_ = std::make_unique<TeamServiceImpl>(
       *server->team_store_, *server->team_member_store_, authorizer);
   server->post_service_ = std::make_unique<PostServiceImpl>(*server->post_store_, authorizer);
@@ -111,6 +112,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
       std::make_unique<ProgramServiceImpl>(*server->program_store_, authorizer);
   server->token_service_ =
       std::make_unique<TokenServiceImpl>(*server->token_store_, *server->region_store_, authorizer);
+  server->audit_service_ = std::make_unique<AuditServiceImpl>(*server->audit_log_, authorizer);
 
   // Reflection serves the descriptors in the generated pool. gRPC's built-in health service is
   // written without the generated grpc.health.v1 classes; naming one here links them in, so that
@@ -129,6 +131,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   builder.RegisterService(server->post_service_.get());
   builder.RegisterService(server->program_service_.get());
   builder.RegisterService(server->token_service_.get());
+  builder.RegisterService(server->audit_service_.get());
   grpc::ResourceQuota quota("zhiyuand");
   quota.SetMaxThreads(options.worker_threads);
   builder.SetResourceQuota(quota);

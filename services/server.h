@@ -14,6 +14,7 @@
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
+#include "services/audit_service.h"
 #include "services/authorizer.h"
 #include "services/health_monitor.h"
 #include "services/listener_credentials.h"
@@ -29,6 +30,7 @@
 #include "storage/connection_pool.h"
 #include "storage/database_info_store.h"
 #include "storage/migrations.h"
+#include "storage/postgres_audit_log.h"
 #include "storage/postgres_post_store.h"
 #include "storage/postgres_practice_unit_store.h"
 #include "storage/postgres_program_store.h"
@@ -111,6 +113,7 @@ class Server {
   std::unique_ptr<storage::PostgresPostStore> post_store_;
   std::unique_ptr<storage::PostgresProgramStore> program_store_;
   std::unique_ptr<storage::PostgresTokenStore> token_store_;
+  std::unique_ptr<storage::PostgresAuditLog> audit_log_;
   std::unique_ptr<PersonalDataProtector> protector_;
   std::unique_ptr<Authorizer> authorizer_;
   std::unique_ptr<ServerInfoServiceImpl> server_info_service_;
@@ -121,6 +124,7 @@ class Server {
   std::unique_ptr<PostServiceImpl> post_service_;
   std::unique_ptr<ProgramServiceImpl> program_service_;
   std::unique_ptr<TokenServiceImpl> token_service_;
+  std::unique_ptr<AuditServiceImpl> audit_service_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<HealthMonitor> health_monitor_;
   int port_ = 0;

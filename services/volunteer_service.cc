@@ -351,4 +351,32 @@ grpc::Status VolunteerServiceImpl::DeleteVolunteer(
   });
 }
 
+grpc::Status VolunteerServiceImpl::RevealVolunteerIdentity(
+    grpc::ServerContext* context, const zhiyuan::v1::RevealVolunteerIdentityRequest* request,
+    zhiyuan::v1::RevealVolunteerIdentityResponse* response) {
+  return Serve(authorizer_, *context, [&](const Principal& caller) -> absl::Status {
+    ZY_RETURN_IF_ERROR(
+        Authorizer::RequireRole(caller, {}, "reveal ID numbers: that is a system admin's alone"));
+    const absl::Time deadline = Deadline(*context);
+    ZY_ASSIGN_OR_RETURN(const std::string number, ParseVolunteerName("name", request->name()));
+    ZY_ASSIGN_OR_RETURN(const storage::Volunteer volunteer, store_.Get(number, deadline));
+    ZY_ASSIGN_OR_RETURN(const std::string id_number,
+                        protector_.Decrypt(kIdNumberField, volunteer.id_number_cipher));
+    std::string phone;
+    if (!volunteer.phone_cipher.empty()) {
+      ZY_ASSIGN_OR_RETURN(phone, protector_.Decrypt(kPhoneField, volunteer.phone_cipher));
+    }
+    // On record before anything is sent: a reveal that cannot be recorded does not happen.
+    storage::AuditEntry entry =
+        AuditOf(caller, *context, "zhiyuan.v1.VolunteerService.RevealVolunteerIdentity", *request);
+    entry.field_paths = {"id_number"};
+    if (!phone.empty()) entry.field_paths.push_back("phone");
+    ZY_RETURN_IF_ERROR(
+        audit_log_.Append(entry, VolunteerName(number), volunteer.residence_region_code, deadline));
+    response->set_id_number(id_number);
+    response->set_phone(phone);
+    return absl::OkStatus();
+  });
+}
+
 }  // namespace zhiyuan::services

@@ -9,6 +9,7 @@
 #include "absl/time/time.h"
 #include "services/authorizer.h"
 #include "services/personal_data.h"
+#include "storage/audit_log.h"
 #include "storage/volunteer_store.h"
 #include "zhiyuan/v1/volunteer.grpc.pb.h"
 
@@ -16,11 +17,17 @@ namespace zhiyuan::services {
 
 class VolunteerServiceImpl final : public zhiyuan::v1::VolunteerService::Service {
  public:
-  // `store`, `protector` and `authorizer` must outlive the service; `clock` gives the time that
-  // ages and registration years are reckoned from (in China Standard Time).
+  // `store`, `protector`, `authorizer` and `audit_log` (where revealed numbers are recorded)
+  // must outlive the service; `clock` gives the time that ages and registration years are
+  // reckoned from (in China Standard Time).
   VolunteerServiceImpl(storage::VolunteerStore& store, const PersonalDataProtector& protector,
-                       Authorizer& authorizer, std::function<absl::Time()> clock = absl::Now)
-      : store_(store), protector_(protector), authorizer_(authorizer), clock_(std::move(clock)) {}
+                       Authorizer& authorizer, storage::AuditLog& audit_log,
+                       std::function<absl::Time()> clock = absl::Now)
+      : store_(store),
+        protector_(protector),
+        authorizer_(authorizer),
+        audit_log_(audit_log),
+        clock_(std::move(clock)) {}
 
   grpc::Status GetVolunteer(grpc::ServerContext* context,
                             const zhiyuan::v1::GetVolunteerRequest* request,
@@ -37,6 +44,9 @@ class VolunteerServiceImpl final : public zhiyuan::v1::VolunteerService::Service
   grpc::Status DeleteVolunteer(grpc::ServerContext* context,
                                const zhiyuan::v1::DeleteVolunteerRequest* request,
                                zhiyuan::v1::Volunteer* response) override;
+  grpc::Status RevealVolunteerIdentity(
+      grpc::ServerContext* context, const zhiyuan::v1::RevealVolunteerIdentityRequest* request,
+      zhiyuan::v1::RevealVolunteerIdentityResponse* response) override;
 
  private:
   absl::StatusOr<storage::Volunteer> FromCreateRequest(
@@ -53,6 +63,7 @@ class VolunteerServiceImpl final : public zhiyuan::v1::VolunteerService::Service
   storage::VolunteerStore& store_;
   const PersonalDataProtector& protector_;
   Authorizer& authorizer_;
+  storage::AuditLog& audit_log_;
   const std::function<absl::Time()> clock_;
 };
 

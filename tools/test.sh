@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make test`: installs what is missing, builds everything, lints the protos, starts a private
-# PostgreSQL for the tests, runs every test, and prints the count of test cases.
+# PostgreSQL for the tests, runs every test, prints the count of test cases, and scans what the
+# servers logged during the tests for ID and phone numbers (tools/scan_logs.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,4 +30,5 @@ export ZHIYUAN_BUF
 status=0
 bazel test //... "$@" || status=$?
 tools/test_summary.sh
+tools/scan_logs.sh || status=1
 exit "$status"

@@ -15,6 +15,7 @@
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/descriptor_database.h>
 #include <google/protobuf/dynamic_message.h>
+#include <google/protobuf/field_mask.pb.h>
 #include <google/protobuf/text_format.h>
 #include <grpcpp/create_channel.h>
 #include <grpcpp/generic/generic_stub.h>
@@ -25,6 +26,8 @@
 #include <array>
 #include <map>
 #include <memory>
+#include <pqxx/connection>
+#include <pqxx/nontransaction>
 #include <set>
 #include <string>
 #include <vector>
@@ -223,6 +226,8 @@ const std::map<std::string, Rule>& Rules() {
         "volunteer { name: 'volunteers/$W' display_name: '改名' etag: '999' } "
         "update_mask { paths: 'display_name' }",
         {A, N, P, P, N, P}}},
+      {"zhiyuan.v1.VolunteerService.RevealVolunteerIdentity",
+       {"name: 'volunteers/$V'", kAdminOnly, "name: 'volunteers/$W'", kAdminOnly}},
       {"zhiyuan.v1.VolunteerService.DeleteVolunteer",
        {"name: 'volunteers/$V' etag: '999'",
         {A, A, P, P, P, P},
@@ -255,6 +260,10 @@ const std::map<std::string, Rule>& Rules() {
         "name: '$G2' etag: '999'",
         {A, P, P, P, P, P}}},
 
+      // The audit log: admins, within their region.
+      {"zhiyuan.v1.AuditService.ListAuditEntries",
+       {"region: 'regions/141124'", {O, O, P, P, P, P}, "region: 'regions/652302'", kAdminOnly}},
+
       // Tokens: out of reach reads as not existing.
       {"zhiyuan.v1.TokenService.CreateToken",
        {"token { display_name: '临县报表' role: ROLE_REPORTER region: 'regions/141124' }",
@@ -271,6 +280,72 @@ const std::map<std::string, Rule>& Rules() {
   return *rules;
 }
 
+// For every RPC that changes something: a request that succeeds for the system admin, in the
+// order AllMethods() gives (files, then services and methods as declared).
+const std::map<std::string, std::string>& AuditCases() {
+  static const auto* cases = new std::map<std::string, std::string>{
+      {"zhiyuan.v1.PostService.CreatePost",
+       "request_id: '66666666-0000-4000-8000-000000000001' post { display_name: '临县医院服务岗' "
+       "host_organization: '临县医院' host_kind: POST_HOST_KIND_OTHER region: 'regions/141124' }"},
+      {"zhiyuan.v1.PostService.UpdatePost",
+       "post { name: '$P' opening_hours: '8:00-18:00' } update_mask { paths: 'opening_hours' }"},
+      {"zhiyuan.v1.PostService.DeletePost", "name: '$P'"},
+      {"zhiyuan.v1.PracticeUnitService.CreatePracticeUnit",
+       "request_id: '66666666-0000-4000-8000-000000000002' practice_unit { display_name: "
+       "'临泉镇新时代文明实践所' kind: PRACTICE_UNIT_KIND_INSTITUTE region: 'regions/141124100' "
+       "parent: '$U' }"},
+      {"zhiyuan.v1.PracticeUnitService.UpdatePracticeUnit",
+       "practice_unit { name: '$U2' address: '阜康市博峰街' } update_mask { paths: 'address' }"},
+      {"zhiyuan.v1.PracticeUnitService.DeletePracticeUnit", "name: '$U2'"},
+      {"zhiyuan.v1.ProgramService.CreateProgram",
+       "request_id: '66666666-0000-4000-8000-000000000003' program { display_name: '夜校三期' "
+       "category: SERVICE_CATEGORY_THEORY_OUTREACH owner: 'regions/141124' "
+       "start_date: '2025-01-01' }"},
+      {"zhiyuan.v1.ProgramService.UpdateProgram",
+       "program { name: '$G' description: '每周一晚' } update_mask { paths: 'description' }"},
+      {"zhiyuan.v1.ProgramService.DeleteProgram", "name: '$G'"},
+      {"zhiyuan.v1.RegionService.UpdateRegion",
+       "region { name: 'regions/141124' population: 600000 population_year: 2024 } "
+       "update_mask { paths: 'population' paths: 'population_year' }"},
+      {"zhiyuan.v1.RegionService.ImportRegions",
+       "regions { name: 'regions/141124101' display_name: '白文镇' }"},
+      {"zhiyuan.v1.TeamService.CreateTeam",
+       "request_id: '66666666-0000-4000-8000-000000000004' team { display_name: '临县二分队' "
+       "home_region: 'regions/141124' parent: '$A' }"},
+      {"zhiyuan.v1.TeamService.UpdateTeam",
+       "team { name: '$A1' display_name: '临泉镇一分队' } update_mask { paths: 'display_name' }"},
+      {"zhiyuan.v1.TeamService.DeleteTeam", "name: '$A1'"},
+      {"zhiyuan.v1.TeamService.CreateTeamMember",
+       "request_id: '66666666-0000-4000-8000-000000000005' parent: '$A' "
+       "volunteer: 'volunteers/$W'"},
+      {"zhiyuan.v1.TeamService.UpdateTeamMember",
+       "team_member { name: '$A/members/$V' role: TEAM_MEMBER_ROLE_LEADER } "
+       "update_mask { paths: 'role' }"},
+      {"zhiyuan.v1.TeamService.DeleteTeamMember", "name: '$A/members/$V'"},
+      {"zhiyuan.v1.TokenService.CreateToken",
+       "token { display_name: '临县统计二' role: ROLE_REPORTER region: 'regions/141124' }"},
+      {"zhiyuan.v1.TokenService.RevokeToken", "name: '$S'"},
+      {"zhiyuan.v1.VolunteerService.CreateVolunteer",
+       "request_id: '66666666-0000-4000-8000-000000000006' volunteer { display_name: '王五' "
+       "birth_date: '1988-08-08' residence_region: 'regions/141124' id_number: '$X_ID' "
+       "phone: '13912345678' }"},
+      {"zhiyuan.v1.VolunteerService.UpdateVolunteer",
+       "volunteer { name: 'volunteers/$V' phone: '13712345678' } update_mask { paths: 'phone' }"},
+      {"zhiyuan.v1.VolunteerService.DeleteVolunteer", "name: 'volunteers/$W'"},
+      {"zhiyuan.v1.VolunteerService.RevealVolunteerIdentity", "name: 'volunteers/$V'"},
+  };
+  return *cases;
+}
+
+// Whether an RPC changes something (or, revealing numbers, must be on record as if it did).
+bool IsAudited(const MethodDescriptor& method) {
+  for (const absl::string_view verb :
+       {"Create", "Update", "Delete", "Import", "Revoke", "Reveal"}) {
+    if (absl::StartsWith(method.name(), verb)) return true;
+  }
+  return false;
+}
+
 // An ID number with its GB 11643 check digit.
 std::string IdNumber(const std::string& first17) {
   static constexpr int kWeights[] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
@@ -284,6 +359,15 @@ class AuthorizationMatrixTest : public ::zhiyuan::testing::PgTest {
   void SetUp() override {
     PgTest::SetUp();
     if (IsSkipped()) return;
+    {
+      // Each test starts from an empty directory in this binary's database.
+      pqxx::connection connection(TestDatabaseUrl());
+      pqxx::nontransaction(connection)
+          .exec(
+              "TRUNCATE audit_log, api_tokens, team_members, teams, posts, programs, "
+              "practice_units, volunteers, volunteer_identities, volunteer_create_requests, "
+              "regions CASCADE");
+    }
     ServerOptions options;
     options.listen_address = "127.0.0.1:0";
     options.database_url = TestDatabaseUrl();
@@ -407,6 +491,22 @@ class AuthorizationMatrixTest : public ::zhiyuan::testing::PgTest {
     return reply.token().name();
   }
 
+  // The system admin's view of the audit log, newest first, `count` entries at most.
+  std::vector<zhiyuan::v1::AuditEntry> AuditLog(int count) {
+    std::vector<zhiyuan::v1::AuditEntry> entries;
+    std::string token;
+    do {
+      zhiyuan::v1::ListAuditEntriesResponse page;
+      const grpc::Status status = Call(
+          secrets_[kAdmin], *Method("zhiyuan.v1.AuditService.ListAuditEntries"),
+          absl::StrCat("page_size: ", std::min(count, 1000), " page_token: '", token, "'"), &page);
+      EXPECT_TRUE(status.ok()) << status.error_message();
+      entries.insert(entries.end(), page.audit_entries().begin(), page.audit_entries().end());
+      token = page.next_page_token();
+    } while (!token.empty() && static_cast<int>(entries.size()) < count);
+    return entries;
+  }
+
   void Seed() {
     ASSERT_TRUE(Call(secrets_[kAdmin], *Method("zhiyuan.v1.RegionService.ImportRegions"),
                      "regions { name: 'regions/14' display_name: '山西省' } "
@@ -439,6 +539,7 @@ class AuthorizationMatrixTest : public ::zhiyuan::testing::PgTest {
                          "host_kind: POST_HOST_KIND_HOTEL region: 'regions/652302' }");
     names_["$V_ID"] = IdNumber("14112419851122004");
     names_["$W_ID"] = IdNumber("65230219900101003");
+    names_["$X_ID"] = IdNumber("14112419880808002");
     const std::string v =
         Make("zhiyuan.v1.VolunteerService.CreateVolunteer",
              "volunteer { display_name: '张三' birth_date: '1985-11-22' residence_region: "
@@ -544,6 +645,55 @@ TEST_F(AuthorizationMatrixTest, EveryRpcAnswersEveryCallerAsItsRuleSays) {
       const grpc::Status out = Call(secrets_[caller], *method, rule->second.out);
       EXPECT_EQ(out.error_code(), rule->second.out_codes[caller])
           << kCallerNames[caller] << ", out of scope: " << out.error_message();
+    }
+  }
+}
+
+TEST(AuditCasesTest, EveryChangingRpcHasAnAuditCase) {
+  for (const MethodDescriptor* method : AllMethods()) {
+    EXPECT_EQ(AuditCases().count(method->full_name()), IsAudited(*method) ? 1u : 0u)
+        << method->full_name()
+        << ": every RPC that changes something needs a case in AuditCases(), and no other";
+  }
+}
+
+TEST_F(AuthorizationMatrixTest, EveryChangeIsOnTheAuditLogWithItsRequestIdAndNoPersonalNumber) {
+  const std::string admin = names_["$ADMIN"];
+  for (const MethodDescriptor* method : AllMethods()) {
+    const auto audit_case = AuditCases().find(method->full_name());
+    if (audit_case == AuditCases().end()) continue;
+    SCOPED_TRACE(method->full_name());
+    const Message* prototype =
+        google::protobuf::MessageFactory::generated_factory()->GetPrototype(method->input_type());
+    std::unique_ptr<Message> request(prototype->New());
+    ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(
+        absl::StrReplaceAll(audit_case->second, names_), request.get()));
+    const grpc::Status status = Call(secrets_[kAdmin], *method, audit_case->second);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    const std::vector<zhiyuan::v1::AuditEntry> newest = AuditLog(1);
+    ASSERT_EQ(newest.size(), 1u);
+    EXPECT_EQ(newest[0].method(), method->full_name());
+    EXPECT_EQ(newest[0].actor(), admin);
+    EXPECT_THAT(newest[0].peer(), ::testing::HasSubstr("127.0.0.1"));
+    const google::protobuf::FieldDescriptor* id =
+        request->GetDescriptor()->FindFieldByName("request_id");
+    EXPECT_EQ(newest[0].request_id(),
+              id == nullptr ? "" : request->GetReflection()->GetString(*request, id));
+    const google::protobuf::FieldDescriptor* mask =
+        request->GetDescriptor()->FindFieldByName("update_mask");
+    if (mask != nullptr) {
+      const auto& paths = static_cast<const google::protobuf::FieldMask&>(
+                              request->GetReflection()->GetMessage(*request, mask))
+                              .paths();
+      EXPECT_THAT(newest[0].field_paths(), ::testing::ElementsAreArray(paths));
+    }
+  }
+  // Nothing on the log holds an ID or phone number, though every one of them went through it.
+  for (const zhiyuan::v1::AuditEntry& entry : AuditLog(100000)) {
+    const std::string text = entry.DebugString();
+    for (const std::string& number : {names_["$V_ID"], names_["$W_ID"], names_["$X_ID"],
+                                      std::string("13912345678"), std::string("13712345678")}) {
+      EXPECT_THAT(text, ::testing::Not(::testing::HasSubstr(number)));
     }
   }
 }

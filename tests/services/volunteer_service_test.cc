@@ -14,6 +14,7 @@
 #include "absl/strings/str_replace.h"
 #include "absl/time/clock.h"
 #include "services/identity_numbers.h"
+#include "storage/in_memory_audit_log.h"
 #include "storage/in_memory_region_store.h"
 #include "storage/in_memory_volunteer_store.h"
 #include "tests/testing/auth.h"
@@ -24,6 +25,7 @@
 namespace zhiyuan::services {
 namespace {
 
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using ::zhiyuan::testing::IsOk;
@@ -94,9 +96,10 @@ class VolunteerServiceTest : public ::testing::Test {
   std::unique_ptr<PersonalDataProtector> protector_ =
       *PersonalDataProtector::Create(std::string(32, 'k'));
   storage::InMemoryRegionStore regions_;
-  storage::InMemoryVolunteerStore volunteers_{regions_};
+  storage::InMemoryAuditLog audit_log_;
+  storage::InMemoryVolunteerStore volunteers_{regions_, &audit_log_};
   ::zhiyuan::testing::TestAuth auth_{{nullptr, nullptr, nullptr, &volunteers_}};
-  VolunteerServiceImpl service_{volunteers_, *protector_, auth_.authorizer(), [] {
+  VolunteerServiceImpl service_{volunteers_, *protector_, auth_.authorizer(), audit_log_, [] {
                                   return absl::FromCivil(absl::CivilSecond(2026, 11, 27, 10, 0, 0),
                                                          absl::FixedTimeZone(8 * 3600));
                                 }};
@@ -132,6 +135,50 @@ TEST_F(VolunteerServiceTest, TheSameIdNumberAgainIsAlreadyExistsNamingTheVolunte
       Create(ParseTextProto<CreateVolunteerRequest>(Registration(kAdultId, "1990-05-17")), &second),
       StatusIs(grpc::StatusCode::ALREADY_EXISTS, HasSubstr(first_.volunteer_number())));
   EXPECT_EQ(Snapshot(), before_);
+}
+
+TEST_F(VolunteerServiceTest, ASystemAdminRevealsTheNumbersAndTheRevealIsOnRecord) {
+  grpc::ClientContext context;
+  auth_.Authorize(context);
+  zhiyuan::v1::RevealVolunteerIdentityRequest request;
+  request.set_name(first_.name());
+  zhiyuan::v1::RevealVolunteerIdentityResponse revealed;
+  ASSERT_THAT(stub_->RevealVolunteerIdentity(&context, request, &revealed), IsOk());
+  EXPECT_EQ(revealed.id_number(), kAdultId);
+  EXPECT_EQ(revealed.phone(), "13812345678");
+
+  storage::AuditQuery query;
+  query.resource = first_.name();
+  const auto page = audit_log_.List(query, absl::InfiniteFuture());
+  ASSERT_THAT(page, IsOk());
+  ASSERT_FALSE(page->records.empty());
+  const storage::AuditRecord& newest = page->records.front();
+  EXPECT_EQ(newest.entry.method, "zhiyuan.v1.VolunteerService.RevealVolunteerIdentity");
+  EXPECT_THAT(newest.entry.field_paths, ElementsAre("id_number", "phone"));
+  EXPECT_EQ(newest.region_code, "420102");
+  for (const storage::AuditRecord& record : page->records) {
+    for (const std::string& text :
+         {record.resource, record.entry.peer, record.entry.method, record.entry.request_id}) {
+      EXPECT_THAT(text, Not(HasSubstr(kAdultId)));
+      EXPECT_THAT(text, Not(HasSubstr("13812345678")));
+    }
+  }
+}
+
+TEST_F(VolunteerServiceTest, NobodyButASystemAdminRevealsNumbers) {
+  storage::Token region_admin;
+  region_admin.display_name = "武汉市文明办";
+  region_admin.role = zhiyuan::v1::ROLE_REGION_ADMIN;
+  region_admin.region_code = "420102";
+  region_admin.scope_region_code = "420102";
+  grpc::ClientContext context;
+  ::zhiyuan::testing::TestAuth::Authorize(context, auth_.Mint(region_admin));
+  zhiyuan::v1::RevealVolunteerIdentityRequest request;
+  request.set_name(first_.name());
+  zhiyuan::v1::RevealVolunteerIdentityResponse revealed;
+  EXPECT_THAT(stub_->RevealVolunteerIdentity(&context, request, &revealed),
+              StatusIs(grpc::StatusCode::PERMISSION_DENIED, HasSubstr("system admin")));
+  EXPECT_EQ(revealed.id_number(), "");
 }
 
 TEST_F(VolunteerServiceTest, ARetriedRegistrationReturnsTheFirstResult) {
