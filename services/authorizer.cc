@@ -162,6 +162,11 @@ absl::Status Authorizer::RequireRole(const Principal& caller,
   return Deny(caller, action);
 }
 
+absl::Status Authorizer::RequestIdTaken(absl::string_view request_id) {
+  return absl::AlreadyExistsError(absl::StrCat(
+      "request_id: ", request_id, " was used by another request: give each new request its own"));
+}
+
 bool Authorizer::ReachesRegion(const Principal& caller, absl::string_view region_code) {
   switch (caller.role) {
     case zhiyuan::v1::ROLE_SYSTEM_ADMIN:

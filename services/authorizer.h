@@ -127,6 +127,10 @@ class Authorizer {
   absl::StatusOr<bool> ReachesVolunteerNumber(const Principal& caller, const std::string& number,
                                               absl::Time deadline);
 
+  // ALREADY_EXISTS for a create whose request_id a call for something out of the caller's reach
+  // used first: a retry returns what the first call made, and that must not leak.
+  static absl::Status RequestIdTaken(absl::string_view request_id);
+
   const Stores& stores() const { return stores_; }
 
  private:

@@ -251,11 +251,15 @@ grpc::Status PostServiceImpl::CreatePost(grpc::ServerContext* context,
                               absl::StrCat("create a post in ", RegionName(post.region_code)));
     }
     ZY_RETURN_IF_ERROR(CheckDutyTeam(caller, post.duty_team_id, deadline));
-    return Reply(
+    ZY_ASSIGN_OR_RETURN(
+        const storage::Post created,
         store_.Create(post, absl::AsciiStrToLower(request->request_id()),
                       AuditOf(caller, *context, "zhiyuan.v1.PostService.CreatePost", *request),
-                      deadline),
-        response);
+                      deadline));
+    if (!Authorizer::ReachesPost(caller, created)) {
+      return Authorizer::RequestIdTaken(request->request_id());
+    }
+    return Reply(created, response);
   });
 }
 

@@ -219,12 +219,16 @@ grpc::Status PracticeUnitServiceImpl::CreatePracticeUnit(
                                                      IdName(kCollection, unit.parent_id)));
       }
     }
-    return Reply(
+    ZY_ASSIGN_OR_RETURN(
+        const storage::PracticeUnit created,
         store_.Create(unit, absl::AsciiStrToLower(request->request_id()),
                       AuditOf(caller, *context, "zhiyuan.v1.PracticeUnitService.CreatePracticeUnit",
                               *request),
-                      deadline),
-        response);
+                      deadline));
+    if (!Authorizer::ReachesUnit(caller, created)) {
+      return Authorizer::RequestIdTaken(request->request_id());
+    }
+    return Reply(created, response);
   });
 }
 

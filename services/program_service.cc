@@ -242,11 +242,15 @@ grpc::Status ProgramServiceImpl::CreateProgram(grpc::ServerContext* context,
     const absl::Time deadline = Deadline(*context);
     ZY_ASSIGN_OR_RETURN(const storage::Program program, FromCreateRequest(*request));
     ZY_RETURN_IF_ERROR(CheckOwner(caller, program.owner, deadline));
-    return Reply(store_.Create(
-                     program, absl::AsciiStrToLower(request->request_id()),
-                     AuditOf(caller, *context, "zhiyuan.v1.ProgramService.CreateProgram", *request),
-                     deadline),
-                 response);
+    ZY_ASSIGN_OR_RETURN(const storage::Program created,
+                        store_.Create(program, absl::AsciiStrToLower(request->request_id()),
+                                      AuditOf(caller, *context,
+                                              "zhiyuan.v1.ProgramService.CreateProgram", *request),
+                                      deadline));
+    if (!Authorizer::ReachesRegion(caller, created.region_code)) {
+      return Authorizer::RequestIdTaken(request->request_id());
+    }
+    return Reply(created, response);
   });
 }
 

@@ -192,6 +192,10 @@ grpc::Status RegionServiceImpl::UpdateRegion(grpc::ServerContext* context,
     if (!Authorizer::ReachesRegion(caller, code)) {
       return Authorizer::Deny(caller, absl::StrCat("change ", RegionName(code)));
     }
+    if (!caller.is_system_admin() && change.display_name.has_value()) {
+      // Names belong to the national table, which only a system admin imports and corrects.
+      return Authorizer::Deny(caller, "rename regions");
+    }
     ZY_ASSIGN_OR_RETURN(
         const storage::Region region,
         store_.Update(code, change,

@@ -353,6 +353,8 @@ grpc::Status TeamServiceImpl::CreateTeam(grpc::ServerContext* context,
         store_.Create(team, absl::AsciiStrToLower(request->request_id()),
                       AuditOf(caller, *context, "zhiyuan.v1.TeamService.CreateTeam", *request),
                       deadline));
+    ZY_ASSIGN_OR_RETURN(const bool reached, authorizer_.ReachesTeam(caller, created, deadline));
+    if (!reached) return Authorizer::RequestIdTaken(request->request_id());
     *response = ToProto(created);
     return absl::OkStatus();
   });
@@ -498,6 +500,8 @@ grpc::Status TeamServiceImpl::CreateTeamMember(grpc::ServerContext* context,
             team, volunteer, role, absl::AsciiStrToLower(request->request_id()),
             AuditOf(caller, *context, "zhiyuan.v1.TeamService.CreateTeamMember", *request),
             deadline));
+    // The request_id named this volunteer's joining of another team.
+    if (member.team_id != team) return Authorizer::RequestIdTaken(request->request_id());
     *response = ToProto(member);
     return absl::OkStatus();
   });

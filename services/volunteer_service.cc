@@ -285,6 +285,9 @@ grpc::Status VolunteerServiceImpl::CreateVolunteer(
     if (absl::IsAlreadyExists(created.status())) {
       return HideRegistrationOutOfReach(caller, created.status(), deadline);
     }
+    if (created.ok() && !Authorizer::ReachesVolunteer(caller, *created)) {
+      return Authorizer::RequestIdTaken(request->request_id());
+    }
     return Reply(created, response);
   });
 }

@@ -649,6 +649,93 @@ TEST_F(AuthorizationMatrixTest, EveryRpcAnswersEveryCallerAsItsRuleSays) {
   }
 }
 
+TEST_F(AuthorizationMatrixTest, ARequestIdUsedOutOfReachReturnsNothingOfIt) {
+  // 阜康's team, made with a request_id that a 临县 caller then sends with a 临县 team.
+  Make("zhiyuan.v1.TeamService.CreateTeam",
+       "request_id: '77777777-0000-4000-8000-000000000001' team { display_name: '阜康二队' "
+       "home_region: 'regions/652302' }");
+  zhiyuan::v1::Team reply;
+  const grpc::Status status =
+      Call(secrets_[kRegionAdmin], *Method("zhiyuan.v1.TeamService.CreateTeam"),
+           "request_id: '77777777-0000-4000-8000-000000000001' team { display_name: '临县二队' "
+           "home_region: 'regions/141124' }",
+           &reply);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::ALREADY_EXISTS) << status.error_message();
+  EXPECT_THAT(status.error_message(), ::testing::HasSubstr("request_id"));
+  EXPECT_THAT(status.error_message(), ::testing::Not(::testing::HasSubstr("阜康")));
+  EXPECT_EQ(reply.name(), "");
+
+  // A membership's request_id belongs to the volunteer's joining of one team.
+  Make("zhiyuan.v1.TeamService.CreateTeamMember",
+       "request_id: '77777777-0000-4000-8000-000000000002' parent: '$F' "
+       "volunteer: 'volunteers/$V'");
+  EXPECT_EQ(Call(secrets_[kTeamLeader], *Method("zhiyuan.v1.TeamService.CreateTeamMember"),
+                 "request_id: '77777777-0000-4000-8000-000000000002' parent: '$A1' "
+                 "volunteer: 'volunteers/$V'")
+                .error_code(),
+            grpc::StatusCode::ALREADY_EXISTS);
+}
+
+TEST_F(AuthorizationMatrixTest, ARegionAdminSetsItsPopulationButRenamesNothing) {
+  const MethodDescriptor& update = *Method("zhiyuan.v1.RegionService.UpdateRegion");
+  EXPECT_TRUE(Call(secrets_[kRegionAdmin], update,
+                   "region { name: 'regions/141124100' population: 40000 population_year: 2023 } "
+                   "update_mask { paths: 'population' paths: 'population_year' }")
+                  .ok());
+  EXPECT_EQ(Call(secrets_[kRegionAdmin], update,
+                 "region { name: 'regions/141124' display_name: '临县县' } "
+                 "update_mask { paths: 'display_name' }")
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_TRUE(Call(secrets_[kAdmin], update,
+                   "region { name: 'regions/141124' display_name: '临县' } "
+                   "update_mask { paths: 'display_name' }")
+                  .ok());
+}
+
+TEST_F(AuthorizationMatrixTest, ListsNeverReachPastTheCallersScope) {
+  // Unfiltered lists of a 临县 caller hold 临县 only, however the filters are combined.
+  zhiyuan::v1::ListTeamsResponse teams;
+  ASSERT_TRUE(
+      Call(secrets_[kRegionAdmin], *Method("zhiyuan.v1.TeamService.ListTeams"), "", &teams).ok());
+  EXPECT_EQ(teams.total_size(), 2);  // A and A1; F is 阜康's.
+  for (const zhiyuan::v1::Team& team : teams.teams()) {
+    EXPECT_THAT(team.home_region(), ::testing::StartsWith("regions/141124"));
+  }
+  // A parent in 阜康 with the caller's own region: nothing of 阜康 comes back.
+  zhiyuan::v1::ListTeamsResponse under_f;
+  ASSERT_TRUE(Call(secrets_[kRegionAdmin], *Method("zhiyuan.v1.TeamService.ListTeams"),
+                   "parent: '$F'", &under_f)
+                  .ok());
+  EXPECT_EQ(under_f.total_size(), 0);
+  EXPECT_EQ(Call(secrets_[kRegionAdmin], *Method("zhiyuan.v1.TeamService.ListTeams"),
+                 "home_region: 'regions/14'")
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  // A team leader lists under its own team; with no parent, its own team's children.
+  zhiyuan::v1::ListTeamsResponse own;
+  ASSERT_TRUE(
+      Call(secrets_[kTeamLeader], *Method("zhiyuan.v1.TeamService.ListTeams"), "", &own).ok());
+  ASSERT_EQ(own.teams_size(), 1);
+  EXPECT_EQ(own.teams(0).name(), names_["$A1"]);
+  // Volunteers: a region admin's list holds its residents only.
+  zhiyuan::v1::ListVolunteersResponse volunteers;
+  ASSERT_TRUE(Call(secrets_[kRegionAdmin], *Method("zhiyuan.v1.VolunteerService.ListVolunteers"),
+                   "", &volunteers)
+                  .ok());
+  ASSERT_EQ(volunteers.volunteers_size(), 1);
+  EXPECT_EQ(volunteers.volunteers(0).volunteer_number(), names_["$V"]);
+  // The audit log of a region admin holds its region's entries only.
+  zhiyuan::v1::ListAuditEntriesResponse audit;
+  ASSERT_TRUE(Call(secrets_[kRegionAdmin], *Method("zhiyuan.v1.AuditService.ListAuditEntries"),
+                   "page_size: 1000", &audit)
+                  .ok());
+  EXPECT_GT(audit.audit_entries_size(), 0);
+  for (const zhiyuan::v1::AuditEntry& entry : audit.audit_entries()) {
+    EXPECT_THAT(entry.region(), ::testing::StartsWith("regions/141124"));
+  }
+}
+
 TEST(AuditCasesTest, EveryChangingRpcHasAnAuditCase) {
   for (const MethodDescriptor* method : AllMethods()) {
     EXPECT_EQ(AuditCases().count(method->full_name()), IsAudited(*method) ? 1u : 0u)
