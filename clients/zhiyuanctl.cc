@@ -14,6 +14,10 @@
 //              [--practice_units=practiceUnits/3] [--ttl=2160h]
 //                                                 mints a token; prints it with its secret
 //   zhiyuanctl revoke-token tokens/N
+//   zhiyuanctl audit [--region=regions/141124] [--resource=teams/12] [--limit=100]
+//                                                 the audit log, newest first
+//   zhiyuanctl reveal volunteers/N                a volunteer's unmasked ID and phone numbers
+//                                                 (system admins; the reveal is on the log)
 //
 // Every call carries the bearer token from --token_file, else $ZHIYUAN_TOKEN (the secret itself),
 // else var/admin.token (the one `make run` makes on first start).
@@ -21,6 +25,7 @@
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -42,9 +47,11 @@
 #include "clients/bearer_channel.h"
 #include "clients/demo_directory.h"
 #include "clients/region_csv.h"
+#include "zhiyuan/v1/audit.grpc.pb.h"
 #include "zhiyuan/v1/region.grpc.pb.h"
 #include "zhiyuan/v1/server_info.grpc.pb.h"
 #include "zhiyuan/v1/token.grpc.pb.h"
+#include "zhiyuan/v1/volunteer.grpc.pb.h"
 
 ABSL_FLAG(std::string, server, "", "zhiyuand's host:port [ZHIYUAN_SERVER, else 127.0.0.1:50051]");
 ABSL_FLAG(absl::Duration, timeout, absl::ZeroDuration(),
@@ -72,6 +79,8 @@ ABSL_FLAG(std::string, volunteer, "", "create-token: the volunteer of a voluntee
 ABSL_FLAG(std::vector<std::string>, posts, {}, "create-token: a kiosk's posts, comma-separated");
 ABSL_FLAG(std::vector<std::string>, practice_units, {},
           "create-token: a kiosk's practice units, comma-separated");
+ABSL_FLAG(std::string, resource, "", "audit: only this resource's entries, e.g. teams/12");
+ABSL_FLAG(int, limit, 100, "audit: at most this many entries");
 ABSL_FLAG(absl::Duration, ttl, absl::ZeroDuration(),
           "create-token: lifetime; 0: the server's 90 days");
 
@@ -137,10 +146,12 @@ void PrintJson(const google::protobuf::Message& message) {
 }
 
 int Usage() {
-  std::cerr << "usage: zhiyuanctl info | import-regions DIST_DIR | region NAME | regions "
-               "[--parent=...] [--prefix=...] [--level=...] | set-population NAME POPULATION "
-               "YEAR | load-demo DIST_DIR | whoami | tokens [--show_inactive] | create-token "
-               "--role=ROLE --display_name=NAME [scope flags] [--ttl=...] | revoke-token NAME\n";
+  std::cerr
+      << "usage: zhiyuanctl info | import-regions DIST_DIR | region NAME | regions "
+         "[--parent=...] [--prefix=...] [--level=...] | set-population NAME POPULATION "
+         "YEAR | load-demo DIST_DIR | whoami | tokens [--show_inactive] | create-token "
+         "--role=ROLE --display_name=NAME [scope flags] [--ttl=...] | revoke-token NAME | audit "
+         "[--region=...] [--resource=...] [--limit=N] | reveal NAME\n";
   return 2;
 }
 
@@ -224,6 +235,44 @@ int CreateToken(const Client& client) {
   client.Prepare(context);
   zhiyuan::v1::CreateTokenResponse response;
   if (const grpc::Status status = stub->CreateToken(&context, request, &response); !status.ok()) {
+    return Fail(status);
+  }
+  PrintJson(response);
+  return 0;
+}
+
+int ListAudit(const Client& client) {
+  auto stub = zhiyuan::v1::AuditService::NewStub(client.channel);
+  zhiyuan::v1::ListAuditEntriesRequest request;
+  request.set_region(absl::GetFlag(FLAGS_region));
+  request.set_resource(absl::GetFlag(FLAGS_resource));
+  int left = absl::GetFlag(FLAGS_limit);
+  while (left > 0) {
+    request.set_page_size(std::min(left, 1000));
+    grpc::ClientContext context;
+    client.Prepare(context);
+    zhiyuan::v1::ListAuditEntriesResponse response;
+    if (const grpc::Status status = stub->ListAuditEntries(&context, request, &response);
+        !status.ok()) {
+      return Fail(status);
+    }
+    for (const zhiyuan::v1::AuditEntry& entry : response.audit_entries()) PrintJson(entry);
+    left -= response.audit_entries_size();
+    if (response.next_page_token().empty()) break;
+    request.set_page_token(response.next_page_token());
+  }
+  return 0;
+}
+
+int Reveal(const Client& client, const std::string& name) {
+  auto stub = zhiyuan::v1::VolunteerService::NewStub(client.channel);
+  grpc::ClientContext context;
+  client.Prepare(context);
+  zhiyuan::v1::RevealVolunteerIdentityRequest request;
+  request.set_name(name);
+  zhiyuan::v1::RevealVolunteerIdentityResponse response;
+  if (const grpc::Status status = stub->RevealVolunteerIdentity(&context, request, &response);
+      !status.ok()) {
     return Fail(status);
   }
   PrintJson(response);
@@ -439,5 +488,7 @@ int main(int argc, char** argv) {
   if (command == "tokens" && args.size() == 2) return ListTokens(client);
   if (command == "create-token" && args.size() == 2) return CreateToken(client);
   if (command == "revoke-token" && args.size() == 3) return RevokeToken(client, args[2]);
+  if (command == "audit" && args.size() == 2) return ListAudit(client);
+  if (command == "reveal" && args.size() == 3) return Reveal(client, args[2]);
   return Usage();
 }

@@ -176,6 +176,13 @@ errors=$(call zhiyuan.v1.VolunteerService/CreateVolunteer "$registration" 2>&1 |
 check "the same ID number again is ALREADY_EXISTS" grep -q '"code": "already_exists"' <<<"$errors"
 check "... naming the volunteer registered first" grep -q "volunteers/$number" <<<"$errors"
 check "no reply holds the ID or phone number" bash -c "! grep -q '$id_number\|$phone' <<<'$volunteer$errors'"
+ctl=("$zhiyuanctl" --server="$address" --token_file="$work/admin.token")
+revealed=$("${ctl[@]}" reveal "volunteers/$number") || fail "zhiyuanctl reveal"
+check "a system admin reveals the ID number" grep -q "\"id_number\": \"$id_number\"" <<<"$revealed"
+audit=$("${ctl[@]}" audit --resource="volunteers/$number") || fail "zhiyuanctl audit"
+check "the reveal is on the audit log" grep -q '"method": "zhiyuan.v1.VolunteerService.RevealVolunteerIdentity"' <<<"$audit"
+check "... after the registration" grep -q '"method": "zhiyuan.v1.VolunteerService.CreateVolunteer"' <<<"$audit"
+check "the audit log holds no ID or phone number" bash -c "! grep -q '$id_number\|$phone' <<<'$audit'"
 check "the key protecting personal data was made private" \
   test "$(stat -c %a "$work/data.key")" = 600
 
