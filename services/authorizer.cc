@@ -85,6 +85,7 @@ Principal PrincipalOf(const storage::Token& token) {
   principal.volunteer_number = token.volunteer_number;
   principal.post_ids = token.post_ids;
   principal.practice_unit_ids = token.practice_unit_ids;
+  principal.expire_time = token.expire_time;
   return principal;
 }
 
@@ -106,7 +107,7 @@ absl::StatusOr<Principal> Authorizer::Authenticate(const grpc::ServerContext& co
               1) {
     return Unauthenticated("the bearer token is malformed");
   }
-  absl::StatusOr<storage::Token> token = FindToken(HashTokenSecret(secret));
+  absl::StatusOr<storage::Token> token = FindToken(HashTokenSecret(secret), Deadline(context));
   if (absl::IsNotFound(token.status())) {
     return Unauthenticated("the bearer token is not one this server issued");
   }
@@ -126,7 +127,7 @@ absl::StatusOr<Principal> Authorizer::Authenticate(const grpc::ServerContext& co
   return PrincipalOf(*token);
 }
 
-absl::StatusOr<storage::Token> Authorizer::FindToken(const std::string& hash) {
+absl::StatusOr<storage::Token> Authorizer::FindToken(const std::string& hash, absl::Time deadline) {
   const absl::Time now = absl::Now();
   {
     absl::MutexLock lock(&mu_);
@@ -135,8 +136,7 @@ absl::StatusOr<storage::Token> Authorizer::FindToken(const std::string& hash) {
       return it->second.token;
     }
   }
-  ZY_ASSIGN_OR_RETURN(storage::Token token,
-                      stores_.tokens.FindBySecretHash(hash, now + absl::Seconds(5)));
+  ZY_ASSIGN_OR_RETURN(storage::Token token, stores_.tokens.FindBySecretHash(hash, deadline));
   absl::MutexLock lock(&mu_);
   if (cache_.size() >= kMaxCachedTokens) cache_.clear();
   cache_[hash] = CachedToken{token, now};

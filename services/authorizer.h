@@ -32,11 +32,12 @@ namespace zhiyuan::services {
 struct Principal {
   int64_t token_id = 0;
   zhiyuan::v1::Role role = zhiyuan::v1::ROLE_UNSPECIFIED;
-  std::string region_code;                 // REGION_ADMIN and REPORTER.
-  int64_t team_id = 0;                     // TEAM_LEADER.
-  std::string volunteer_number;            // VOLUNTEER.
-  std::vector<int64_t> post_ids;           // KIOSK.
-  std::vector<int64_t> practice_unit_ids;  // KIOSK.
+  std::string region_code;                          // REGION_ADMIN and REPORTER.
+  int64_t team_id = 0;                              // TEAM_LEADER.
+  std::string volunteer_number;                     // VOLUNTEER.
+  std::vector<int64_t> post_ids;                    // KIOSK.
+  std::vector<int64_t> practice_unit_ids;           // KIOSK.
+  absl::Time expire_time = absl::InfiniteFuture();  // When the token stops working.
 
   // "tokens/{id}".
   std::string name() const;
@@ -76,7 +77,7 @@ class Authorizer {
 
   // The caller of `context`. Errors: UNAUTHENTICATED when the authorization metadata is missing,
   // repeated or malformed, or names a token that does not exist, has expired or was revoked;
-  // those of the token store (UNAVAILABLE, DEADLINE_EXCEEDED) when it cannot be read.
+  // UNAVAILABLE when the token cannot be read by the call's deadline (the caller may retry).
   absl::StatusOr<Principal> Authenticate(const grpc::ServerContext& context);
 
   // Drops a token from this server's cache, after revoking it.
@@ -139,7 +140,7 @@ class Authorizer {
     absl::Time fetched;
   };
 
-  absl::StatusOr<storage::Token> FindToken(const std::string& hash);
+  absl::StatusOr<storage::Token> FindToken(const std::string& hash, absl::Time deadline);
 
   const Stores stores_;
   const absl::Duration cache_ttl_;

@@ -276,7 +276,11 @@ int main(int argc, char** argv) {
   }
 
   const int exit_code = Serve(database_url, personal_data_key, bootstrap_token_file, stop);
-  if (embedded != nullptr) {
+  // A one-off run (--migrate_only, --issue_admin_token_file) leaves a server it found running to
+  // the zhiyuand that runs it; a serving zhiyuand stops one it adopted after a crash.
+  const bool one_off =
+      absl::GetFlag(FLAGS_migrate_only) || !absl::GetFlag(FLAGS_issue_admin_token_file).empty();
+  if (embedded != nullptr && (embedded->started_here() || !one_off)) {
     const absl::Status stopped = embedded->Stop();
     if (!stopped.ok()) {
       LOG(ERROR) << "stopping the embedded PostgreSQL: " << stopped;

@@ -48,6 +48,12 @@ zhiyuan::v1::Team ToProto(const storage::Team& team) {
   return proto;
 }
 
+// A team as `caller` may see it: a reporter sees no one, not even who leads it.
+zhiyuan::v1::Team ForCaller(const Principal& caller, zhiyuan::v1::Team team) {
+  if (caller.role == zhiyuan::v1::ROLE_REPORTER) team.clear_leader();
+  return team;
+}
+
 absl::StatusOr<std::vector<int>> ParseCategories(
     const google::protobuf::RepeatedField<int>& categories) {
   if (categories.size() > kMaxCategories) {
@@ -300,7 +306,7 @@ grpc::Status TeamServiceImpl::GetTeam(grpc::ServerContext* context,
     ZY_ASSIGN_OR_RETURN(const int64_t id, ParseIdName("name", kCollection, request->name()));
     ZY_ASSIGN_OR_RETURN(const storage::Team team,
                         ReachableTeam(caller, id, "read", Deadline(*context)));
-    *response = ToProto(team);
+    *response = ForCaller(caller, ToProto(team));
     return absl::OkStatus();
   });
 }
@@ -332,7 +338,9 @@ grpc::Status TeamServiceImpl::ListTeams(grpc::ServerContext* context,
     ZY_ASSIGN_OR_RETURN(const storage::TeamPage page, store_.List(query, deadline));
     response->set_next_page_token(FillPage(
         page.teams, page_size, fingerprint,
-        [&](const storage::Team& team) { *response->add_teams() = ToProto(team); },
+        [&](const storage::Team& team) {
+          *response->add_teams() = ForCaller(caller, ToProto(team));
+        },
         [](const storage::Team& team) { return absl::StrCat(team.id); }));
     response->set_total_size(page.total);
     return absl::OkStatus();

@@ -1,5 +1,6 @@
 #include "services/token_service.h"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -253,7 +254,10 @@ grpc::Status TokenServiceImpl::CreateToken(grpc::ServerContext* context,
     ZY_ASSIGN_OR_RETURN(const absl::Duration ttl, ParseTtl(*request));
     ZY_RETURN_IF_ERROR(ResolveScope(caller, token, deadline));
     token.creator_id = caller.token_id;
+    // A token lives no longer than its maker's, unless a system admin makes it.
     token.expire_time = absl::Now() + ttl;
+    if (!caller.is_system_admin())
+      token.expire_time = std::min(token.expire_time, caller.expire_time);
     const TokenSecret secret = MintTokenSecret();
     ZY_ASSIGN_OR_RETURN(
         const storage::Token created,

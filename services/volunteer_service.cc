@@ -297,10 +297,8 @@ grpc::Status VolunteerServiceImpl::CreateVolunteer(
 absl::Status VolunteerServiceImpl::HideRegistrationOutOfReach(const Principal& caller,
                                                               const absl::Status& exists,
                                                               absl::Time deadline) {
-  const absl::string_view message = exists.message();
-  const size_t at = message.find("volunteers/");
-  if (at == absl::string_view::npos) return exists;
-  const std::string number(message.substr(at + 11, 18));
+  const std::string number = storage::RegisteredVolunteer(exists);
+  if (number.empty()) return exists;
   ZY_ASSIGN_OR_RETURN(const bool reached,
                       authorizer_.ReachesVolunteerNumber(caller, number, deadline));
   if (reached) return exists;

@@ -243,6 +243,7 @@ absl::StatusOr<std::unique_ptr<EmbeddedPostgres>> EmbeddedPostgres::Start(Option
                                   "60", "--silent", "--log", (directory / "postgres.log").string()},
                                  log_file));
     LOG(INFO) << "started PostgreSQL in " << data << " on port " << cluster->port();
+    cluster->started_here_ = true;
   }
   return cluster;
 }

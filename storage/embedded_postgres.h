@@ -49,11 +49,15 @@ class EmbeddedPostgres {
 
   int port() const { return port_; }
 
+  // Whether Start() started the server (rather than finding it running).
+  bool started_here() const { return started_here_; }
+
  private:
   EmbeddedPostgres(Options options, int port) : options_(std::move(options)), port_(port) {}
 
   const Options options_;
   const int port_;
+  bool started_here_ = false;
 };
 
 }  // namespace zhiyuan::storage

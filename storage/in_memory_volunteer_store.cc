@@ -64,8 +64,7 @@ absl::StatusOr<Volunteer> InMemoryVolunteerStore::Create(
   }
   if (!region.ok()) return region;
   if (const auto existing = identities_.find(id_number_hash); existing != identities_.end()) {
-    return absl::AlreadyExistsError(
-        absl::StrCat("this ID number is registered already, as ", Name(existing->second)));
+    return AlreadyRegistered(existing->second);
   }
   Volunteer created = volunteer;
   do {

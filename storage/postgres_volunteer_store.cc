@@ -105,11 +105,6 @@ absl::Status NotFound(const std::string& number) {
   return absl::NotFoundError(absl::StrCat(Name(number), " does not exist"));
 }
 
-absl::Status AlreadyRegistered(const std::string& number) {
-  return absl::AlreadyExistsError(
-      absl::StrCat("this ID number is registered already, as ", Name(number)));
-}
-
 absl::Status RegionMissing(const std::string& code) {
   return absl::FailedPreconditionError(absl::StrCat("regions/", code, " does not exist"));
 }

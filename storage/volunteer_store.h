@@ -63,6 +63,13 @@ struct VolunteerChange {
   std::optional<int64_t> expected_revision;
 };
 
+// ALREADY_EXISTS for a person registered already as volunteer `number`, which it names in its
+// message and carries as a payload.
+absl::Status AlreadyRegistered(const std::string& number);
+
+// The volunteer number an AlreadyRegistered status carries; "" for any other status.
+std::string RegisteredVolunteer(const absl::Status& status);
+
 class VolunteerStore {
  public:
   virtual ~VolunteerStore() = default;
@@ -75,8 +82,9 @@ class VolunteerStore {
   // Registers `volunteer` (all but number, revision and times) as the person whose ID number
   // hashes to `id_number_hash`, under the number `mint(serial)` gives for a fresh serial; or,
   // when a volunteer was already registered with `request_id` (a UUID; "" for none), returns
-  // that one. Errors: ALREADY_EXISTS when the person is registered already (the message names
-  // their volunteer number); FAILED_PRECONDITION when the residence region does not exist.
+  // that one. Errors: ALREADY_EXISTS when the person is registered already (made by
+  // AlreadyRegistered: the message names their volunteer number, and so does the payload
+  // RegisteredVolunteer reads); FAILED_PRECONDITION when the residence region does not exist.
   virtual absl::StatusOr<Volunteer> Create(const Volunteer& volunteer,
                                            const std::string& id_number_hash,
                                            absl::FunctionRef<std::string(int64_t)> mint,

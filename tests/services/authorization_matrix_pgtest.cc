@@ -718,6 +718,18 @@ TEST_F(AuthorizationMatrixTest, ListsNeverReachPastTheCallersScope) {
       Call(secrets_[kTeamLeader], *Method("zhiyuan.v1.TeamService.ListTeams"), "", &own).ok());
   ASSERT_EQ(own.teams_size(), 1);
   EXPECT_EQ(own.teams(0).name(), names_["$A1"]);
+  // A reporter reads teams, but not who leads them.
+  Make("zhiyuan.v1.TeamService.UpdateTeam",
+       "team { name: '$A' leader: 'volunteers/$V' } update_mask { paths: 'leader' }");
+  zhiyuan::v1::Team seen;
+  ASSERT_TRUE(
+      Call(secrets_[kReporter], *Method("zhiyuan.v1.TeamService.GetTeam"), "name: '$A'", &seen)
+          .ok());
+  EXPECT_EQ(seen.leader(), "");
+  ASSERT_TRUE(
+      Call(secrets_[kRegionAdmin], *Method("zhiyuan.v1.TeamService.GetTeam"), "name: '$A'", &seen)
+          .ok());
+  EXPECT_EQ(seen.leader(), absl::StrCat("volunteers/", names_["$V"]));
   // Volunteers: a region admin's list holds its residents only.
   zhiyuan::v1::ListVolunteersResponse volunteers;
   ASSERT_TRUE(Call(secrets_[kRegionAdmin], *Method("zhiyuan.v1.VolunteerService.ListVolunteers"),

@@ -233,6 +233,24 @@ TEST_F(TokenServiceTest, CreateReturnsTheSecretOnceAndStoresOnlyItsHash) {
   EXPECT_EQ(token.role(), zhiyuan::v1::ROLE_REPORTER);
 }
 
+TEST_F(TokenServiceTest, ATokenLivesNoLongerThanItsMakersUnlessASystemAdminMakesIt) {
+  const int64_t hour_from_now = absl::ToUnixSeconds(absl::Now() + absl::Hours(1));
+  CreateTokenResponse made;
+  ASSERT_THAT(Create(county_,
+                     "token { display_name: '临县报表' role: ROLE_REPORTER region: "
+                     "'regions/141124' }",
+                     &made),
+              IsOk());
+  EXPECT_LE(made.token().expire_time().seconds(), hour_from_now);
+  ASSERT_THAT(Create(admin_,
+                     "token { display_name: '临县报表' role: ROLE_REPORTER region: "
+                     "'regions/141124' }",
+                     &made),
+              IsOk());
+  EXPECT_GT(made.token().expire_time().seconds(),
+            absl::ToUnixSeconds(absl::Now() + absl::Hours(24 * 89)));
+}
+
 TEST_F(TokenServiceTest, ATeamLeadersScopeRegionIsItsTeamsHomeRegion) {
   CreateTokenResponse made;
   ASSERT_THAT(
