@@ -244,6 +244,18 @@ absl::StatusOr<bool> Authorizer::ReachesUnitId(const Principal& caller, absl::st
   return ReachesUnit(caller, *unit);
 }
 
+absl::StatusOr<bool> Authorizer::ReachesPostId(const Principal& caller, absl::string_view field,
+                                               int64_t post_id, absl::Time deadline) {
+  if (caller.is_system_admin()) return true;
+  absl::StatusOr<storage::Post> post = stores_.posts.Get(post_id, deadline);
+  if (absl::IsNotFound(post.status())) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(field, ": posts/", post_id, " does not exist"));
+  }
+  if (!post.ok()) return post.status();
+  return ReachesPost(caller, *post);
+}
+
 bool Authorizer::ReachesVolunteer(const Principal& caller, const storage::Volunteer& volunteer) {
   switch (caller.role) {
     case zhiyuan::v1::ROLE_SYSTEM_ADMIN:

@@ -119,6 +119,8 @@ class Authorizer {
   // The same by id. Errors: FAILED_PRECONDITION naming `field` when it does not exist.
   absl::StatusOr<bool> ReachesUnitId(const Principal& caller, absl::string_view field,
                                      int64_t unit_id, absl::Time deadline);
+  absl::StatusOr<bool> ReachesPostId(const Principal& caller, absl::string_view field,
+                                     int64_t post_id, absl::Time deadline);
 
   // Volunteers: a system admin; REGION_ADMIN by residence; VOLUNTEER themself. (Reporters,
   // team leaders and kiosks see no volunteer profiles.)

@@ -76,6 +76,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   server->team_member_store_ = std::make_unique<storage::PostgresTeamMemberStore>(*server->pool_);
   server->post_store_ = std::make_unique<storage::PostgresPostStore>(*server->pool_);
   server->program_store_ = std::make_unique<storage::PostgresProgramStore>(*server->pool_);
+  server->event_store_ = std::make_unique<storage::PostgresEventStore>(*server->pool_);
   server->token_store_ = std::make_unique<storage::PostgresTokenStore>(*server->pool_);
   server->audit_log_ = std::make_unique<storage::PostgresAuditLog>(*server->pool_);
   server->authorizer_ = std::make_unique<Authorizer>(
@@ -113,6 +114,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   server->token_service_ =
       std::make_unique<TokenServiceImpl>(*server->token_store_, *server->region_store_, authorizer);
   server->audit_service_ = std::make_unique<AuditServiceImpl>(*server->audit_log_, authorizer);
+  server->event_service_ = std::make_unique<EventServiceImpl>(*server->event_store_,
+                                                              *server->program_store_, authorizer);
 
   // Reflection serves the descriptors in the generated pool. gRPC's built-in health service is
   // written without the generated grpc.health.v1 classes; naming one here links them in, so that
@@ -132,6 +135,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   builder.RegisterService(server->program_service_.get());
   builder.RegisterService(server->token_service_.get());
   builder.RegisterService(server->audit_service_.get());
+  builder.RegisterService(server->event_service_.get());
   grpc::ResourceQuota quota("zhiyuand");
   quota.SetMaxThreads(options.worker_threads);
   builder.SetResourceQuota(quota);

@@ -16,6 +16,7 @@
 #include "absl/types/span.h"
 #include "services/audit_service.h"
 #include "services/authorizer.h"
+#include "services/event_service.h"
 #include "services/health_monitor.h"
 #include "services/listener_credentials.h"
 #include "services/personal_data.h"
@@ -31,6 +32,7 @@
 #include "storage/database_info_store.h"
 #include "storage/migrations.h"
 #include "storage/postgres_audit_log.h"
+#include "storage/postgres_event_store.h"
 #include "storage/postgres_post_store.h"
 #include "storage/postgres_practice_unit_store.h"
 #include "storage/postgres_program_store.h"
@@ -112,6 +114,7 @@ class Server {
   std::unique_ptr<storage::PostgresTeamMemberStore> team_member_store_;
   std::unique_ptr<storage::PostgresPostStore> post_store_;
   std::unique_ptr<storage::PostgresProgramStore> program_store_;
+  std::unique_ptr<storage::PostgresEventStore> event_store_;
   std::unique_ptr<storage::PostgresTokenStore> token_store_;
   std::unique_ptr<storage::PostgresAuditLog> audit_log_;
   std::unique_ptr<PersonalDataProtector> protector_;
@@ -125,6 +128,7 @@ class Server {
   std::unique_ptr<ProgramServiceImpl> program_service_;
   std::unique_ptr<TokenServiceImpl> token_service_;
   std::unique_ptr<AuditServiceImpl> audit_service_;
+  std::unique_ptr<EventServiceImpl> event_service_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<HealthMonitor> health_monitor_;
   int port_ = 0;

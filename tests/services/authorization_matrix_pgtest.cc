@@ -4,9 +4,10 @@
 //
 // The world: 临县 (regions/141124) holds a practice unit U, a post P, the team A with the sub-team
 // A1, the volunteer V (a member of A) and the program G; 阜康市 (regions/652302) holds U2, P2, F,
-// W (a member of F) and G2. The callers: a system admin; the region admin and the reporter of
-// 临县; the leader of A; the volunteer V; a kiosk bound to P and U. Every "in" request is in the
-// scope of each role that may call the method at all; every "out" request lies in 阜康.
+// W (a member of F) and G2; the events E (A's, at P) and E2 (F's, at P2). The callers: a system
+// admin; the region admin and the reporter of 临县; the leader of A; the volunteer V; a kiosk bound
+// to P and U. Every "in" request is in the scope of each role that may call the method at all;
+// every "out" request lies in 阜康.
 //
 // Mutations that pass authorization fail right after it on purpose where repeating them would
 // change the world (a stale etag gives ABORTED, a registered ID number ALREADY_EXISTS), and use a
@@ -264,6 +265,34 @@ const std::map<std::string, Rule>& Rules() {
       {"zhiyuan.v1.AuditService.ListAuditEntries",
        {"region: 'regions/141124'", {O, O, P, P, P, P}, "region: 'regions/652302'", kAdminOnly}},
 
+      // Events: by region, by organizing team for its leaders, by place for kiosks.
+      {"zhiyuan.v1.EventService.GetEvent",
+       {"name: '$E'", {O, O, O, O, P, O}, "name: '$E2'", kAdminOnly}},
+      {"zhiyuan.v1.EventService.ListEvents",
+       {"region: 'regions/141124' organizer: '$A' post: '$P'",
+        {O, O, O, O, P, O},
+        "region: 'regions/652302' organizer: '$F' post: '$P2'",
+        kAdminOnly}},
+      {"zhiyuan.v1.EventService.CreateEvent",
+       {"request_id: '88888888-0000-4000-8000-000000000001' event { title: '夜校·第三讲' "
+        "organizer: '$A' region: 'regions/141124' start_time { seconds: 1775041200 } "
+        "end_time { seconds: 1775048400 } category: SERVICE_CATEGORY_THEORY_OUTREACH }",
+        {O, O, P, O, P, P},
+        "request_id: '88888888-0000-4000-8000-000000000002' event { title: '阜康夜校' "
+        "organizer: '$F' region: 'regions/652302' start_time { seconds: 1775041200 } "
+        "end_time { seconds: 1775048400 } category: SERVICE_CATEGORY_THEORY_OUTREACH }",
+        kAdminOnly}},
+      {"zhiyuan.v1.EventService.UpdateEvent",
+       {"event { name: '$E' title: '改名' etag: '999' } update_mask { paths: 'title' }",
+        {A, A, P, A, P, P},
+        "event { name: '$E2' title: '改名' etag: '999' } update_mask { paths: 'title' }",
+        {A, P, P, P, P, P}}},
+      {"zhiyuan.v1.EventService.DeleteEvent",
+       {"name: '$E' etag: '999'",
+        {A, A, P, A, P, P},
+        "name: '$E2' etag: '999'",
+        {A, P, P, P, P, P}}},
+
       // Tokens: out of reach reads as not existing.
       {"zhiyuan.v1.TokenService.CreateToken",
        {"token { display_name: '临县报表' role: ROLE_REPORTER region: 'regions/141124' }",
@@ -284,6 +313,14 @@ const std::map<std::string, Rule>& Rules() {
 // order AllMethods() gives (files, then services and methods as declared).
 const std::map<std::string, std::string>& AuditCases() {
   static const auto* cases = new std::map<std::string, std::string>{
+      {"zhiyuan.v1.EventService.CreateEvent",
+       "request_id: '66666666-0000-4000-8000-000000000007' event { title: '学雷锋日' "
+       "organizer: '$A' region: 'regions/141124' start_time { seconds: 1775041200 } "
+       "end_time { seconds: 1775048400 } category: SERVICE_CATEGORY_THEORY_OUTREACH "
+       "reported_headcount { value: 30 qualifier: FIGURE_QUALIFIER_AT_LEAST } }"},
+      {"zhiyuan.v1.EventService.UpdateEvent",
+       "event { name: '$E' status: EVENT_STATUS_CANCELLED } update_mask { paths: 'status' }"},
+      {"zhiyuan.v1.EventService.DeleteEvent", "name: '$E'"},
       {"zhiyuan.v1.PostService.CreatePost",
        "request_id: '66666666-0000-4000-8000-000000000001' post { display_name: '临县医院服务岗' "
        "host_organization: '临县医院' host_kind: POST_HOST_KIND_OTHER region: 'regions/141124' }"},
@@ -364,7 +401,7 @@ class AuthorizationMatrixTest : public ::zhiyuan::testing::PgTest {
       pqxx::connection connection(TestDatabaseUrl());
       pqxx::nontransaction(connection)
           .exec(
-              "TRUNCATE audit_log, api_tokens, team_members, teams, posts, programs, "
+              "TRUNCATE audit_log, api_tokens, events, team_members, teams, posts, programs, "
               "practice_units, volunteers, volunteer_identities, volunteer_create_requests, "
               "regions CASCADE");
     }
@@ -552,6 +589,16 @@ class AuthorizationMatrixTest : public ::zhiyuan::testing::PgTest {
     names_["$W"] = std::string(absl::StripPrefix(w, "volunteers/"));
     Make("zhiyuan.v1.TeamService.CreateTeamMember", "parent: '$A' volunteer: 'volunteers/$V'");
     Make("zhiyuan.v1.TeamService.CreateTeamMember", "parent: '$F' volunteer: 'volunteers/$W'");
+    names_["$E"] = Make("zhiyuan.v1.EventService.CreateEvent",
+                        "event { title: '新时代夜校·政策宣讲' organizer: '$A' region: "
+                        "'regions/141124' post: '$P' start_time { seconds: 1772362800 } "
+                        "end_time { seconds: 1772370000 } category: "
+                        "SERVICE_CATEGORY_THEORY_OUTREACH }");
+    names_["$E2"] = Make("zhiyuan.v1.EventService.CreateEvent",
+                         "event { title: '阜康学雷锋日' organizer: '$F' region: "
+                         "'regions/652302' post: '$P2' start_time { seconds: 1772362800 } "
+                         "end_time { seconds: 1772370000 } category: "
+                         "SERVICE_CATEGORY_THEORY_OUTREACH }");
     names_["$G"] = Make("zhiyuan.v1.ProgramService.CreateProgram",
                         "program { display_name: '新时代夜校' category: "
                         "SERVICE_CATEGORY_THEORY_OUTREACH owner: 'regions/141124' "

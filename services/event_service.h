@@ -1,0 +1,51 @@
+// zhiyuan.v1.EventService: validation, authorization and conversion around an EventStore.
+#ifndef ZHIYUAN_SERVICES_EVENT_SERVICE_H_
+#define ZHIYUAN_SERVICES_EVENT_SERVICE_H_
+
+#include "services/authorizer.h"
+#include "storage/event_store.h"
+#include "storage/program_store.h"
+#include "zhiyuan/v1/event.grpc.pb.h"
+
+namespace zhiyuan::services {
+
+class EventServiceImpl final : public zhiyuan::v1::EventService::Service {
+ public:
+  // The stores and the authorizer must outlive the service.
+  EventServiceImpl(storage::EventStore& store, storage::ProgramStore& programs,
+                   Authorizer& authorizer)
+      : store_(store), programs_(programs), authorizer_(authorizer) {}
+
+  grpc::Status GetEvent(grpc::ServerContext* context, const zhiyuan::v1::GetEventRequest* request,
+                        zhiyuan::v1::Event* response) override;
+  grpc::Status ListEvents(grpc::ServerContext* context,
+                          const zhiyuan::v1::ListEventsRequest* request,
+                          zhiyuan::v1::ListEventsResponse* response) override;
+  grpc::Status CreateEvent(grpc::ServerContext* context,
+                           const zhiyuan::v1::CreateEventRequest* request,
+                           zhiyuan::v1::Event* response) override;
+  grpc::Status UpdateEvent(grpc::ServerContext* context,
+                           const zhiyuan::v1::UpdateEventRequest* request,
+                           zhiyuan::v1::Event* response) override;
+  grpc::Status DeleteEvent(grpc::ServerContext* context,
+                           const zhiyuan::v1::DeleteEventRequest* request,
+                           zhiyuan::v1::Event* response) override;
+
+ private:
+  // Events: a system admin; region admins and reporters by the event's region; team leaders
+  // for events their team or one under it organises; kiosks at their posts and units.
+  absl::StatusOr<bool> ReachesEvent(const Principal& caller, const storage::Event& event,
+                                    absl::Time deadline);
+  absl::StatusOr<storage::Event> ReachableEvent(const Principal& caller, int64_t id,
+                                                absl::string_view verb, absl::Time deadline);
+  absl::Status CheckReferences(const Principal& caller, const storage::Event& event,
+                               const storage::Event* before, absl::Time deadline);
+
+  storage::EventStore& store_;
+  storage::ProgramStore& programs_;
+  Authorizer& authorizer_;
+};
+
+}  // namespace zhiyuan::services
+
+#endif  // ZHIYUAN_SERVICES_EVENT_SERVICE_H_
