@@ -191,8 +191,11 @@ absl::Status TokenServiceImpl::ResolveScope(const Principal& caller, storage::To
     case v1::ROLE_VOLUNTEER: {
       absl::StatusOr<storage::Volunteer> volunteer =
           stores.volunteers.Get(token.volunteer_number, deadline);
+      // A person out of the caller's reach answers as one who does not exist: where a
+      // volunteer lives, or that they are registered, is not the caller's to learn.
       if (absl::IsNotFound(volunteer.status()) ||
-          (volunteer.ok() && volunteer->delete_time.has_value())) {
+          (volunteer.ok() && (volunteer->delete_time.has_value() ||
+                              !Authorizer::ReachesVolunteer(caller, *volunteer)))) {
         return Missing("token.volunteer", VolunteerName(token.volunteer_number));
       }
       ZY_RETURN_IF_ERROR(volunteer.status());

@@ -320,6 +320,10 @@ grpc::Status VolunteerServiceImpl::UpdateVolunteer(
     if (caller.role == v1::ROLE_VOLUNTEER && change.status.has_value()) {
       return Authorizer::Deny(caller, "change its own status");
     }
+    if (caller.role == v1::ROLE_VOLUNTEER && change.residence_region_code.has_value()) {
+      // Where a volunteer lives decides which office manages them: a region admin moves them.
+      return Authorizer::Deny(caller, "move itself to another region: a region admin does that");
+    }
     if (caller.role == v1::ROLE_REGION_ADMIN && change.residence_region_code.has_value() &&
         !Authorizer::ReachesRegion(caller, *change.residence_region_code)) {
       return Authorizer::Deny(
