@@ -21,6 +21,7 @@
 #include "tests/testing/health.h"
 #include "tests/testing/pg_test_environment.h"
 #include "tests/testing/status_matchers.h"
+#include "zhiyuan/v1/region.grpc.pb.h"
 #include "zhiyuan/v1/server_info.grpc.pb.h"
 
 namespace zhiyuan::services {
@@ -260,6 +261,65 @@ TEST(ServerBootstrapTest, FirstStartWritesAnAdminTokenAndLaterStartsDoNot) {
   EXPECT_NE(stat(options.bootstrap_token_file.c_str(), &file), 0);
   EXPECT_NE(stat(absl::StrCat(options.bootstrap_token_file, ".tmp").c_str(), &file), 0);
   (*second)->Shutdown(absl::Seconds(1));
+}
+
+}  // namespace
+}  // namespace zhiyuan::services
+
+namespace zhiyuan::services {
+namespace {
+
+// GRPC_ARG_MAX_CONCURRENT_STREAMS: a connection holding its limit of calls waits for one to end
+// before the next starts, while another connection is served.
+TEST(ServerLimitsTest, AConnectionRunsAtMostMaxConcurrentStreamsCalls) {
+  if (TestDatabaseUrl().empty()) GTEST_SKIP() << "no database";
+  ServerOptions options;
+  options.listen_address = "127.0.0.1:0";
+  options.database_url = TestDatabaseUrl();
+  options.migrations = storage::BuiltinMigrations();
+  options.personal_data_key = std::string(32, 'k');
+  options.max_concurrent_streams = 2;
+  auto server = Server::Start(options);
+  ASSERT_THAT(server, IsOk());
+  const std::string address = absl::StrCat("127.0.0.1:", (*server)->port());
+  const std::string authorization =
+      "Bearer " + ::zhiyuan::testing::MintDatabaseAdminToken(TestDatabaseUrl());
+  // A channel with a connection of its own (channels share connections by default).
+  auto connection = [&] {
+    grpc::ChannelArguments arguments;
+    arguments.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+    return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), arguments);
+  };
+  auto crowded = connection();
+  auto regions = zhiyuan::v1::RegionService::NewStub(crowded);
+
+  // Two imports held open: each keeps a stream (and waits for more regions).
+  std::vector<std::unique_ptr<grpc::ClientContext>> contexts;
+  std::vector<std::unique_ptr<grpc::ClientWriter<zhiyuan::v1::ImportRegionsRequest>>> imports;
+  std::vector<zhiyuan::v1::ImportRegionsResponse> replies(2);
+  for (int i = 0; i < 2; ++i) {
+    contexts.push_back(std::make_unique<grpc::ClientContext>());
+    contexts.back()->AddMetadata("authorization", authorization);
+    imports.push_back(regions->ImportRegions(contexts.back().get(), &replies[i]));
+  }
+  auto info = [&](const std::shared_ptr<grpc::Channel>& channel) {
+    grpc::ClientContext context;
+    context.AddMetadata("authorization", authorization);
+    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(1)));
+    ServerInfo reply;
+    return ServerInfoService::NewStub(channel)->GetServerInfo(&context, GetServerInfoRequest(),
+                                                              &reply);
+  };
+  EXPECT_THAT(info(crowded), StatusIs(grpc::StatusCode::DEADLINE_EXCEEDED));
+  EXPECT_THAT(info(connection()), IsOk());
+
+  // One import ends (cancelled): the crowded connection takes a call again.
+  contexts[0]->TryCancel();
+  (void)imports[0]->Finish();
+  EXPECT_THAT(info(crowded), IsOk());
+  contexts[1]->TryCancel();
+  (void)imports[1]->Finish();
+  (*server)->Shutdown(absl::Seconds(1));
 }
 
 }  // namespace
