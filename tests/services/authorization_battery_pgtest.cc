@@ -44,6 +44,7 @@
 #include "services/server.h"
 #include "storage/migrations.h"
 #include "tests/testing/database_tokens.h"
+#include "tests/testing/generic_calls.h"
 #include "tests/testing/pg_test_environment.h"
 #include "tests/testing/status_matchers.h"
 
@@ -169,8 +170,7 @@ class AuthorizationBatteryTest : public ::zhiyuan::testing::PgTest {
 
   static const MethodDescriptor* Method(const std::string& name) {
     const MethodDescriptor* method =
-        google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(
-            absl::StrCat("zhiyuan.v1.", name));
+        ::zhiyuan::testing::FindMethod(absl::StrCat("zhiyuan.v1.", name));
     EXPECT_NE(method, nullptr) << name;
     return method;
   }
@@ -184,43 +184,13 @@ class AuthorizationBatteryTest : public ::zhiyuan::testing::PgTest {
                         grpc::GenericStub* stub = nullptr) {
     const MethodDescriptor* method = Method(method_name);
     if (method == nullptr) return grpc::Status(grpc::StatusCode::INTERNAL, "test bug");
-    const Message* prototype =
-        google::protobuf::MessageFactory::generated_factory()->GetPrototype(method->input_type());
-    std::unique_ptr<Message> message(prototype->New());
+    std::unique_ptr<Message> message = ::zhiyuan::testing::NewRequest(*method);
     if (!google::protobuf::TextFormat::ParseFromString(Expand(request), message.get())) {
       ADD_FAILURE() << "unparsable request for " << method_name << ": " << Expand(request);
       return grpc::Status(grpc::StatusCode::INTERNAL, "test bug");
     }
-    grpc::ClientContext context;
-    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(20)));
-    if (!secret.empty()) context.AddMetadata("authorization", "Bearer " + secret);
-    const std::string path = absl::StrCat("/", method->service()->full_name(), "/", method->name());
-    const std::string bytes = message->SerializeAsString();
-    grpc::Slice slice(bytes);
-    grpc::ByteBuffer out(&slice, 1);
-    grpc::ByteBuffer in;
-    grpc::Status status;
-    grpc::GenericStub& via = stub != nullptr ? *stub : *stub_;
-    if (method->client_streaming()) {
-      status = StreamOne(via, context, path, out, &in);
-    } else {
-      absl::Notification done;
-      via.UnaryCall(&context, path, grpc::StubOptions(), &out, &in, [&](grpc::Status result) {
-        status = std::move(result);
-        done.Notify();
-      });
-      done.WaitForNotification();
-    }
-    if (status.ok() && reply != nullptr) {
-      std::vector<grpc::Slice> slices;
-      (void)in.Dump(&slices);
-      std::string received;
-      for (const grpc::Slice& piece : slices) {
-        received.append(reinterpret_cast<const char*>(piece.begin()), piece.size());
-      }
-      EXPECT_TRUE(reply->ParseFromString(received));
-    }
-    return status;
+    return ::zhiyuan::testing::CallMethod(stub != nullptr ? *stub : *stub_, secret, *method,
+                                          *message, reply);
   }
 
   grpc::Status Call(Caller caller, const std::string& method, const std::string& request,
@@ -232,43 +202,9 @@ class AuthorizationBatteryTest : public ::zhiyuan::testing::PgTest {
     return Call(caller, method, request).error_code();
   }
 
-  // A client-streaming call of one message.
-  grpc::Status StreamOne(grpc::GenericStub& stub, grpc::ClientContext& context,
-                         const std::string& path, const grpc::ByteBuffer& request,
-                         grpc::ByteBuffer* reply) {
-    grpc::CompletionQueue queue;
-    std::unique_ptr<grpc::GenericClientAsyncReaderWriter> call =
-        stub.PrepareCall(&context, path, &queue);
-    void* tag;
-    bool ok;
-    auto step = [&](int id) {
-      return queue.Next(&tag, &ok) && tag == reinterpret_cast<void*>(id) && ok;
-    };
-    call->StartCall(reinterpret_cast<void*>(1));
-    if (step(1)) {
-      call->Write(request, reinterpret_cast<void*>(2));
-      if (step(2)) {
-        call->WritesDone(reinterpret_cast<void*>(3));
-        if (step(3)) {
-          call->Read(reply, reinterpret_cast<void*>(4));
-          step(4);
-        }
-      }
-    }
-    grpc::Status status;
-    call->Finish(&status, reinterpret_cast<void*>(5));
-    queue.Next(&tag, &ok);
-    queue.Shutdown();
-    while (queue.Next(&tag, &ok)) {
-    }
-    return status;
-  }
-
   // A fresh reply message for `method`.
   static std::unique_ptr<Message> NewReply(const std::string& method) {
-    return std::unique_ptr<Message>(google::protobuf::MessageFactory::generated_factory()
-                                        ->GetPrototype(Method(method)->output_type())
-                                        ->New());
+    return ::zhiyuan::testing::NewReply(*Method(method));
   }
 
   // Calls as `caller` (the system admin unless given) and returns the "name" of the reply.

@@ -42,6 +42,7 @@
 #include "services/server.h"
 #include "storage/migrations.h"
 #include "tests/testing/database_tokens.h"
+#include "tests/testing/generic_calls.h"
 #include "tests/testing/pg_test_environment.h"
 #include "tests/testing/status_matchers.h"
 
@@ -426,81 +427,20 @@ class AuthorizationMatrixTest : public ::zhiyuan::testing::PgTest {
   }
 
   static const MethodDescriptor* Method(const std::string& full_name) {
-    return google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(full_name);
+    return ::zhiyuan::testing::FindMethod(full_name);
   }
 
   // Calls `method` as the holder of `secret` ("" for no token) with the text-proto `request`
   // (placeholders replaced); the reply lands in `reply` when given.
   grpc::Status Call(const std::string& secret, const MethodDescriptor& method,
                     const std::string& request, Message* reply = nullptr) {
-    const Message* prototype =
-        google::protobuf::MessageFactory::generated_factory()->GetPrototype(method.input_type());
-    std::unique_ptr<Message> message(prototype->New());
+    std::unique_ptr<Message> message = ::zhiyuan::testing::NewRequest(method);
     if (!google::protobuf::TextFormat::ParseFromString(absl::StrReplaceAll(request, names_),
                                                        message.get())) {
       ADD_FAILURE() << "unparsable request for " << method.full_name() << ": " << request;
       return grpc::Status(grpc::StatusCode::INTERNAL, "test bug");
     }
-    grpc::ClientContext context;
-    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(20)));
-    if (!secret.empty()) context.AddMetadata("authorization", "Bearer " + secret);
-    const std::string path = absl::StrCat("/", method.service()->full_name(), "/", method.name());
-    const std::string bytes = message->SerializeAsString();
-    grpc::Slice slice(bytes);
-    grpc::ByteBuffer out(&slice, 1);
-    grpc::ByteBuffer in;
-    grpc::Status status;
-    if (method.client_streaming()) {
-      status = StreamOne(context, path, out, &in);
-    } else {
-      absl::Notification done;
-      stub_->UnaryCall(&context, path, grpc::StubOptions(), &out, &in, [&](grpc::Status result) {
-        status = std::move(result);
-        done.Notify();
-      });
-      done.WaitForNotification();
-    }
-    if (status.ok() && reply != nullptr) {
-      std::vector<grpc::Slice> slices;
-      (void)in.Dump(&slices);
-      std::string received;
-      for (const grpc::Slice& piece : slices) {
-        received.append(reinterpret_cast<const char*>(piece.begin()), piece.size());
-      }
-      EXPECT_TRUE(reply->ParseFromString(received));
-    }
-    return status;
-  }
-
-  // A client-streaming call of one message.
-  grpc::Status StreamOne(grpc::ClientContext& context, const std::string& path,
-                         const grpc::ByteBuffer& request, grpc::ByteBuffer* reply) {
-    grpc::CompletionQueue queue;
-    std::unique_ptr<grpc::GenericClientAsyncReaderWriter> call =
-        stub_->PrepareCall(&context, path, &queue);
-    void* tag;
-    bool ok;
-    auto step = [&](int id) {
-      return queue.Next(&tag, &ok) && tag == reinterpret_cast<void*>(id) && ok;
-    };
-    call->StartCall(reinterpret_cast<void*>(1));
-    if (step(1)) {
-      call->Write(request, reinterpret_cast<void*>(2));
-      if (step(2)) {
-        call->WritesDone(reinterpret_cast<void*>(3));
-        if (step(3)) {
-          call->Read(reply, reinterpret_cast<void*>(4));
-          step(4);
-        }
-      }
-    }
-    grpc::Status status;
-    call->Finish(&status, reinterpret_cast<void*>(5));
-    queue.Next(&tag, &ok);
-    queue.Shutdown();
-    while (queue.Next(&tag, &ok)) {
-    }
-    return status;
+    return ::zhiyuan::testing::CallMethod(*stub_, secret, method, *message, reply);
   }
 
   // Calls as the system admin and returns the "name" of the reply.
@@ -508,9 +448,7 @@ class AuthorizationMatrixTest : public ::zhiyuan::testing::PgTest {
     const MethodDescriptor* descriptor = Method(method);
     EXPECT_NE(descriptor, nullptr) << method;
     if (descriptor == nullptr) return "";
-    std::unique_ptr<Message> reply(google::protobuf::MessageFactory::generated_factory()
-                                       ->GetPrototype(descriptor->output_type())
-                                       ->New());
+    std::unique_ptr<Message> reply = ::zhiyuan::testing::NewReply(*descriptor);
     const grpc::Status status = Call(secrets_[kAdmin], *descriptor, request, reply.get());
     EXPECT_TRUE(status.ok()) << method << ": " << status.error_message();
     const google::protobuf::FieldDescriptor* name = reply->GetDescriptor()->FindFieldByName("name");
@@ -809,9 +747,7 @@ TEST_F(AuthorizationMatrixTest, EveryChangeIsOnTheAuditLogWithItsRequestIdAndNoP
     const auto audit_case = AuditCases().find(method->full_name());
     if (audit_case == AuditCases().end()) continue;
     SCOPED_TRACE(method->full_name());
-    const Message* prototype =
-        google::protobuf::MessageFactory::generated_factory()->GetPrototype(method->input_type());
-    std::unique_ptr<Message> request(prototype->New());
+    std::unique_ptr<Message> request = ::zhiyuan::testing::NewRequest(*method);
     ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(
         absl::StrReplaceAll(audit_case->second, names_), request.get()));
     const grpc::Status status = Call(secrets_[kAdmin], *method, audit_case->second);
