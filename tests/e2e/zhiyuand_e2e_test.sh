@@ -10,34 +10,7 @@ zhiyuanctl=$(realpath "$2")
 buf=${ZHIYUAN_BUF:?set ZHIYUAN_BUF to the buf binary (tools/test.sh does)}
 work=$(mktemp -d /tmp/zhiyuan-e2e.XXXXXX)
 chmod 755 "$work"
-address=""
-server=""
-as_postgres=()
-[[ $(id -u) == 0 ]] && as_postgres=(runuser -u postgres --)
-cleanup() {
-  if [[ -n "$server" ]]; then
-    kill -INT "$server" 2>/dev/null || true
-    wait "$server" 2>/dev/null || true
-  fi
-  "${as_postgres[@]}" /usr/lib/postgresql/15/bin/pg_ctl stop -D "$work/pg/data" -m immediate \
-    >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-passed=0
-fail() {
-  echo "FAILED: $1" >&2
-  echo "--- zhiyuand log:" >&2
-  cat "$work/zhiyuand.log" >&2
-  exit 1
-}
-check() {  # check NAME COMMAND...: runs COMMAND, fails the test with NAME if it fails.
-  local name=$1
-  shift
-  "$@" || fail "$name"
-  passed=$((passed + 1))
-}
+source "$(dirname "${BASH_SOURCE[0]}")/e2e_lib.sh"
 
 secret=""  # the bearer token calls carry, once the first start has made it
 call() {  # call PATH [JSON]: a unary call
@@ -45,37 +18,7 @@ call() {  # call PATH [JSON]: a unary call
     ${2:+--data "$2"} "http://$address/$1"
 }
 
-start() {  # starts zhiyuand on a free port and waits until it serves
-  : >"$work/zhiyuand.log"  # Before the start: the wait below must not read the last run's port.
-  env -u ZHIYUAN_DATABASE_URL "$zhiyuand" --listen=127.0.0.1:0 --data_dir="$work" \
-    >"$work/zhiyuand.log" 2>&1 &
-  server=$!
-  for _ in $(seq 1 600); do
-    local port
-    port=$(sed -n 's/.*serving on port \([0-9]*\)$/\1/p' "$work/zhiyuand.log")
-    if [[ -n "$port" ]]; then
-      address=127.0.0.1:$port
-      return 0
-    fi
-    kill -0 "$server" 2>/dev/null || return 1
-    sleep 0.1
-  done
-  return 1
-}
-
-stop() {
-  kill -INT "$server"
-  local code=0
-  wait "$server" || code=$?
-  server=""
-  return $code
-}
-
-no_processes_left() {
-  ! pgrep -f "$work" >/dev/null
-}
-
-check "first start serves" start
+check "first start serves" start --listen=127.0.0.1:0
 health=$(call grpc.health.v1.Health/Check) || fail "health check call"
 check "health is SERVING" grep -q '"SERVING"' <<<"$health"
 methods=$("$buf" curl --protocol grpc --http2-prior-knowledge --list-methods "http://$address") ||
@@ -220,7 +163,7 @@ check "SIGINT stops cleanly" stop
 check "no zhiyuand or postgres left" no_processes_left
 
 cp "$work/admin.token" "$work/admin.token.first"
-check "second start serves" start
+check "second start serves" start --listen=127.0.0.1:0
 check "a second start keeps the admin token" cmp -s "$work/admin.token" "$work/admin.token.first"
 info=$(call zhiyuan.v1.ServerInfoService/GetServerInfo) || fail "GetServerInfo call after restart"
 check "second start keeps the database" grep -q "\"databaseId\": \"$database_id\"" <<<"$info"

@@ -14,35 +14,7 @@ health_proto=/usr/share/grpc-proto/grpc/health/v1/health.proto  # Debian's grpc-
 certs=${TEST_TMPDIR:?}/certs
 work=$(mktemp -d /tmp/zhiyuan-tls-e2e.XXXXXX)
 chmod 755 "$work"
-address=""
-server=""
-as_postgres=()
-[[ $(id -u) == 0 ]] && as_postgres=(runuser -u postgres --)
-cleanup() {
-  if [[ -n "$server" ]]; then
-    kill -INT "$server" 2>/dev/null || true
-    wait "$server" 2>/dev/null || true
-  fi
-  "${as_postgres[@]}" /usr/lib/postgresql/15/bin/pg_ctl stop -D "$work/pg/data" -m immediate \
-    >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-passed=0
-fail() {
-  echo "FAILED: $1" >&2
-  [[ -f "$work/reply" ]] && { echo "--- last reply:" >&2; cat "$work/reply" >&2; }
-  echo "--- zhiyuand log:" >&2
-  cat "$work/zhiyuand.log" >&2
-  exit 1
-}
-check() {  # check NAME COMMAND...: runs COMMAND, fails the test with NAME if it fails.
-  local name=$1
-  shift
-  "$@" || fail "$name"
-  passed=$((passed + 1))
-}
+source "$(dirname "${BASH_SOURCE[0]}")/e2e_lib.sh"
 
 # A CA; a server certificate for 127.0.0.1 and localhost; a client certificate from the CA, and
 # one that signs itself.
@@ -82,32 +54,6 @@ make_cert ca ca
 make_cert server server ca
 make_cert client client ca
 make_cert stranger client
-
-start() {  # start ARGS...: starts zhiyuand with ARGS and waits until it serves
-  # Emptied here, not by the redirection below, which may come after the first look for the port.
-  : >"$work/zhiyuand.log"
-  env -u ZHIYUAN_DATABASE_URL "$zhiyuand" --data_dir="$work" "$@" >"$work/zhiyuand.log" 2>&1 &
-  server=$!
-  for _ in $(seq 1 600); do
-    local port
-    port=$(sed -n 's/.*serving on port \([0-9]*\)$/\1/p' "$work/zhiyuand.log")
-    if [[ -n "$port" ]]; then
-      address=127.0.0.1:$port
-      return 0
-    fi
-    kill -0 "$server" 2>/dev/null || return 1
-    sleep 0.1
-  done
-  return 1
-}
-
-stop() {
-  kill -INT "$server"
-  local code=0
-  wait "$server" || code=$?
-  server=""
-  return $code
-}
 
 # The calls leave their output and errors in $work/reply, which a failure prints. With its schema
 # from the .proto file, a buf curl call can only fail in the transport; how it fails (which code)
@@ -180,9 +126,6 @@ env -u ZHIYUAN_DATABASE_URL timeout 120 "$zhiyuand" --data_dir="$work" --listen=
   >"$work/zhiyuand.log" 2>&1 || code=$?
 check "plaintext on 0.0.0.0 exits 2, a usage error" test "$code" = 2
 check "... saying why and what to do" grep -qF 'INVALID_ARGUMENT: listen_address 0.0.0.0:0 is not loopback: give --tls_cert_file and --tls_key_file, or listen on 127.0.0.1/[::1]/localhost' "$work/zhiyuand.log"
-no_processes_left() {
-  ! pgrep -f "$work" >/dev/null
-}
 check "no zhiyuand or postgres left" no_processes_left
 
 # Refused before any database work: a fresh data directory stays without a cluster.
