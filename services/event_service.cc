@@ -511,4 +511,30 @@ grpc::Status EventServiceImpl::DeleteEvent(grpc::ServerContext* context,
   });
 }
 
+grpc::Status EventServiceImpl::GetEventCheckInCode(grpc::ServerContext* context,
+                                                   const v1::GetEventCheckInCodeRequest* request,
+                                                   v1::EventCheckInCode* response) {
+  return Serve(authorizer_, *context, [&](const Principal& caller) -> absl::Status {
+    ZY_RETURN_IF_ERROR(Authorizer::RequireRole(
+        caller, {v1::ROLE_REGION_ADMIN, v1::ROLE_TEAM_LEADER, v1::ROLE_KIOSK},
+        "show check-in codes"));
+    ZY_ASSIGN_OR_RETURN(const int64_t id, ParseIdName("name", kCollection, request->name()));
+    ZY_ASSIGN_OR_RETURN(
+        const storage::Event event,
+        ReachableEvent(caller, id, "show the check-in code of", Deadline(*context)));
+    if (event.delete_time.has_value() || event.status != storage::kOngoing) {
+      return absl::FailedPreconditionError(
+          absl::StrCat(IdName(kCollection, id),
+                       " is not ONGOING: check-in codes are shown while it is under way"));
+    }
+    const CheckInCodes::Code code = codes_.At(id, clock_());
+    response->set_event(IdName(kCollection, id));
+    response->set_short_code(code.short_code);
+    response->set_qr_payload(code.qr_payload);
+    *response->mutable_valid_from() = services::ToProto(code.valid_from);
+    *response->mutable_valid_until() = services::ToProto(code.valid_until);
+    return absl::OkStatus();
+  });
+}
+
 }  // namespace zhiyuan::services

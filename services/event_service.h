@@ -2,7 +2,11 @@
 #ifndef ZHIYUAN_SERVICES_EVENT_SERVICE_H_
 #define ZHIYUAN_SERVICES_EVENT_SERVICE_H_
 
+#include <functional>
+
+#include "absl/time/clock.h"
 #include "services/authorizer.h"
+#include "services/check_in_codes.h"
 #include "storage/event_store.h"
 #include "storage/program_store.h"
 #include "zhiyuan/v1/event.grpc.pb.h"
@@ -11,10 +15,16 @@ namespace zhiyuan::services {
 
 class EventServiceImpl final : public zhiyuan::v1::EventService::Service {
  public:
-  // The stores and the authorizer must outlive the service.
+  // The stores, the codes and the authorizer must outlive the service; `clock` gives the time
+  // check-in codes are made for.
   EventServiceImpl(storage::EventStore& store, storage::ProgramStore& programs,
-                   Authorizer& authorizer)
-      : store_(store), programs_(programs), authorizer_(authorizer) {}
+                   const CheckInCodes& codes, Authorizer& authorizer,
+                   std::function<absl::Time()> clock = absl::Now)
+      : store_(store),
+        programs_(programs),
+        codes_(codes),
+        authorizer_(authorizer),
+        clock_(std::move(clock)) {}
 
   grpc::Status GetEvent(grpc::ServerContext* context, const zhiyuan::v1::GetEventRequest* request,
                         zhiyuan::v1::Event* response) override;
@@ -30,6 +40,9 @@ class EventServiceImpl final : public zhiyuan::v1::EventService::Service {
   grpc::Status DeleteEvent(grpc::ServerContext* context,
                            const zhiyuan::v1::DeleteEventRequest* request,
                            zhiyuan::v1::Event* response) override;
+  grpc::Status GetEventCheckInCode(grpc::ServerContext* context,
+                                   const zhiyuan::v1::GetEventCheckInCodeRequest* request,
+                                   zhiyuan::v1::EventCheckInCode* response) override;
 
  private:
   // Events: a system admin; region admins and reporters by the event's region; team leaders
@@ -43,7 +56,9 @@ class EventServiceImpl final : public zhiyuan::v1::EventService::Service {
 
   storage::EventStore& store_;
   storage::ProgramStore& programs_;
+  const CheckInCodes& codes_;
   Authorizer& authorizer_;
+  const std::function<absl::Time()> clock_;
 };
 
 }  // namespace zhiyuan::services

@@ -86,6 +86,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   Authorizer& authorizer = *server->authorizer_;
 
   ZY_ASSIGN_OR_RETURN(server->protector_, PersonalDataProtector::Create(options.personal_data_key));
+  ZY_ASSIGN_OR_RETURN(server->check_in_codes_, CheckInCodes::Create(options.personal_data_key));
   // Every instance must protect personal data with the same key. A database still waiting for
   // its migrations has nowhere to record it yet; the instance that migrates it checks then.
   const absl::Time check_deadline = absl::Now() + absl::Seconds(30);
@@ -114,8 +115,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   server->token_service_ =
       std::make_unique<TokenServiceImpl>(*server->token_store_, *server->region_store_, authorizer);
   server->audit_service_ = std::make_unique<AuditServiceImpl>(*server->audit_log_, authorizer);
-  server->event_service_ = std::make_unique<EventServiceImpl>(*server->event_store_,
-                                                              *server->program_store_, authorizer);
+  server->event_service_ = std::make_unique<EventServiceImpl>(
+      *server->event_store_, *server->program_store_, *server->check_in_codes_, authorizer);
 
   // Reflection serves the descriptors in the generated pool. gRPC's built-in health service is
   // written without the generated grpc.health.v1 classes; naming one here links them in, so that

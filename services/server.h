@@ -16,6 +16,7 @@
 #include "absl/types/span.h"
 #include "services/audit_service.h"
 #include "services/authorizer.h"
+#include "services/check_in_codes.h"
 #include "services/event_service.h"
 #include "services/health_monitor.h"
 #include "services/listener_credentials.h"
@@ -118,6 +119,7 @@ class Server {
   std::unique_ptr<storage::PostgresTokenStore> token_store_;
   std::unique_ptr<storage::PostgresAuditLog> audit_log_;
   std::unique_ptr<PersonalDataProtector> protector_;
+  std::unique_ptr<CheckInCodes> check_in_codes_;
   std::unique_ptr<Authorizer> authorizer_;
   std::unique_ptr<ServerInfoServiceImpl> server_info_service_;
   std::unique_ptr<RegionServiceImpl> region_service_;

@@ -4,10 +4,10 @@
 //
 // The world: 临县 (regions/141124) holds a practice unit U, a post P, the team A with the sub-team
 // A1, the volunteer V (a member of A) and the program G; 阜康市 (regions/652302) holds U2, P2, F,
-// W (a member of F) and G2; the events E (A's, at P) and E2 (F's, at P2). The callers: a system
-// admin; the region admin and the reporter of 临县; the leader of A; the volunteer V; a kiosk bound
-// to P and U. Every "in" request is in the scope of each role that may call the method at all;
-// every "out" request lies in 阜康.
+// W (a member of F) and G2; the events E (A's, at P) and E2 (F's, at P2), both under way. The
+// callers: a system admin; the region admin and the reporter of 临县; the leader of A; the
+// volunteer V; a kiosk bound to P and U. Every "in" request is in the scope of each role that may
+// call the method at all; every "out" request lies in 阜康.
 //
 // Mutations that pass authorization fail right after it on purpose where repeating them would
 // change the world (a stale etag gives ABORTED, a registered ID number ALREADY_EXISTS), and use a
@@ -288,6 +288,8 @@ const std::map<std::string, Rule>& Rules() {
         {A, A, P, A, P, P},
         "event { name: '$E2' title: '改名' etag: '999' } update_mask { paths: 'title' }",
         {A, P, P, P, P, P}}},
+      {"zhiyuan.v1.EventService.GetEventCheckInCode",
+       {"name: '$E'", {O, O, P, O, P, O}, "name: '$E2'", kAdminOnly}},
       {"zhiyuan.v1.EventService.DeleteEvent",
        {"name: '$E' etag: '999'",
         {A, A, P, A, P, P},
@@ -531,12 +533,12 @@ class AuthorizationMatrixTest : public ::zhiyuan::testing::PgTest {
                         "event { title: '新时代夜校·政策宣讲' organizer: '$A' region: "
                         "'regions/141124' post: '$P' start_time { seconds: 1772362800 } "
                         "end_time { seconds: 1772370000 } category: "
-                        "SERVICE_CATEGORY_THEORY_OUTREACH }");
+                        "SERVICE_CATEGORY_THEORY_OUTREACH status: EVENT_STATUS_ONGOING }");
     names_["$E2"] = Make("zhiyuan.v1.EventService.CreateEvent",
                          "event { title: '阜康学雷锋日' organizer: '$F' region: "
                          "'regions/652302' post: '$P2' start_time { seconds: 1772362800 } "
                          "end_time { seconds: 1772370000 } category: "
-                         "SERVICE_CATEGORY_THEORY_OUTREACH }");
+                         "SERVICE_CATEGORY_THEORY_OUTREACH status: EVENT_STATUS_ONGOING }");
     names_["$G"] = Make("zhiyuan.v1.ProgramService.CreateProgram",
                         "program { display_name: '新时代夜校' category: "
                         "SERVICE_CATEGORY_THEORY_OUTREACH owner: 'regions/141124' "

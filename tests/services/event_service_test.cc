@@ -111,7 +111,10 @@ class EventServiceTest : public ::testing::Test {
   storage::InMemoryPostStore posts_{regions_, teams_};
   storage::InMemoryEventStore events_{regions_, teams_, programs_, posts_, units_, &audit_log_};
   ::zhiyuan::testing::TestAuth auth_{{&teams_, &units_, &posts_, &volunteers_}};
-  EventServiceImpl service_{events_, programs_, auth_.authorizer()};
+  std::unique_ptr<CheckInCodes> codes_ = *CheckInCodes::Create(std::string(32, 'k'));
+  absl::Time now_ = absl::FromUnixSeconds(1772363000);
+  EventServiceImpl service_{events_, programs_, *codes_, auth_.authorizer(),
+                            [this] { return now_; }};
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<EventService::Stub> stub_;
   std::vector<std::string> before_;
@@ -164,6 +167,32 @@ TEST_F(EventServiceTest, StatusMovesForwardOnlyAndAHeldEventIsNotDeleted) {
   request.set_name("events/1");
   EXPECT_THAT(stub_->DeleteEvent(&context, request, &event),
               StatusIs(grpc::StatusCode::FAILED_PRECONDITION, HasSubstr("stays on record")));
+}
+
+TEST_F(EventServiceTest, CheckInCodesAreShownWhileTheEventIsUnderWay) {
+  zhiyuan::v1::GetEventCheckInCodeRequest request;
+  request.set_name("events/1");
+  zhiyuan::v1::EventCheckInCode code;
+  {
+    grpc::ClientContext context;
+    auth_.Authorize(context);
+    EXPECT_THAT(stub_->GetEventCheckInCode(&context, request, &code),
+                StatusIs(grpc::StatusCode::FAILED_PRECONDITION, HasSubstr("not ONGOING")));
+  }
+  Event event;
+  ASSERT_THAT(Update("event { name: 'events/1' status: EVENT_STATUS_ONGOING } "
+                     "update_mask { paths: 'status' }",
+                     &event),
+              IsOk());
+  grpc::ClientContext context;
+  auth_.Authorize(context);
+  ASSERT_THAT(stub_->GetEventCheckInCode(&context, request, &code), IsOk());
+  EXPECT_EQ(code.event(), "events/1");
+  EXPECT_TRUE(codes_->Verify(1, code.short_code(), now_));
+  EXPECT_TRUE(codes_->Verify(1, code.qr_payload(), now_));
+  EXPECT_FALSE(codes_->Verify(2, code.qr_payload(), now_));
+  EXPECT_LE(code.valid_from().seconds(), absl::ToUnixSeconds(now_));
+  EXPECT_GT(code.valid_until().seconds(), absl::ToUnixSeconds(now_));
 }
 
 TEST_F(EventServiceTest, ListsByStartWindow) {
