@@ -77,6 +77,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   server->post_store_ = std::make_unique<storage::PostgresPostStore>(*server->pool_);
   server->program_store_ = std::make_unique<storage::PostgresProgramStore>(*server->pool_);
   server->event_store_ = std::make_unique<storage::PostgresEventStore>(*server->pool_);
+  server->hour_rule_store_ = std::make_unique<storage::PostgresHourRuleStore>(*server->pool_);
   server->token_store_ = std::make_unique<storage::PostgresTokenStore>(*server->pool_);
   server->audit_log_ = std::make_unique<storage::PostgresAuditLog>(*server->pool_);
   server->authorizer_ = std::make_unique<Authorizer>(
@@ -117,6 +118,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   server->audit_service_ = std::make_unique<AuditServiceImpl>(*server->audit_log_, authorizer);
   server->event_service_ = std::make_unique<EventServiceImpl>(
       *server->event_store_, *server->program_store_, *server->check_in_codes_, authorizer);
+  server->hour_rule_service_ = std::make_unique<HourRuleServiceImpl>(
+      *server->hour_rule_store_, *server->region_store_, authorizer);
 
   // Reflection serves the descriptors in the generated pool. gRPC's built-in health service is
   // written without the generated grpc.health.v1 classes; naming one here links them in, so that
@@ -137,6 +140,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   builder.RegisterService(server->token_service_.get());
   builder.RegisterService(server->audit_service_.get());
   builder.RegisterService(server->event_service_.get());
+  builder.RegisterService(server->hour_rule_service_.get());
   grpc::ResourceQuota quota("zhiyuand");
   quota.SetMaxThreads(options.worker_threads);
   builder.SetResourceQuota(quota);

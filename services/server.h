@@ -19,6 +19,7 @@
 #include "services/check_in_codes.h"
 #include "services/event_service.h"
 #include "services/health_monitor.h"
+#include "services/hour_rule_service.h"
 #include "services/listener_credentials.h"
 #include "services/personal_data.h"
 #include "services/post_service.h"
@@ -34,6 +35,7 @@
 #include "storage/migrations.h"
 #include "storage/postgres_audit_log.h"
 #include "storage/postgres_event_store.h"
+#include "storage/postgres_hour_rule_store.h"
 #include "storage/postgres_post_store.h"
 #include "storage/postgres_practice_unit_store.h"
 #include "storage/postgres_program_store.h"
@@ -116,6 +118,7 @@ class Server {
   std::unique_ptr<storage::PostgresPostStore> post_store_;
   std::unique_ptr<storage::PostgresProgramStore> program_store_;
   std::unique_ptr<storage::PostgresEventStore> event_store_;
+  std::unique_ptr<storage::PostgresHourRuleStore> hour_rule_store_;
   std::unique_ptr<storage::PostgresTokenStore> token_store_;
   std::unique_ptr<storage::PostgresAuditLog> audit_log_;
   std::unique_ptr<PersonalDataProtector> protector_;
@@ -131,6 +134,7 @@ class Server {
   std::unique_ptr<TokenServiceImpl> token_service_;
   std::unique_ptr<AuditServiceImpl> audit_service_;
   std::unique_ptr<EventServiceImpl> event_service_;
+  std::unique_ptr<HourRuleServiceImpl> hour_rule_service_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<HealthMonitor> health_monitor_;
   int port_ = 0;

@@ -296,6 +296,24 @@ const std::map<std::string, Rule>& Rules() {
         "name: '$E2' etag: '999'",
         {A, P, P, P, P, P}}},
 
+      // Hour rules: public policy, read by all; made by system admins (national) and region
+      // admins (their region).
+      {"zhiyuan.v1.HourRuleService.GetHourRuleSet",
+       {"name: '$RULES'", kAll, "name: '$RULES2'", kAll}},
+      {"zhiyuan.v1.HourRuleService.ListHourRuleSets",
+       {"region: 'regions/141124'", kAll, "region: 'regions/652302'", kAll}},
+      {"zhiyuan.v1.HourRuleService.GetEffectiveHourRuleSet",
+       {"region: 'regions/141124100'", kAll, "region: 'regions/652302'", kAll}},
+      {"zhiyuan.v1.HourRuleService.CreateHourRuleSet",
+       {"request_id: '99999999-0000-4000-8000-000000000001' hour_rule_set { region: "
+        "'regions/141124' bands { up_to_minutes: 29 } bands { up_to_minutes: 59 "
+        "credit_minutes: 30 } auto_close_minutes: 60 }",
+        {O, O, P, P, P, P},
+        "request_id: '99999999-0000-4000-8000-000000000002' hour_rule_set { region: "
+        "'regions/652302' bands { up_to_minutes: 29 } bands { up_to_minutes: 59 "
+        "credit_minutes: 30 } auto_close_minutes: 60 }",
+        kAdminOnly}},
+
       // Tokens: out of reach reads as not existing.
       {"zhiyuan.v1.TokenService.CreateToken",
        {"token { display_name: '临县报表' role: ROLE_REPORTER region: 'regions/141124' }",
@@ -324,6 +342,10 @@ const std::map<std::string, std::string>& AuditCases() {
       {"zhiyuan.v1.EventService.UpdateEvent",
        "event { name: '$E' status: EVENT_STATUS_CANCELLED } update_mask { paths: 'status' }"},
       {"zhiyuan.v1.EventService.DeleteEvent", "name: '$E'"},
+      {"zhiyuan.v1.HourRuleService.CreateHourRuleSet",
+       "request_id: '66666666-0000-4000-8000-000000000008' hour_rule_set { region: "
+       "'regions/141124' bands { up_to_minutes: 59 credit_minutes: 60 } auto_close_minutes: 30 "
+       "note: '临县计时办法' }"},
       {"zhiyuan.v1.PostService.CreatePost",
        "request_id: '66666666-0000-4000-8000-000000000001' post { display_name: '临县医院服务岗' "
        "host_organization: '临县医院' host_kind: POST_HOST_KIND_OTHER region: 'regions/141124' }"},
@@ -404,6 +426,7 @@ class AuthorizationMatrixTest : public ::zhiyuan::testing::PgTest {
       pqxx::connection connection(TestDatabaseUrl());
       pqxx::nontransaction(connection)
           .exec(
+              "DELETE FROM hour_rule_sets WHERE region_code <> ''; "
               "TRUNCATE audit_log, api_tokens, events, team_members, teams, posts, programs, "
               "practice_units, volunteers, volunteer_identities, volunteer_create_requests, "
               "regions CASCADE");
@@ -539,6 +562,12 @@ class AuthorizationMatrixTest : public ::zhiyuan::testing::PgTest {
                          "'regions/652302' post: '$P2' start_time { seconds: 1772362800 } "
                          "end_time { seconds: 1772370000 } category: "
                          "SERVICE_CATEGORY_THEORY_OUTREACH status: EVENT_STATUS_ONGOING }");
+    names_["$RULES"] = Make("zhiyuan.v1.HourRuleService.CreateHourRuleSet",
+                            "hour_rule_set { region: 'regions/141124' bands { up_to_minutes: 59 "
+                            "credit_minutes: 60 } auto_close_minutes: 60 }");
+    names_["$RULES2"] = Make("zhiyuan.v1.HourRuleService.CreateHourRuleSet",
+                             "hour_rule_set { region: 'regions/652302' bands { up_to_minutes: 59 "
+                             "credit_minutes: 60 } auto_close_minutes: 60 }");
     names_["$G"] = Make("zhiyuan.v1.ProgramService.CreateProgram",
                         "program { display_name: '新时代夜校' category: "
                         "SERVICE_CATEGORY_THEORY_OUTREACH owner: 'regions/141124' "
