@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <vector>
 
 #include "absl/strings/numbers.h"
@@ -20,7 +21,9 @@ constexpr size_t kQrMacBytes = 16;
 
 // The step holding `time`: whole steps since the epoch, rounded down.
 int64_t StepOf(absl::Time time) {
-  const int64_t seconds = absl::ToUnixSeconds(time);
+  // Far beyond any real time, the steps of year 1 or 9999 (and no overflow).
+  const int64_t seconds =
+      std::clamp<int64_t>(absl::ToUnixSeconds(time), -62135596800, 253402300799);
   const int64_t step = absl::ToInt64Seconds(CheckInCodes::kStep);
   return seconds >= 0 ? seconds / step : -((-seconds + step - 1) / step);
 }

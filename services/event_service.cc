@@ -89,7 +89,9 @@ absl::StatusOr<absl::Time> ParseTime(absl::string_view field,
       time.nanos() > 999999999) {
     return InvalidField(field, "is not a valid timestamp");
   }
-  return absl::FromUnixSeconds(time.seconds()) + absl::Nanoseconds(time.nanos());
+  // Microseconds, as PostgreSQL keeps them, so both stores compare what they store.
+  return absl::FromUnixMicros(
+      absl::ToUnixMicros(absl::FromUnixSeconds(time.seconds()) + absl::Nanoseconds(time.nanos())));
 }
 
 absl::StatusOr<int64_t> ParseOptionalId(absl::string_view field, absl::string_view collection,
@@ -211,8 +213,10 @@ absl::StatusOr<storage::EventChange> ToChange(const v1::UpdateEventRequest& requ
     } else if (path == "coordinates") {
       ZY_ASSIGN_OR_RETURN(change.coordinates, ParseCoordinates(proto));
     } else if (path == "start_time") {
+      if (!proto.has_start_time()) return InvalidField("event.start_time", "is required");
       ZY_ASSIGN_OR_RETURN(change.start_time, ParseTime("event.start_time", proto.start_time()));
     } else if (path == "end_time") {
+      if (!proto.has_end_time()) return InvalidField("event.end_time", "is required");
       ZY_ASSIGN_OR_RETURN(change.end_time, ParseTime("event.end_time", proto.end_time()));
     } else if (path == "capacity") {
       if (proto.capacity() < 0 || proto.capacity() > kMaxCapacity) {
@@ -238,9 +242,6 @@ absl::StatusOr<storage::EventChange> ToChange(const v1::UpdateEventRequest& requ
                                        "coordinates, start_time, end_time, capacity, category, "
                                        "status, reported_headcount and reported_audience"));
     }
-  }
-  if (change.start_time && change.end_time) {
-    ZY_RETURN_IF_ERROR(CheckSchedule(*change.start_time, *change.end_time));
   }
   ZY_RETURN_IF_ERROR(ParseEtag("event.etag", proto.etag(), &change.expected_revision));
   return change;
@@ -477,13 +478,16 @@ grpc::Status EventServiceImpl::UpdateEvent(grpc::ServerContext* context,
     const absl::Time deadline = Deadline(*context);
     ZY_ASSIGN_OR_RETURN(const int64_t id,
                         ParseIdName("event.name", kCollection, request->event().name()));
-    ZY_ASSIGN_OR_RETURN(const storage::EventChange change, ToChange(*request));
+    ZY_ASSIGN_OR_RETURN(storage::EventChange change, ToChange(*request));
     ZY_ASSIGN_OR_RETURN(const storage::Event before,
                         ReachableEvent(caller, id, "change", deadline));
+    // What is authorised is the change to the event as read here: the write is pinned to this
+    // revision, so a concurrent change makes it ABORTED rather than let it apply unchecked.
     storage::Event next = before;
-    if (const absl::Status applied = storage::ApplyEventChange(change, next); applied.ok()) {
-      ZY_RETURN_IF_ERROR(CheckReferences(caller, next, &before, deadline));
-    }  // Else the store gives the reason.
+    ZY_RETURN_IF_ERROR(storage::ApplyEventChange(change, next));
+    ZY_RETURN_IF_ERROR(CheckSchedule(next.start_time, next.end_time));
+    ZY_RETURN_IF_ERROR(CheckReferences(caller, next, &before, deadline));
+    if (!change.expected_revision.has_value()) change.expected_revision = before.revision;
     return Reply(
         store_.Update(id, change,
                       AuditOf(caller, *context, "zhiyuan.v1.EventService.UpdateEvent", *request),

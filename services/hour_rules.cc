@@ -89,7 +89,7 @@ absl::StatusOr<Credit> CreditAttendance(const HourRules& rules, const Attendance
           "no check-out yet; one missing at ", Clock(close_by), " is closed at the scheduled end"));
     }
     end = std::max(attendance.scheduled_end, attendance.check_in);
-    credit.auto_closed_at = attendance.scheduled_end;
+    credit.auto_closed_at = end;
     credit.raw_minutes = WholeMinutes(end - attendance.check_in);
     credit.steps.push_back(
         {"auto_close",
@@ -113,6 +113,15 @@ absl::StatusOr<Credit> CreditAttendance(const HourRules& rules, const Attendance
 
   const int64_t hours = capped / 60;
   const int remainder = static_cast<int>(capped % 60);
+  if (remainder == 0) {
+    // Whole hours: no band applies.
+    credit.credited_minutes = capped;
+    credit.steps.push_back(
+        {"rounding",
+         absl::StrCat(hours, " whole hours: ", capped, " minutes, rules v", rules.version),
+         capped});
+    return credit;
+  }
   const RoundingBand* band = &rules.bands.back();
   for (const RoundingBand& candidate : rules.bands) {
     if (remainder <= candidate.up_to_minutes) {
@@ -120,12 +129,15 @@ absl::StatusOr<Credit> CreditAttendance(const HourRules& rules, const Attendance
       break;
     }
   }
-  credit.credited_minutes = hours * 60 + band->credit_minutes;
+  const int64_t rounded = hours * 60 + band->credit_minutes;
+  credit.credited_minutes = std::min(rounded, cap);
   credit.steps.push_back(
       {"rounding",
        absl::StrCat(hours, " whole hours and ", remainder, " minutes; ", remainder,
                     " minutes (up to ", band->up_to_minutes, ") count as ", band->credit_minutes,
-                    ": ", credit.credited_minutes, " minutes, rules v", rules.version),
+                    ": ", rounded, " minutes",
+                    rounded > cap ? absl::StrCat(", cut to the cap of ", cap) : "", ", rules v",
+                    rules.version),
        credit.credited_minutes});
   return credit;
 }

@@ -53,12 +53,13 @@ constexpr char kLivePostSql[] =
     "SELECT region_code FROM posts WHERE id = $1 AND delete_time IS NULL FOR SHARE";
 constexpr char kLiveUnitSql[] =
     "SELECT region_code FROM practice_units WHERE id = $1 AND delete_time IS NULL FOR SHARE";
-#define ZY_EVENT_VALUES                                                                   \
-  "$1, $2, $3, nullif($4, 0), nullif($5, 0), nullif($6, 0), $7, nullif($8, '')::float8, " \
-  "nullif($9, '')::float8, "                                                              \
-  "'epoch'::timestamptz + $10 * interval '1 microsecond', "                               \
-  "'epoch'::timestamptz + $11 * interval '1 microsecond', $12, $13, $14, "                \
-  "CASE WHEN $16 = 0 THEN NULL ELSE $15::bigint END, nullif($16, 0), "                    \
+#define ZY_EVENT_VALUES                                                                           \
+  "$1, $2::bigint, $3, nullif($4::bigint, 0), nullif($5::bigint, 0), nullif($6::bigint, 0), $7, " \
+  "nullif($8, '')::float8, "                                                                      \
+  "nullif($9, '')::float8, "                                                                      \
+  "'epoch'::timestamptz + $10 * interval '1 microsecond', "                                       \
+  "'epoch'::timestamptz + $11 * interval '1 microsecond', $12, $13, $14, "                        \
+  "CASE WHEN $16 = 0 THEN NULL ELSE $15::bigint END, nullif($16, 0), "                            \
   "CASE WHEN $18 = 0 THEN NULL ELSE $17::bigint END, nullif($18, 0)"
 constexpr char kInsertSql[] =
     "INSERT INTO events (title, organizer_team_id, region_code, program_id, post_id, "
@@ -200,7 +201,7 @@ absl::StatusOr<EventPage> PostgresEventStore::List(const EventQuery& query, absl
   EventPage page;
   // The window, clamped to years PostgreSQL can hold (an open end becomes the year 1 or 9999).
   const absl::Time first = absl::FromCivil(absl::CivilSecond(1, 1, 1), absl::UTCTimeZone());
-  const absl::Time last = absl::FromCivil(absl::CivilSecond(9999, 12, 31), absl::UTCTimeZone());
+  const absl::Time last = absl::FromCivil(absl::CivilSecond(10000, 1, 1), absl::UTCTimeZone());
   const int64_t from = absl::ToUnixMicros(std::clamp(query.start_from, first, last));
   const int64_t before = absl::ToUnixMicros(std::clamp(query.start_before, first, last));
   ZY_RETURN_IF_ERROR(RunTransaction(

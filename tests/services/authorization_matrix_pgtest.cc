@@ -764,6 +764,32 @@ TEST_F(AuthorizationMatrixTest, ListsNeverReachPastTheCallersScope) {
   }
 }
 
+TEST_F(AuthorizationMatrixTest, ATeamLeaderChangesItsEventsButRefersToNothingOutOfReach) {
+  const MethodDescriptor& update = *Method("zhiyuan.v1.EventService.UpdateEvent");
+  // A practice unit, a program its teams do not run, a post it is not on duty at: refused.
+  EXPECT_EQ(Call(secrets_[kTeamLeader], update,
+                 "event { name: '$E' practice_unit: '$U' } "
+                 "update_mask { paths: 'post' paths: 'practice_unit' }")
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(Call(secrets_[kTeamLeader], update,
+                 "event { name: '$E' program: '$G' } update_mask { paths: 'program' }")
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(Call(secrets_[kTeamLeader], update,
+                 "event { name: '$E' post: '$P2' } update_mask { paths: 'post' }")
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  // Its own event's title: allowed. The region admin links 临县's unit.
+  EXPECT_TRUE(Call(secrets_[kTeamLeader], update,
+                   "event { name: '$E' title: '夜校·改期' } update_mask { paths: 'title' }")
+                  .ok());
+  EXPECT_TRUE(Call(secrets_[kRegionAdmin], update,
+                   "event { name: '$E' practice_unit: '$U' } "
+                   "update_mask { paths: 'post' paths: 'practice_unit' }")
+                  .ok());
+}
+
 TEST(AuditCasesTest, EveryChangingRpcHasAnAuditCase) {
   for (const MethodDescriptor* method : AllMethods()) {
     EXPECT_EQ(AuditCases().count(method->full_name()), IsAudited(*method) ? 1u : 0u)

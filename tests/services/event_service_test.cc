@@ -305,6 +305,11 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{"event { name: 'events/1' end_time { seconds: 1772362000 } } "
                  "update_mask { paths: 'end_time' }",
                  kMissing, "end before it starts"},
+        BadInput{"event { name: 'events/1' } update_mask { paths: 'start_time' }", kInvalid,
+                 "event.start_time: is required"},
+        BadInput{"event { name: 'events/1' end_time { seconds: 1775127600 } } "
+                 "update_mask { paths: 'end_time' }",
+                 kInvalid, "at most 31 days"},
         BadInput{"event { name: 'events/1' title: 'x' etag: '7' } update_mask { paths: 'title' }",
                  grpc::StatusCode::ABORTED, "etag"},
         BadInput{"event { name: 'events/2' title: 'x' } update_mask { paths: 'title' }",

@@ -105,11 +105,32 @@ TEST(HourRulesTest, AForgottenCheckOutClosesAtTheScheduledEndOnceItIsLate) {
   EXPECT_EQ(credit->credited_minutes, 120);
   EXPECT_EQ(credit->steps[0].rule, "auto_close");
 
-  // Checked in after the end and never out: nothing to credit.
+  // Checked in after the end and never out: closed at the check-in, nothing to credit.
   const absl::StatusOr<Credit> late =
       CreditAttendance(DefaultHourRules(), Evening(At(21, 30), std::nullopt), At(23, 30));
   ASSERT_THAT(late, IsOk());
+  EXPECT_EQ(late->auto_closed_at, At(21, 30));
   EXPECT_EQ(late->credited_minutes, 0);
+}
+
+TEST(HourRulesTest, WholeHoursTakeNoBandAndRoundingNeverPassesTheCap) {
+  HourRules hours_only;
+  hours_only.version = 3;
+  hours_only.bands = {{59, 60}};
+  hours_only.grace = absl::ZeroDuration();
+  ASSERT_THAT(ValidateHourRules(hours_only), IsOk());
+  // Exactly an hour is an hour, and nothing is nothing, though the one band rounds up.
+  EXPECT_EQ(
+      CreditAttendance(hours_only, Evening(At(19, 0), At(20, 0)), At(23, 0))->credited_minutes, 60);
+  EXPECT_EQ(
+      CreditAttendance(hours_only, Evening(At(19, 0), At(19, 0)), At(23, 0))->credited_minutes, 0);
+  // A 40-minute event with 15 minutes' grace credits at most 55, even where rounding says 60.
+  const Attendance short_event{At(19, 0), At(19, 55), At(19, 0), At(19, 40)};
+  const absl::StatusOr<Credit> credit =
+      CreditAttendance(DefaultHourRules(), short_event, At(23, 0));
+  ASSERT_THAT(credit, IsOk());
+  EXPECT_EQ(credit->credited_minutes, 55);
+  EXPECT_THAT(credit->steps.back().explanation, HasSubstr("cut to the cap of 55"));
 }
 
 TEST(HourRulesTest, ACheckOutBeforeTheCheckInIsRefused) {
