@@ -19,8 +19,8 @@ constexpr char kListSql[] =
     "SELECT id, (extract(epoch FROM time) * 1000000)::bigint, actor_token_id, method, resource, "
     "region_code, array_to_string(field_paths, ','), peer, coalesce(request_id::text, '') "
     "FROM audit_log WHERE ($1 = '' OR region_code LIKE $1 || '%') "
-    "AND ($2 = '' OR resource = $2) AND ($3 = 0 OR actor_token_id = $3) "
-    "AND ($4 = 0 OR id < $4) ORDER BY id DESC LIMIT $5";
+    "AND ($2 = '' OR resource = $2) AND ($3::bigint = 0 OR actor_token_id = $3) "
+    "AND ($4::bigint = 0 OR id < $4) ORDER BY id DESC LIMIT $5";
 
 }  // namespace
 

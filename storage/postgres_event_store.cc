@@ -32,13 +32,13 @@ constexpr char kByRequestSql[] =
     "SELECT " ZY_EVENT_COLUMNS " FROM events WHERE create_request_id = $1::uuid";
 // $1 region prefix, $2 program, $3 team, $4 post, $5 unit, $6 status (0: any), $7 and $8 the
 // start window in microseconds, $9 show deleted.
-#define ZY_EVENT_FILTER                                                     \
-  " FROM events WHERE ($1 = '' OR region_code LIKE $1 || '%') "             \
-  "AND ($2 = 0 OR program_id = $2) AND ($3 = 0 OR organizer_team_id = $3) " \
-  "AND ($4 = 0 OR post_id = $4) AND ($5 = 0 OR practice_unit_id = $5) "     \
-  "AND ($6 = 0 OR status = $6) "                                            \
-  "AND start_time >= 'epoch'::timestamptz + $7 * interval '1 microsecond' " \
-  "AND start_time < 'epoch'::timestamptz + $8 * interval '1 microsecond' "  \
+#define ZY_EVENT_FILTER                                                                     \
+  " FROM events WHERE ($1 = '' OR region_code LIKE $1 || '%') "                             \
+  "AND ($2::bigint = 0 OR program_id = $2) AND ($3::bigint = 0 OR organizer_team_id = $3) " \
+  "AND ($4::bigint = 0 OR post_id = $4) AND ($5::bigint = 0 OR practice_unit_id = $5) "     \
+  "AND ($6 = 0 OR status = $6) "                                                            \
+  "AND start_time >= 'epoch'::timestamptz + $7 * interval '1 microsecond' "                 \
+  "AND start_time < 'epoch'::timestamptz + $8 * interval '1 microsecond' "                  \
   "AND ($9 OR delete_time IS NULL)"
 constexpr char kListSql[] =
     "SELECT " ZY_EVENT_COLUMNS ZY_EVENT_FILTER " AND id > $10 ORDER BY id LIMIT $11";
@@ -59,8 +59,8 @@ constexpr char kLiveUnitSql[] =
   "nullif($9, '')::float8, "                                                                      \
   "'epoch'::timestamptz + $10 * interval '1 microsecond', "                                       \
   "'epoch'::timestamptz + $11 * interval '1 microsecond', $12, $13, $14, "                        \
-  "CASE WHEN $16 = 0 THEN NULL ELSE $15::bigint END, nullif($16, 0), "                            \
-  "CASE WHEN $18 = 0 THEN NULL ELSE $17::bigint END, nullif($18, 0)"
+  "CASE WHEN $16 = 0 THEN NULL ELSE $15::bigint END, nullif($16::bigint, 0), "                    \
+  "CASE WHEN $18 = 0 THEN NULL ELSE $17::bigint END, nullif($18::bigint, 0)"
 constexpr char kInsertSql[] =
     "INSERT INTO events (title, organizer_team_id, region_code, program_id, post_id, "
     "practice_unit_id, location, latitude, longitude, start_time, end_time, capacity, category, "

@@ -27,7 +27,7 @@ constexpr char kByRequestSql[] =
 #define ZY_POST_FILTER                                          \
   " FROM posts WHERE ($1 = '' OR region_code LIKE $1 || '%') "  \
   "AND ($2 = 0 OR host_kind = $2) AND ($3 = 0 OR status = $3) " \
-  "AND ($4 = 0 OR duty_team_id = $4) AND ($5 OR delete_time IS NULL)"
+  "AND ($4::bigint = 0 OR duty_team_id = $4) AND ($5 OR delete_time IS NULL)"
 constexpr char kListSql[] =
     "SELECT " ZY_POST_COLUMNS ZY_POST_FILTER " AND id > $6 ORDER BY id LIMIT $7";
 constexpr char kCountSql[] = "SELECT count(*)" ZY_POST_FILTER;
@@ -39,12 +39,12 @@ constexpr char kInsertSql[] =
     "INSERT INTO posts (display_name, host_organization, host_kind, region_code, address, "
     "latitude, longitude, opening_hours, duty_team_id, status, create_request_id) "
     "VALUES ($1, $2, $3, $4, $5, CASE WHEN $6 THEN $7::float8 END, "
-    "CASE WHEN $6 THEN $8::float8 END, $9, nullif($10, 0), $11, nullif($12, '')::uuid) "
+    "CASE WHEN $6 THEN $8::float8 END, $9, nullif($10::bigint, 0), $11, nullif($12, '')::uuid) "
     "ON CONFLICT (create_request_id) DO NOTHING RETURNING " ZY_POST_COLUMNS;
 constexpr char kUpdateSql[] =
     "UPDATE posts SET display_name = $2, host_organization = $3, host_kind = $4, address = $5, "
     "latitude = CASE WHEN $6 THEN $7::float8 END, longitude = CASE WHEN $6 THEN $8::float8 END, "
-    "opening_hours = $9, duty_team_id = nullif($10, 0), status = $11, "
+    "opening_hours = $9, duty_team_id = nullif($10::bigint, 0), status = $11, "
     "revision = revision + 1, update_time = now() WHERE id = $1 RETURNING " ZY_POST_COLUMNS;
 constexpr char kDeleteSql[] =
     "UPDATE posts SET delete_time = now(), update_time = now(), revision = revision + 1 "

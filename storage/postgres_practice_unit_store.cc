@@ -26,9 +26,10 @@ constexpr char kLockParentSql[] =
 constexpr char kByRequestSql[] =
     "SELECT " ZY_UNIT_COLUMNS " FROM practice_units WHERE create_request_id = $1::uuid";
 // $1 region code prefix ('' for all), $2 kind (0 any), $3 parent id (0 any), $4 show deleted.
-#define ZY_UNIT_FILTER                                                  \
-  " FROM practice_units WHERE ($1 = '' OR region_code LIKE $1 || '%') " \
-  "AND ($2 = 0 OR kind = $2) AND ($3 = 0 OR parent_id = $3) AND ($4 OR delete_time IS NULL)"
+#define ZY_UNIT_FILTER                                                                          \
+  " FROM practice_units WHERE ($1 = '' OR region_code LIKE $1 || '%') "                         \
+  "AND ($2 = 0 OR kind = $2) AND ($3::bigint = 0 OR parent_id = $3) AND ($4 OR delete_time IS " \
+  "NULL)"
 constexpr char kListSql[] =
     "SELECT " ZY_UNIT_COLUMNS ZY_UNIT_FILTER " AND id > $5 ORDER BY id LIMIT $6";
 constexpr char kCountSql[] = "SELECT count(*)" ZY_UNIT_FILTER;
@@ -36,7 +37,7 @@ constexpr char kRegionExistsSql[] = "SELECT 1 FROM regions WHERE code = $1";
 constexpr char kInsertSql[] =
     "INSERT INTO practice_units "
     "(kind, parent_id, region_code, display_name, address, create_request_id) "
-    "VALUES ($1, nullif($2, 0), $3, $4, $5, nullif($6, '')::uuid) "
+    "VALUES ($1, nullif($2::bigint, 0), $3, $4, $5, nullif($6, '')::uuid) "
     "ON CONFLICT (create_request_id) DO NOTHING RETURNING " ZY_UNIT_COLUMNS;
 constexpr char kUpdateSql[] =
     "UPDATE practice_units SET display_name = $2, address = $3, revision = revision + 1, "

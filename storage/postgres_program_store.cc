@@ -42,7 +42,8 @@ constexpr char kOwnerTeamSql[] =
 constexpr char kInsertSql[] =
     "INSERT INTO programs (display_name, category, owner_region_code, owner_practice_unit_id, "
     "owner_team_id, region_code, description, start_date, end_date, create_request_id) "
-    "VALUES ($1, $2, nullif($3, ''), nullif($4, 0), nullif($5, 0), $6, $7, $8::date, "
+    "VALUES ($1, $2, nullif($3, ''), nullif($4::bigint, 0), nullif($5::bigint, 0), $6, $7, "
+    "$8::date, "
     "nullif($9, '')::date, nullif($10, '')::uuid) "
     "ON CONFLICT (create_request_id) DO NOTHING RETURNING " ZY_PROGRAM_COLUMNS;
 constexpr char kUpdateSql[] =

@@ -28,8 +28,9 @@ constexpr char kByRequestSql[] = "SELECT " ZY_MEMBER_COLUMNS
                                  " FROM team_members WHERE volunteer_number = $1 "
                                  "AND create_request_id = $2::uuid";
 // $1 team (0: any), $2 volunteer ('' anyone), $3 show former.
-#define ZY_MEMBER_FILTER                                                                      \
-  " FROM team_members WHERE ($1 = 0 OR team_id = $1) AND ($2 = '' OR volunteer_number = $2) " \
+#define ZY_MEMBER_FILTER                                                                          \
+  " FROM team_members WHERE ($1::bigint = 0 OR team_id = $1) AND ($2 = '' OR volunteer_number = " \
+  "$2) "                                                                                          \
   "AND ($3 OR leave_time IS NULL)"
 constexpr char kListSql[] =
     "SELECT " ZY_MEMBER_COLUMNS ZY_MEMBER_FILTER " AND id > $4 ORDER BY id LIMIT $5";

@@ -31,10 +31,10 @@ constexpr char kByRequestSql[] =
     "SELECT " ZY_TEAM_COLUMNS " FROM teams WHERE create_request_id = $1::uuid";
 // $1 region prefix, $2 parent (0 any), $3 category (0 any), $4 status (0 any), $5 show deleted,
 // $6 a LIKE pattern for the name ('' any).
-#define ZY_TEAM_FILTER                                                    \
-  " FROM teams WHERE ($1 = '' OR home_region_code LIKE $1 || '%') "       \
-  "AND ($2 = 0 OR parent_id = $2) AND ($3 = 0 OR $3 = ANY (categories)) " \
-  "AND ($4 = 0 OR status = $4) AND ($5 OR delete_time IS NULL) "          \
+#define ZY_TEAM_FILTER                                                            \
+  " FROM teams WHERE ($1 = '' OR home_region_code LIKE $1 || '%') "               \
+  "AND ($2::bigint = 0 OR parent_id = $2) AND ($3 = 0 OR $3 = ANY (categories)) " \
+  "AND ($4 = 0 OR status = $4) AND ($5 OR delete_time IS NULL) "                  \
   "AND ($6 = '' OR display_name LIKE $6)"
 constexpr char kListSql[] =
     "SELECT " ZY_TEAM_COLUMNS ZY_TEAM_FILTER " AND id > $7 ORDER BY id LIMIT $8";
@@ -48,11 +48,13 @@ constexpr char kLiveVolunteerSql[] =
 constexpr char kInsertSql[] =
     "INSERT INTO teams (parent_id, home_region_code, practice_unit_id, display_name, "
     "categories, leader_volunteer_number, status, create_request_id) "
-    "VALUES (nullif($1, 0), $2, nullif($3, 0), $4, $5::smallint[], nullif($6, ''), $7, "
+    "VALUES (nullif($1::bigint, 0), $2, nullif($3::bigint, 0), $4, $5::smallint[], nullif($6, ''), "
+    "$7, "
     "nullif($8, '')::uuid) ON CONFLICT (create_request_id) DO NOTHING RETURNING " ZY_TEAM_COLUMNS;
 constexpr char kUpdateSql[] =
     "UPDATE teams SET display_name = $2, categories = $3::smallint[], "
-    "leader_volunteer_number = nullif($4, ''), practice_unit_id = nullif($5, 0), status = $6, "
+    "leader_volunteer_number = nullif($4, ''), practice_unit_id = nullif($5::bigint, 0), status = "
+    "$6, "
     "revision = revision + 1, update_time = now() WHERE id = $1 RETURNING " ZY_TEAM_COLUMNS;
 constexpr char kLiveChildSql[] =
     "SELECT 1 FROM teams WHERE parent_id = $1 AND delete_time IS NULL LIMIT 1";

@@ -39,8 +39,8 @@ constexpr char kAnySql[] = "SELECT 1 FROM api_tokens LIMIT 1";
 constexpr char kInsertSql[] =
     "INSERT INTO api_tokens (secret_hash, display_name, role, region_code, team_id, "
     "volunteer_number, post_ids, practice_unit_ids, scope_region_code, creator_id, expire_time) "
-    "VALUES (decode($1, 'hex'), $2, $3, nullif($4, ''), nullif($5, 0), nullif($6, ''), "
-    "$7::bigint[], $8::bigint[], $9, nullif($10, 0), "
+    "VALUES (decode($1, 'hex'), $2, $3, nullif($4, ''), nullif($5::bigint, 0), nullif($6, ''), "
+    "$7::bigint[], $8::bigint[], $9, nullif($10::bigint, 0), "
     "'epoch'::timestamptz + $11 * interval '1 microsecond') RETURNING " ZY_TOKEN_COLUMNS;
 constexpr char kRevokeSql[] =
     "UPDATE api_tokens SET revoke_time = now() WHERE id = $1 AND revoke_time IS NULL "
