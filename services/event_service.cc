@@ -28,6 +28,7 @@ constexpr int kMaxLocationChars = 200;
 constexpr int kMaxCapacity = 100000;
 constexpr int64_t kMaxFigure = 100000000;
 constexpr absl::Duration kMaxDuration = absl::Hours(24 * 31);
+constexpr absl::Duration kCodeMargin = absl::Hours(1);
 constexpr int kDefaultPageSize = 100;
 constexpr int kMaxPageSize = 1000;
 // Seconds of 0001-01-01 and 9999-12-31T23:59:59Z, the range google.protobuf.Timestamp allows.
@@ -531,7 +532,16 @@ grpc::Status EventServiceImpl::GetEventCheckInCode(grpc::ServerContext* context,
           absl::StrCat(IdName(kCollection, id),
                        " is not ONGOING: check-in codes are shown while it is under way"));
     }
-    const CheckInCodes::Code code = codes_.At(id, clock_());
+    // From an hour before the scheduled start to an hour after the scheduled end: a code shown
+    // long after the event would credit people who were never there.
+    const absl::Time now = clock_();
+    if (now < event.start_time - kCodeMargin || now > event.end_time + kCodeMargin) {
+      return absl::FailedPreconditionError(
+          absl::StrCat(IdName(kCollection, id), " is scheduled ",
+                       absl::FormatTime(event.start_time), " to ", absl::FormatTime(event.end_time),
+                       ": check-in codes are shown from an hour before to an hour after"));
+    }
+    const CheckInCodes::Code code = codes_.At(id, now);
     response->set_event(IdName(kCollection, id));
     response->set_short_code(code.short_code);
     response->set_qr_payload(code.qr_payload);

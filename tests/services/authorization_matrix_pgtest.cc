@@ -552,15 +552,18 @@ class AuthorizationMatrixTest : public ::zhiyuan::testing::PgTest {
     names_["$W"] = std::string(absl::StripPrefix(w, "volunteers/"));
     Make("zhiyuan.v1.TeamService.CreateTeamMember", "parent: '$A' volunteer: 'volunteers/$V'");
     Make("zhiyuan.v1.TeamService.CreateTeamMember", "parent: '$F' volunteer: 'volunteers/$W'");
+    // Under way now, so that their check-in codes are shown.
+    names_["$NOW_START"] = absl::StrCat(absl::ToUnixSeconds(absl::Now()) - 3600);
+    names_["$NOW_END"] = absl::StrCat(absl::ToUnixSeconds(absl::Now()) + 3600);
     names_["$E"] = Make("zhiyuan.v1.EventService.CreateEvent",
                         "event { title: '新时代夜校·政策宣讲' organizer: '$A' region: "
-                        "'regions/141124' post: '$P' start_time { seconds: 1772362800 } "
-                        "end_time { seconds: 1772370000 } category: "
+                        "'regions/141124' post: '$P' start_time { seconds: $NOW_START } "
+                        "end_time { seconds: $NOW_END } category: "
                         "SERVICE_CATEGORY_THEORY_OUTREACH status: EVENT_STATUS_ONGOING }");
     names_["$E2"] = Make("zhiyuan.v1.EventService.CreateEvent",
                          "event { title: '阜康学雷锋日' organizer: '$F' region: "
-                         "'regions/652302' post: '$P2' start_time { seconds: 1772362800 } "
-                         "end_time { seconds: 1772370000 } category: "
+                         "'regions/652302' post: '$P2' start_time { seconds: $NOW_START } "
+                         "end_time { seconds: $NOW_END } category: "
                          "SERVICE_CATEGORY_THEORY_OUTREACH status: EVENT_STATUS_ONGOING }");
     names_["$RULES"] = Make("zhiyuan.v1.HourRuleService.CreateHourRuleSet",
                             "hour_rule_set { region: 'regions/141124' bands { up_to_minutes: 59 "

@@ -193,6 +193,13 @@ TEST_F(EventServiceTest, CheckInCodesAreShownWhileTheEventIsUnderWay) {
   EXPECT_FALSE(codes_->Verify(2, code.qr_payload(), now_));
   EXPECT_LE(code.valid_from().seconds(), absl::ToUnixSeconds(now_));
   EXPECT_GT(code.valid_until().seconds(), absl::ToUnixSeconds(now_));
+
+  // Not long after the scheduled end (21:00): none after 22:00.
+  now_ = absl::FromUnixSeconds(1772370000) + absl::Hours(1) + absl::Seconds(1);
+  grpc::ClientContext late;
+  auth_.Authorize(late);
+  EXPECT_THAT(stub_->GetEventCheckInCode(&late, request, &code),
+              StatusIs(grpc::StatusCode::FAILED_PRECONDITION, HasSubstr("an hour after")));
 }
 
 TEST_F(EventServiceTest, ListsByStartWindow) {
