@@ -33,6 +33,7 @@ health() {
 }
 info_code() {
   "$buf" curl --protocol grpc --http2-prior-knowledge \
+    -H "authorization: Bearer $(cat "$work/admin.token")" \
     "http://$address/zhiyuan.v1.ServerInfoService/GetServerInfo" 2>&1 >/dev/null |
     sed -n 's/.*"code": "\(.*\)".*/\1/p' | head -1
 }

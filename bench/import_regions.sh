@@ -38,8 +38,10 @@ for round in $(seq 1 "$rounds"); do
     sleep 0.2
   done
   address=127.0.0.1:$(sed -n 's/.*serving on port \([0-9]*\)$/\1/p' "$work/zhiyuand.log")
-  first=$(bazel-bin/clients/zhiyuanctl --server="$address" import-regions "$dist" | seconds)
-  second=$(bazel-bin/clients/zhiyuanctl --server="$address" import-regions "$dist" | seconds)
+  # The first start wrote its admin token there.
+  ctl=(bazel-bin/clients/zhiyuanctl --server="$address" --token_file="$work/admin.token")
+  first=$("${ctl[@]}" import-regions "$dist" | seconds)
+  second=$("${ctl[@]}" import-regions "$dist" | seconds)
   rate=$(awk -v s="$first" 'BEGIN { printf "%d", 665276 / s }')
   echo "| $round | $first | $rate | $second |"
   kill -INT "$server"
