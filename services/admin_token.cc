@@ -6,10 +6,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "services/authorizer.h"
@@ -71,17 +68,6 @@ absl::StatusOr<std::optional<storage::Token>> MakeAdminToken(storage::TokenStore
                                             path, ": ", std::strerror(errno)));
   }
   return made;
-}
-
-absl::StatusOr<std::string> ReadTokenFile(const std::string& path) {
-  std::ifstream file(path);
-  if (!file) {
-    if (errno == ENOENT) return absl::NotFoundError(absl::StrCat(path, " does not exist"));
-    return FileError("read", path);
-  }
-  std::stringstream contents;
-  contents << file.rdbuf();
-  return std::string(absl::StripAsciiWhitespace(contents.str()));
 }
 
 }  // namespace zhiyuan::services

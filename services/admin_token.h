@@ -31,10 +31,6 @@ absl::StatusOr<std::optional<storage::Token>> MakeAdminToken(storage::TokenStore
                                                              AdminTokenMode mode,
                                                              absl::Time deadline);
 
-// The secret in a token file (surrounding white space removed). Errors: NOT_FOUND when the file
-// does not exist; INTERNAL when it cannot be read.
-absl::StatusOr<std::string> ReadTokenFile(const std::string& path);
-
 }  // namespace zhiyuan::services
 
 #endif  // ZHIYUAN_SERVICES_ADMIN_TOKEN_H_

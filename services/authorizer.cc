@@ -32,6 +32,20 @@ bool Contains(const std::vector<int64_t>& ids, int64_t id) {
   return std::find(ids.begin(), ids.end(), id) != ids.end();
 }
 
+// The principal a stored token stands for.
+Principal PrincipalOf(const storage::Token& token) {
+  Principal principal;
+  principal.token_id = token.id;
+  principal.role = static_cast<zhiyuan::v1::Role>(token.role);
+  principal.region_code = token.region_code;
+  principal.team_id = token.team_id;
+  principal.volunteer_number = token.volunteer_number;
+  principal.post_ids = token.post_ids;
+  principal.practice_unit_ids = token.practice_unit_ids;
+  principal.expire_time = token.expire_time;
+  return principal;
+}
+
 }  // namespace
 
 std::string Principal::name() const { return absl::StrCat("tokens/", token_id); }
@@ -74,19 +88,6 @@ std::string HashTokenSecret(absl::string_view secret) {
                      reinterpret_cast<const unsigned char*>(secret.data()), secret.size(), nullptr,
                      0);
   return hash;
-}
-
-Principal PrincipalOf(const storage::Token& token) {
-  Principal principal;
-  principal.token_id = token.id;
-  principal.role = static_cast<zhiyuan::v1::Role>(token.role);
-  principal.region_code = token.region_code;
-  principal.team_id = token.team_id;
-  principal.volunteer_number = token.volunteer_number;
-  principal.post_ids = token.post_ids;
-  principal.practice_unit_ids = token.practice_unit_ids;
-  principal.expire_time = token.expire_time;
-  return principal;
 }
 
 absl::StatusOr<Principal> Authorizer::Authenticate(const grpc::ServerContext& context) {

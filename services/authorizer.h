@@ -56,9 +56,6 @@ TokenSecret MintTokenSecret();
 // The 32-byte BLAKE2b hash under which a secret is stored.
 std::string HashTokenSecret(absl::string_view secret);
 
-// The principal a stored token stands for.
-Principal PrincipalOf(const storage::Token& token);
-
 class Authorizer {
  public:
   // The stores scope questions are answered from; they must outlive the Authorizer.

@@ -135,7 +135,15 @@ absl::Status Missing(absl::string_view field, absl::string_view name) {
       absl::StrCat(field, ": ", name, " does not exist or is deleted"));
 }
 
-}  // namespace
+// What a token's scope names: read, and there and not deleted. Errors: Missing(field, name);
+// those of the store.
+template <typename T>
+absl::StatusOr<T> Live(absl::StatusOr<T> found, absl::string_view field, absl::string_view name) {
+  if (absl::IsNotFound(found.status()) || (found.ok() && found->delete_time.has_value())) {
+    return Missing(field, name);
+  }
+  return found;
+}
 
 zhiyuan::v1::Token TokenToProto(const storage::Token& token) {
   v1::Token proto;
@@ -159,6 +167,8 @@ zhiyuan::v1::Token TokenToProto(const storage::Token& token) {
   return proto;
 }
 
+}  // namespace
+
 // Checks that what the scope names exists and that the caller reaches it, and sets the scope
 // region.
 absl::Status TokenServiceImpl::ResolveScope(const Principal& caller, storage::Token& token,
@@ -180,12 +190,10 @@ absl::Status TokenServiceImpl::ResolveScope(const Principal& caller, storage::To
       regions.push_back(token.region_code);
       break;
     case v1::ROLE_TEAM_LEADER: {
-      absl::StatusOr<storage::Team> team = stores.teams.Get(token.team_id, deadline);
-      if (absl::IsNotFound(team.status()) || (team.ok() && team->delete_time.has_value())) {
-        return Missing("token.team", IdName("teams", token.team_id));
-      }
-      ZY_RETURN_IF_ERROR(team.status());
-      regions.push_back(team->home_region_code);
+      ZY_ASSIGN_OR_RETURN(const storage::Team team,
+                          Live(stores.teams.Get(token.team_id, deadline), "token.team",
+                               IdName("teams", token.team_id)));
+      regions.push_back(team.home_region_code);
       break;
     }
     case v1::ROLE_VOLUNTEER: {
@@ -204,20 +212,15 @@ absl::Status TokenServiceImpl::ResolveScope(const Principal& caller, storage::To
     }
     case v1::ROLE_KIOSK:
       for (const int64_t id : token.post_ids) {
-        absl::StatusOr<storage::Post> post = stores.posts.Get(id, deadline);
-        if (absl::IsNotFound(post.status()) || (post.ok() && post->delete_time.has_value())) {
-          return Missing("token.posts", IdName("posts", id));
-        }
-        ZY_RETURN_IF_ERROR(post.status());
-        regions.push_back(post->region_code);
+        ZY_ASSIGN_OR_RETURN(const storage::Post post, Live(stores.posts.Get(id, deadline),
+                                                           "token.posts", IdName("posts", id)));
+        regions.push_back(post.region_code);
       }
       for (const int64_t id : token.practice_unit_ids) {
-        absl::StatusOr<storage::PracticeUnit> unit = stores.units.Get(id, deadline);
-        if (absl::IsNotFound(unit.status()) || (unit.ok() && unit->delete_time.has_value())) {
-          return Missing("token.practice_units", IdName("practiceUnits", id));
-        }
-        ZY_RETURN_IF_ERROR(unit.status());
-        regions.push_back(unit->region_code);
+        ZY_ASSIGN_OR_RETURN(const storage::PracticeUnit unit,
+                            Live(stores.units.Get(id, deadline), "token.practice_units",
+                                 IdName("practiceUnits", id)));
+        regions.push_back(unit.region_code);
       }
       break;
     default:

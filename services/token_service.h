@@ -39,9 +39,6 @@ class TokenServiceImpl final : public zhiyuan::v1::TokenService::Service {
   Authorizer& authorizer_;
 };
 
-// The proto of a stored token.
-zhiyuan::v1::Token TokenToProto(const storage::Token& token);
-
 }  // namespace zhiyuan::services
 
 #endif  // ZHIYUAN_SERVICES_TOKEN_SERVICE_H_

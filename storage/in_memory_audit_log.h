@@ -24,6 +24,12 @@ class InMemoryAuditLog final : public AuditLog {
   std::vector<AuditRecord> records_ ABSL_GUARDED_BY(mu_);  // Oldest first; ids from 1.
 };
 
+// Records a change in `log`, for the in-memory stores, which may run without one (null).
+inline void RecordChange(InMemoryAuditLog* log, const AuditEntry& entry,
+                         const std::string& resource, const std::string& region_code) {
+  if (log != nullptr) log->Record(entry, resource, region_code);
+}
+
 }  // namespace zhiyuan::storage
 
 #endif  // ZHIYUAN_STORAGE_IN_MEMORY_AUDIT_LOG_H_

@@ -116,7 +116,7 @@ absl::StatusOr<Event> InMemoryEventStore::Create(const Event& event, const std::
   created.delete_time.reset();
   events_[created.id] = created;
   if (!request_id.empty()) by_request_[request_id] = created.id;
-  Audit(audit, created);
+  RecordChange(audit_log_, audit, Name(created.id), created.region_code);
   return created;
 }
 
@@ -151,7 +151,7 @@ absl::StatusOr<Event> InMemoryEventStore::Update(int64_t id, const EventChange& 
   next.revision = event->revision + 1;
   next.update_time = Micros(absl::Now());
   *event = next;
-  Audit(audit, next);
+  RecordChange(audit_log_, audit, Name(next.id), next.region_code);
   return next;
 }
 
@@ -167,7 +167,7 @@ absl::StatusOr<Event> InMemoryEventStore::Delete(int64_t id,
   }
   event->delete_time = event->update_time = Micros(absl::Now());
   ++event->revision;
-  Audit(audit, *event);
+  RecordChange(audit_log_, audit, Name(event->id), event->region_code);
   return *event;
 }
 

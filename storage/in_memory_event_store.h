@@ -45,11 +45,6 @@ class InMemoryEventStore final : public EventStore {
   absl::Status CheckReferences(const Event& event, const Event* before, absl::Time deadline);
   absl::StatusOr<Event*> LockForChange(int64_t id, std::optional<int64_t> expected_revision)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  void Audit(const AuditEntry& audit, const Event& event) {
-    if (audit_log_ != nullptr) {
-      audit_log_->Record(audit, "events/" + std::to_string(event.id), event.region_code);
-    }
-  }
 
   RegionStore& regions_;
   TeamStore& teams_;

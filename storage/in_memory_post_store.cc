@@ -82,7 +82,7 @@ absl::StatusOr<Post> InMemoryPostStore::Create(const Post& post, const std::stri
   created.delete_time.reset();
   posts_[created.id] = created;
   if (!request_id.empty()) by_request_[request_id] = created.id;
-  Audit(audit, Name(created.id), created.region_code);
+  RecordChange(audit_log_, audit, Name(created.id), created.region_code);
   return created;
 }
 
@@ -107,7 +107,7 @@ absl::StatusOr<Post> InMemoryPostStore::Update(int64_t id, const PostChange& cha
   if (!team.ok()) return team;
   ApplyPostChange(change, post);
   ++post.revision;
-  Audit(audit, Name(id), post.region_code);
+  RecordChange(audit_log_, audit, Name(id), post.region_code);
   post.update_time = absl::Now();
   return post;
 }
@@ -121,7 +121,7 @@ absl::StatusOr<Post> InMemoryPostStore::Delete(int64_t id, std::optional<int64_t
   if (!post.delete_time.has_value()) {
     post.delete_time = post.update_time = absl::Now();
     ++post.revision;
-    Audit(audit, Name(id), post.region_code);
+    RecordChange(audit_log_, audit, Name(id), post.region_code);
   }
   return post;
 }

@@ -79,7 +79,7 @@ absl::StatusOr<PracticeUnit> InMemoryPracticeUnitStore::Create(const PracticeUni
   created.delete_time.reset();
   units_[created.id] = created;
   if (!request_id.empty()) by_request_[request_id] = created.id;
-  Audit(audit, UnitName(created.id), created.region_code);
+  RecordChange(audit_log_, audit, UnitName(created.id), created.region_code);
   return created;
 }
 
@@ -108,7 +108,7 @@ absl::StatusOr<PracticeUnit> InMemoryPracticeUnitStore::Update(int64_t id,
     stored.display_name = display_name;
     stored.address = address;
     ++stored.revision;
-    Audit(audit, UnitName(id), stored.region_code);
+    RecordChange(audit_log_, audit, UnitName(id), stored.region_code);
     stored.update_time = absl::Now();
   }
   return stored;
@@ -129,7 +129,7 @@ absl::StatusOr<PracticeUnit> InMemoryPracticeUnitStore::Delete(
   }
   stored.delete_time = stored.update_time = absl::Now();
   ++stored.revision;
-  Audit(audit, UnitName(id), stored.region_code);
+  RecordChange(audit_log_, audit, UnitName(id), stored.region_code);
   return stored;
 }
 

@@ -31,11 +31,6 @@ class InMemoryPracticeUnitStore final : public PracticeUnitStore {
                                       const AuditEntry& audit, absl::Time deadline) override;
 
  private:
-  // Appends to the audit log, when there is one.
-  void Audit(const AuditEntry& audit, const std::string& resource, const std::string& region_code) {
-    if (audit_log_ != nullptr) audit_log_->Record(audit, resource, region_code);
-  }
-
   absl::StatusOr<PracticeUnit*> LockForChange(int64_t id, std::optional<int64_t> expected_revision)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 

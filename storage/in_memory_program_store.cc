@@ -89,7 +89,7 @@ absl::StatusOr<Program> InMemoryProgramStore::Create(const Program& program,
   created.delete_time.reset();
   programs_[created.id] = created;
   if (!request_id.empty()) by_request_[request_id] = created.id;
-  Audit(audit, Name(created.id), created.region_code);
+  RecordChange(audit_log_, audit, Name(created.id), created.region_code);
   return created;
 }
 
@@ -112,7 +112,7 @@ absl::StatusOr<Program> InMemoryProgramStore::Update(int64_t id, const ProgramCh
   }
   if (absl::Status applied = ApplyProgramChange(change, program); !applied.ok()) return applied;
   ++program.revision;
-  Audit(audit, Name(id), program.region_code);
+  RecordChange(audit_log_, audit, Name(id), program.region_code);
   program.update_time = absl::Now();
   return program;
 }
@@ -127,7 +127,7 @@ absl::StatusOr<Program> InMemoryProgramStore::Delete(int64_t id,
   if (!program.delete_time.has_value()) {
     program.delete_time = program.update_time = absl::Now();
     ++program.revision;
-    Audit(audit, Name(id), program.region_code);
+    RecordChange(audit_log_, audit, Name(id), program.region_code);
   }
   return program;
 }

@@ -33,11 +33,6 @@ class InMemoryProgramStore final : public ProgramStore {
                                  const AuditEntry& audit, absl::Time deadline) override;
 
  private:
-  // Appends to the audit log, when there is one.
-  void Audit(const AuditEntry& audit, const std::string& resource, const std::string& region_code) {
-    if (audit_log_ != nullptr) audit_log_->Record(audit, resource, region_code);
-  }
-
   absl::StatusOr<std::string> OwnerRegion(const ProgramOwner& owner, absl::Time deadline);
   absl::StatusOr<Program*> LockForChange(int64_t id, std::optional<int64_t> expected_revision)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);

@@ -73,7 +73,7 @@ class InMemoryRegionStore::Import final : public RegionImport {
         ++counts.unchanged;
       }
     }
-    if (counts.created + counts.renamed > 0) store_.Audit(audit_, "regions", "");
+    if (counts.created + counts.renamed > 0) RecordChange(store_.audit_log_, audit_, "regions", "");
     return counts;
   }
 
@@ -119,7 +119,7 @@ absl::StatusOr<Region> InMemoryRegionStore::Update(const std::string& code,
     region.population = year == 0 ? 0 : population;
     region.population_year = year;
     ++region.revision;
-    Audit(audit, absl::StrCat("regions/", code), code);
+    RecordChange(audit_log_, audit, absl::StrCat("regions/", code), code);
     region.update_time = absl::Now();
   }
   return region;

@@ -26,11 +26,6 @@ class InMemoryRegionStore final : public RegionStore {
                                                             absl::Time deadline) override;
 
  private:
-  // Appends to the audit log, when there is one.
-  void Audit(const AuditEntry& audit, const std::string& resource, const std::string& region_code) {
-    if (audit_log_ != nullptr) audit_log_->Record(audit, resource, region_code);
-  }
-
   class Import;
 
   InMemoryAuditLog* const audit_log_;

@@ -110,7 +110,7 @@ absl::StatusOr<Team> InMemoryTeamStore::Create(const Team& team, const std::stri
   created.delete_time.reset();
   teams_[created.id] = created;
   if (!request_id.empty()) by_request_[request_id] = created.id;
-  Audit(audit, Name(created.id), created.home_region_code);
+  RecordChange(audit_log_, audit, Name(created.id), created.home_region_code);
   return created;
 }
 
@@ -140,7 +140,7 @@ absl::StatusOr<Team> InMemoryTeamStore::Update(int64_t id, const TeamChange& cha
   if (change.practice_unit_id) team.practice_unit_id = *change.practice_unit_id;
   if (change.status) team.status = *change.status;
   ++team.revision;
-  Audit(audit, Name(id), team.home_region_code);
+  RecordChange(audit_log_, audit, Name(id), team.home_region_code);
   team.update_time = absl::Now();
   return team;
 }
@@ -160,7 +160,7 @@ absl::StatusOr<Team> InMemoryTeamStore::Delete(int64_t id, std::optional<int64_t
   }
   team.delete_time = team.update_time = absl::Now();
   ++team.revision;
-  Audit(audit, Name(id), team.home_region_code);
+  RecordChange(audit_log_, audit, Name(id), team.home_region_code);
   return team;
 }
 

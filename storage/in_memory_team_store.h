@@ -33,11 +33,6 @@ class InMemoryTeamStore final : public TeamStore {
                               const AuditEntry& audit, absl::Time deadline) override;
 
  private:
-  // Appends to the audit log, when there is one.
-  void Audit(const AuditEntry& audit, const std::string& resource, const std::string& region_code) {
-    if (audit_log_ != nullptr) audit_log_->Record(audit, resource, region_code);
-  }
-
   absl::Status CheckReferences(int64_t practice_unit_id, const std::string& leader,
                                absl::Time deadline);
   absl::StatusOr<Team*> LockForChange(int64_t id, std::optional<int64_t> expected_revision)

@@ -50,7 +50,8 @@ absl::StatusOr<Token> InMemoryTokenStore::Create(const Token& token, const std::
                                                  const AuditEntry& audit, absl::Time /*deadline*/) {
   absl::MutexLock lock(&mu_);
   absl::StatusOr<Token> made = Insert(token, secret_hash);
-  if (made.ok()) Audit(audit, absl::StrCat("tokens/", made->id), made->scope_region_code);
+  if (made.ok())
+    RecordChange(audit_log_, audit, absl::StrCat("tokens/", made->id), made->scope_region_code);
   return made;
 }
 
@@ -63,7 +64,8 @@ absl::StatusOr<Token> InMemoryTokenStore::CreateFirst(const Token& token,
     return absl::FailedPreconditionError("a token exists already: no bootstrap needed");
   }
   absl::StatusOr<Token> made = Insert(token, secret_hash);
-  if (made.ok()) Audit(audit, absl::StrCat("tokens/", made->id), made->scope_region_code);
+  if (made.ok())
+    RecordChange(audit_log_, audit, absl::StrCat("tokens/", made->id), made->scope_region_code);
   return made;
 }
 
@@ -100,7 +102,7 @@ absl::StatusOr<Token> InMemoryTokenStore::Revoke(int64_t id, const AuditEntry& a
   if (it == tokens_.end()) return NotFound(id);
   if (!it->second.revoke_time.has_value()) {
     it->second.revoke_time = absl::FromUnixMicros(absl::ToUnixMicros(absl::Now()));
-    Audit(audit, absl::StrCat("tokens/", id), it->second.scope_region_code);
+    RecordChange(audit_log_, audit, absl::StrCat("tokens/", id), it->second.scope_region_code);
   }
   return it->second;
 }

@@ -30,11 +30,6 @@ class InMemoryTokenStore final : public TokenStore {
   absl::StatusOr<Token> Revoke(int64_t id, const AuditEntry& audit, absl::Time deadline) override;
 
  private:
-  // Appends to the audit log, when there is one.
-  void Audit(const AuditEntry& audit, const std::string& resource, const std::string& region_code) {
-    if (audit_log_ != nullptr) audit_log_->Record(audit, resource, region_code);
-  }
-
   absl::StatusOr<Token> Insert(const Token& token, const std::string& secret_hash)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 

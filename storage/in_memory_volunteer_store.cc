@@ -76,7 +76,7 @@ absl::StatusOr<Volunteer> InMemoryVolunteerStore::Create(
   volunteers_[created.number] = created;
   identities_[id_number_hash] = created.number;
   if (!request_id.empty()) requests_[request_id] = created.number;
-  Audit(audit, Name(created.number), created.residence_region_code);
+  RecordChange(audit_log_, audit, Name(created.number), created.residence_region_code);
   return created;
 }
 
@@ -110,7 +110,7 @@ absl::StatusOr<Volunteer> InMemoryVolunteerStore::Update(const std::string& numb
   if (change.status) volunteer.status = *change.status;
   if (change.phone) std::tie(volunteer.phone_cipher, volunteer.phone_masked) = *change.phone;
   ++volunteer.revision;
-  Audit(audit, Name(number), volunteer.residence_region_code);
+  RecordChange(audit_log_, audit, Name(number), volunteer.residence_region_code);
   volunteer.update_time = absl::Now();
   return volunteer;
 }
@@ -125,7 +125,7 @@ absl::StatusOr<Volunteer> InMemoryVolunteerStore::Delete(const std::string& numb
   if (!volunteer.delete_time.has_value()) {
     volunteer.delete_time = volunteer.update_time = absl::Now();
     ++volunteer.revision;
-    Audit(audit, Name(number), volunteer.residence_region_code);
+    RecordChange(audit_log_, audit, Name(number), volunteer.residence_region_code);
   }
   return volunteer;
 }
