@@ -13,7 +13,7 @@ const absl::TimeZone& ChinaTime() {
   return *zone;
 }
 
-std::string Clock(absl::Time time) { return absl::FormatTime("%Y-%m-%d %H:%M", time, ChinaTime()); }
+std::string Clock(absl::Time time) { return ChinaClock(time); }
 
 int64_t WholeMinutes(absl::Duration duration) {
   return absl::ToInt64Minutes(std::max(duration, absl::ZeroDuration()));
@@ -21,7 +21,15 @@ int64_t WholeMinutes(absl::Duration duration) {
 
 std::string Minutes(absl::Duration duration) { return absl::StrCat(WholeMinutes(duration)); }
 
+std::string Label(const HourRules& rules) {
+  return rules.label.empty() ? absl::StrCat("rules v", rules.version) : rules.label;
+}
+
 }  // namespace
+
+std::string ChinaClock(absl::Time time) {
+  return absl::FormatTime("%Y-%m-%d %H:%M", time, ChinaTime());
+}
 
 HourRules DefaultHourRules() {
   HourRules rules;
@@ -118,7 +126,7 @@ absl::StatusOr<Credit> CreditAttendance(const HourRules& rules, const Attendance
     credit.credited_minutes = capped;
     credit.steps.push_back(
         {"rounding",
-         absl::StrCat(hours, " whole hours: ", capped, " minutes, rules v", rules.version),
+         absl::StrCat(hours, " whole hours: ", capped, " minutes, ", Label(rules)),
          capped});
     return credit;
   }
@@ -136,8 +144,8 @@ absl::StatusOr<Credit> CreditAttendance(const HourRules& rules, const Attendance
        absl::StrCat(hours, " whole hours and ", remainder, " minutes; ", remainder,
                     " minutes (up to ", band->up_to_minutes, ") count as ", band->credit_minutes,
                     ": ", rounded, " minutes",
-                    rounded > cap ? absl::StrCat(", cut to the cap of ", cap) : "", ", rules v",
-                    rules.version),
+                    rounded > cap ? absl::StrCat(", cut to the cap of ", cap) : "", ", ",
+                    Label(rules)),
        credit.credited_minutes});
   return credit;
 }

@@ -24,6 +24,9 @@ struct RoundingBand {
 
 struct HourRules {
   int64_t version = 0;
+  // How explanations name the rules ("hourRuleSets/4 (regions/141124 v2)"); "rules v{version}"
+  // when empty.
+  std::string label;
   // Ascending by up_to_minutes, the last up to 59: every remainder falls in one band.
   std::vector<RoundingBand> bands;
   // The time credited is at most the event's scheduled duration plus this.
@@ -62,6 +65,9 @@ struct Credit {
   std::optional<absl::Time> auto_closed_at;
   std::vector<CreditStep> steps;
 };
+
+// "2026-11-27 09:00", China Standard Time: how explanations and messages give times.
+std::string ChinaClock(absl::Time time);
 
 // The minutes `rules` credit for `attendance` as of `now`. Times in explanations are China
 // Standard Time. Errors: INVALID_ARGUMENT when the check-out is before the check-in;

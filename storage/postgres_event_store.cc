@@ -79,12 +79,16 @@ constexpr char kDeleteSql[] =
     "UPDATE events SET delete_time = now(), update_time = now(), revision = revision + 1 "
     "WHERE id = $1 RETURNING " ZY_EVENT_COLUMNS;
 
+}  // namespace
+
+const char kEventColumns[] = ZY_EVENT_COLUMNS;
+
 #undef ZY_EVENT_VALUES
 #undef ZY_EVENT_FILTER
 #undef ZY_EVENT_COLUMNS
 #undef ZY_MICROS
 
-Event FromRow(const pqxx::row& row) {
+Event EventFromRow(const pqxx::row& row) {
   Event event;
   event.id = row[0].as<int64_t>();
   event.title = row[1].as<std::string>();
@@ -108,6 +112,10 @@ Event FromRow(const pqxx::row& row) {
   if (!row[22].is_null()) event.delete_time = absl::FromUnixMicros(row[22].as<int64_t>());
   return event;
 }
+
+namespace {
+
+Event FromRow(const pqxx::row& row) { return EventFromRow(row); }
 
 std::string Name(int64_t id) { return absl::StrCat("events/", id); }
 

@@ -2,10 +2,16 @@
 #ifndef ZHIYUAN_STORAGE_POSTGRES_EVENT_STORE_H_
 #define ZHIYUAN_STORAGE_POSTGRES_EVENT_STORE_H_
 
+#include <pqxx/row>
+
 #include "storage/connection_pool.h"
 #include "storage/event_store.h"
 
 namespace zhiyuan::storage {
+
+// The columns EventFromRow reads, for other stores' queries of `events`.
+extern const char kEventColumns[];
+Event EventFromRow(const pqxx::row& row);
 
 class PostgresEventStore final : public EventStore {
  public:

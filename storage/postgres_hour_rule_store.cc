@@ -39,9 +39,13 @@ constexpr char kInsertSql[] =
     "nullif($8, '')::uuid FROM hour_rule_sets WHERE region_code = $1 "
     "ON CONFLICT (create_request_id) DO NOTHING RETURNING " ZY_RULE_COLUMNS;
 
+}  // namespace
+
+const char kHourRuleColumns[] = ZY_RULE_COLUMNS;
+
 #undef ZY_RULE_COLUMNS
 
-HourRuleSet FromRow(const pqxx::row& row) {
+HourRuleSet HourRuleSetFromRow(const pqxx::row& row) {
   HourRuleSet rules;
   rules.id = row[0].as<int64_t>();
   rules.region_code = row[1].as<std::string>();
@@ -62,6 +66,10 @@ HourRuleSet FromRow(const pqxx::row& row) {
   rules.create_time = absl::FromUnixMicros(row[9].as<int64_t>());
   return rules;
 }
+
+namespace {
+
+HourRuleSet FromRow(const pqxx::row& row) { return HourRuleSetFromRow(row); }
 
 std::string Name(int64_t id) { return absl::StrCat("hourRuleSets/", id); }
 

@@ -2,10 +2,16 @@
 #ifndef ZHIYUAN_STORAGE_POSTGRES_HOUR_RULE_STORE_H_
 #define ZHIYUAN_STORAGE_POSTGRES_HOUR_RULE_STORE_H_
 
+#include <pqxx/row>
+
 #include "storage/connection_pool.h"
 #include "storage/hour_rule_store.h"
 
 namespace zhiyuan::storage {
+
+// The columns HourRuleSetFromRow reads, for other stores' queries of `hour_rule_sets`.
+extern const char kHourRuleColumns[];
+HourRuleSet HourRuleSetFromRow(const pqxx::row& row);
 
 class PostgresHourRuleStore final : public HourRuleStore {
  public:

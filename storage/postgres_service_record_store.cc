@@ -1,0 +1,469 @@
+#include "storage/postgres_service_record_store.h"
+
+#include <algorithm>
+#include <pqxx/result>
+#include <pqxx/transaction_base>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "storage/postgres_event_store.h"
+#include "storage/postgres_hour_rule_store.h"
+#include "storage/sql_array.h"
+#include "storage/status_macros.h"
+#include "storage/transaction.h"
+
+namespace zhiyuan::storage {
+namespace {
+
+#define ZY_MICROS(column) "(extract(epoch FROM " column ") * 1000000)::bigint"
+#define ZY_TIME(micros) "('epoch'::timestamptz + " micros " * interval '1 microsecond')"
+#define ZY_RECORD_COLUMNS                                                                         \
+  "volunteer_number, id, event_id, hour_class, state, method, " ZY_MICROS(                        \
+      "check_in") ", " ZY_MICROS("check_out") ", auto_closed, raw_minutes, credited_minutes, "    \
+                                              "coalesce(hour_rule_set_id, 0), " ZY_MICROS(        \
+                                                  "close_due") ", recorder_token_id, "            \
+                                                               "coalesce(verifier_token_id, 0), " \
+                                                               "note, revision, " ZY_MICROS(      \
+                                                                   "create_time") ", " ZY_MICROS( \
+                                                                   "update_time")
+
+// Batch reads. Volunteers are locked in number order, so that batches never deadlock; FOR NO KEY
+// UPDATE leaves foreign-key checks (FOR KEY SHARE) of other tables alone.
+constexpr char kLockVolunteersSql[] =
+    "SELECT volunteer_number, delete_time IS NULL FROM volunteers "
+    "WHERE volunteer_number = ANY($1::text[]) ORDER BY volunteer_number FOR NO KEY UPDATE";
+constexpr char kReplaysSql[] =
+    "SELECT r.volunteer_number, r.client_id::text, r.record_id FROM service_record_revisions r "
+    "JOIN unnest($1::text[], $2::uuid[]) AS k(v, c) ON r.volunteer_number = k.v "
+    "AND r.client_id = k.c";
+constexpr char kBatchRecordsSql[] =
+    "SELECT " ZY_RECORD_COLUMNS
+    " FROM service_records WHERE volunteer_number = ANY($1::text[]) AND check_in >= " ZY_TIME(
+        "$2::bigint") " UNION SELECT " ZY_RECORD_COLUMNS
+                      " FROM service_records WHERE volunteer_number = ANY($1::text[]) AND state = "
+                      "1 UNION SELECT " ZY_RECORD_COLUMNS
+                      " FROM service_records JOIN unnest($3::text[], $4::bigint[]) AS k(v, i) ON "
+                      "volunteer_number = k.v AND id = k.i";
+constexpr char kNewIdsSql[] =
+    "SELECT nextval('service_record_id') FROM generate_series(1, $1::integer)";
+
+// Batch writes: one statement each, whatever the batch's size. The 19 columns of a record, as
+// arrays.
+#define ZY_RECORD_ARRAYS                                                                        \
+  "$1::text[], $2::bigint[], $3::bigint[], $4::smallint[], $5::smallint[], $6::smallint[], "    \
+  "$7::bigint[], $8::bigint[], $9::boolean[], $10::integer[], $11::integer[], $12::bigint[], "  \
+  "$13::bigint[], $14::bigint[], $15::bigint[], $16::text[], $17::integer[], $18::bigint[], " \
+  "$19::bigint[]"
+#define ZY_RECORD_ALIASES "v, i, e, hc, st, m, ci, co, ac, rm, cm, h, cd, rt, vt, n, rev, ct, ut"
+constexpr char kInsertSql[] =
+    "INSERT INTO service_records (volunteer_number, id, event_id, hour_class, state, method, "
+    "check_in, check_out, auto_closed, raw_minutes, credited_minutes, hour_rule_set_id, "
+    "close_due, recorder_token_id, verifier_token_id, note, revision, create_time, update_time) "
+    "SELECT v, i, e, hc, st, m, " ZY_TIME("ci") ", " ZY_TIME("co") ", ac, rm, cm, nullif(h, 0), "
+    ZY_TIME("cd") ", rt, nullif(vt, 0), n, rev, " ZY_TIME("ct") ", " ZY_TIME("ut") " "
+    "FROM unnest(" ZY_RECORD_ARRAYS ") AS u(" ZY_RECORD_ALIASES ")";
+constexpr char kUpdateSql[] =
+    "UPDATE service_records r SET (event_id, hour_class, state, method, check_in, check_out, "
+    "auto_closed, raw_minutes, credited_minutes, hour_rule_set_id, close_due, recorder_token_id, "
+    "verifier_token_id, note, revision, update_time) = (u.e, u.hc, u.st, u.m, " ZY_TIME("u.ci")
+    ", " ZY_TIME("u.co") ", u.ac, u.rm, u.cm, nullif(u.h, 0), " ZY_TIME("u.cd")
+    ", u.rt, nullif(u.vt, 0), u.n, u.rev, " ZY_TIME("u.ut") ") "
+    "FROM unnest(" ZY_RECORD_ARRAYS ") AS u(" ZY_RECORD_ALIASES ") "
+    "WHERE r.volunteer_number = u.v AND r.id = u.i";
+constexpr char kInsertRevisionsSql[] =
+    "INSERT INTO service_record_revisions (volunteer_number, record_id, revision, change, "
+    "event_id, state, check_in, check_out, auto_closed, raw_minutes, credited_minutes, "
+    "hour_rule_set_id, verifier_token_id, note, actor_token_id, reason, client_id, create_time) "
+    "SELECT v, i, rev, ch, e, st, " ZY_TIME("ci") ", " ZY_TIME("co")
+    ", ac, rm, cm, nullif(h, 0), nullif(vt, 0), n, a, why, c, " ZY_TIME("t") " "
+    "FROM unnest($1::text[], $2::bigint[], $3::integer[], $4::smallint[], $5::bigint[], "
+    "$6::smallint[], $7::bigint[], $8::bigint[], $9::boolean[], $10::integer[], $11::integer[], "
+    "$12::bigint[], $13::bigint[], $14::text[], $15::bigint[], $16::text[], $17::uuid[], "
+    "$18::bigint[]) AS u(v, i, rev, ch, e, st, ci, co, ac, rm, cm, h, vt, n, a, why, c, t)";
+constexpr char kInsertAuditSql[] =
+    "INSERT INTO audit_log (actor_token_id, method, resource, region_code, field_paths, peer, "
+    "request_id) SELECT a, m, r, g, coalesce(string_to_array(nullif(f, ''), ','), '{}'), p, "
+    "nullif(q, '')::uuid FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], "
+    "$5::text[], $6::text[], $7::text[]) AS u(a, m, r, g, f, p, q)";
+
+// Reads.
+constexpr char kGetSql[] =
+    "SELECT " ZY_RECORD_COLUMNS " FROM service_records WHERE volunteer_number = $1 AND id = $2";
+// $1 volunteer ('' any), $2 event (0 any), $3 state (0 any), $4 and $5 the check-in window,
+// $6 whether a page key follows, $7 and $8 the last key (check-in, id).
+constexpr char kListSql[] =
+    "SELECT " ZY_RECORD_COLUMNS
+    " FROM service_records WHERE ($1 = '' OR volunteer_number = $1) "
+    "AND ($2::bigint = 0 OR event_id = $2) AND ($3 = 0 OR state = $3) "
+    "AND check_in >= " ZY_TIME("$4::bigint") " AND check_in < " ZY_TIME(
+        "$5::bigint") " AND (NOT $6 OR (check_in, id) < (" ZY_TIME("$7::bigint") ", $8::bigint)) "
+                      "ORDER BY check_in DESC, id DESC LIMIT $9";
+constexpr char kRevisionsSql[] =
+    "SELECT volunteer_number, record_id, revision, change, event_id, state, " ZY_MICROS(
+        "check_in") ", " ZY_MICROS("check_out") ", auto_closed, raw_minutes, credited_minutes, "
+                                                "coalesce(hour_rule_set_id, 0), "
+                                                "coalesce(verifier_token_id, 0), note, "
+                                                "actor_token_id, reason, "
+                                                "coalesce(client_id::text, ''), " ZY_MICROS(
+                                                    "create_time") " FROM service_record_revisions "
+                                                                   "WHERE volunteer_number = $1 "
+                                                                   "AND record_id = $2 ORDER BY "
+                                                                   "revision";
+constexpr char kDueSql[] =
+    "SELECT volunteer_number, id FROM service_records WHERE state = 1 AND close_due <= " ZY_TIME(
+        "$1::bigint") " ORDER BY close_due LIMIT $2";
+
+#undef ZY_RECORD_ALIASES
+#undef ZY_RECORD_ARRAYS
+#undef ZY_RECORD_COLUMNS
+#undef ZY_TIME
+#undef ZY_MICROS
+
+std::optional<absl::Time> OptionalTime(const pqxx::field& field) {
+  if (field.is_null()) return std::nullopt;
+  return absl::FromUnixMicros(field.as<int64_t>());
+}
+
+std::optional<int64_t> OptionalMicros(const std::optional<absl::Time>& time) {
+  if (!time.has_value()) return std::nullopt;
+  return absl::ToUnixMicros(*time);
+}
+
+ServiceRecord FromRow(const pqxx::row& row) {
+  ServiceRecord record;
+  record.volunteer_number = row[0].as<std::string>();
+  record.id = row[1].as<int64_t>();
+  record.event_id = row[2].as<int64_t>();
+  record.hour_class = static_cast<HourClass>(row[3].as<int>());
+  record.state = static_cast<RecordState>(row[4].as<int>());
+  record.method = static_cast<RecordMethod>(row[5].as<int>());
+  record.check_in = absl::FromUnixMicros(row[6].as<int64_t>());
+  record.check_out = OptionalTime(row[7]);
+  record.auto_closed = row[8].as<bool>();
+  record.raw_minutes = row[9].as<int64_t>();
+  record.credited_minutes = row[10].as<int64_t>();
+  record.hour_rule_set_id = row[11].as<int64_t>();
+  record.close_due = OptionalTime(row[12]);
+  record.recorder_token_id = row[13].as<int64_t>();
+  record.verifier_token_id = row[14].as<int64_t>();
+  record.note = row[15].as<std::string>();
+  record.revision = row[16].as<int64_t>();
+  record.create_time = absl::FromUnixMicros(row[17].as<int64_t>());
+  record.update_time = absl::FromUnixMicros(row[18].as<int64_t>());
+  return record;
+}
+
+// The 17 columns of kInsertSql and kUpdateSql.
+struct RecordColumns {
+  SqlArray volunteer, id, event, hour_class, state, method, check_in, check_out, auto_closed,
+      raw_minutes, credited_minutes, rules, close_due, recorder, verifier, note, revision,
+      create_time, update_time;
+
+  void Add(const ServiceRecord& r) {
+    volunteer.Add(absl::string_view(r.volunteer_number));
+    id.Add(r.id);
+    event.Add(r.event_id);
+    hour_class.Add(static_cast<int64_t>(r.hour_class));
+    state.Add(static_cast<int64_t>(r.state));
+    method.Add(static_cast<int64_t>(r.method));
+    check_in.Add(absl::ToUnixMicros(r.check_in));
+    check_out.Add(OptionalMicros(r.check_out));
+    auto_closed.Add(r.auto_closed);
+    raw_minutes.Add(r.raw_minutes);
+    credited_minutes.Add(r.credited_minutes);
+    rules.Add(r.hour_rule_set_id);
+    close_due.Add(OptionalMicros(r.close_due));
+    recorder.Add(r.recorder_token_id);
+    verifier.Add(r.verifier_token_id);
+    note.Add(absl::string_view(r.note));
+    revision.Add(r.revision);
+    create_time.Add(absl::ToUnixMicros(r.create_time));
+    update_time.Add(absl::ToUnixMicros(r.update_time));
+  }
+
+  pqxx::result Exec(pqxx::transaction_base& txn, const char* sql) const {
+    return txn.exec_params(sql, volunteer.str(), id.str(), event.str(), hour_class.str(),
+                           state.str(), method.str(), check_in.str(), check_out.str(),
+                           auto_closed.str(), raw_minutes.str(), credited_minutes.str(),
+                           rules.str(), close_due.str(), recorder.str(), verifier.str(),
+                           note.str(), revision.str(), create_time.str(), update_time.str());
+  }
+};
+
+// Writes `records` with `sql`.
+absl::Status WriteRecords(pqxx::transaction_base& txn, const char* sql,
+                          const std::vector<ServiceRecord>& records) {
+  if (records.empty()) return absl::OkStatus();
+  RecordColumns columns;
+  for (const ServiceRecord& record : records) columns.Add(record);
+  if (columns.Exec(txn, sql).affected_rows() != records.size()) {
+    // The volunteers' locks keep their records still: this is a bug, not a race.
+    return absl::InternalError("a service record changed under its volunteer's lock");
+  }
+  return absl::OkStatus();
+}
+
+void WriteRevisions(pqxx::transaction_base& txn, const std::vector<RecordRevision>& revisions) {
+  if (revisions.empty()) return;
+  SqlArray volunteer, id, revision, change, event, state, check_in, check_out, auto_closed,
+      raw_minutes, credited_minutes, rules, verifier, note, actor, reason, client_id, time;
+  for (const RecordRevision& rev : revisions) {
+    const ServiceRecord& r = rev.record;
+    volunteer.Add(absl::string_view(r.volunteer_number));
+    id.Add(r.id);
+    revision.Add(r.revision);
+    change.Add(static_cast<int64_t>(rev.change));
+    event.Add(r.event_id);
+    state.Add(static_cast<int64_t>(r.state));
+    check_in.Add(absl::ToUnixMicros(r.check_in));
+    check_out.Add(OptionalMicros(r.check_out));
+    auto_closed.Add(r.auto_closed);
+    raw_minutes.Add(r.raw_minutes);
+    credited_minutes.Add(r.credited_minutes);
+    rules.Add(r.hour_rule_set_id);
+    verifier.Add(r.verifier_token_id);
+    note.Add(absl::string_view(r.note));
+    actor.Add(rev.actor_token_id);
+    reason.Add(absl::string_view(rev.reason));
+    if (rev.client_id.empty()) {
+      client_id.AddNull();
+    } else {
+      client_id.Add(absl::string_view(rev.client_id));
+    }
+    time.Add(absl::ToUnixMicros(rev.time));
+  }
+  txn.exec_params0(kInsertRevisionsSql, volunteer.str(), id.str(), revision.str(), change.str(),
+                   event.str(), state.str(), check_in.str(), check_out.str(), auto_closed.str(),
+                   raw_minutes.str(), credited_minutes.str(), rules.str(), verifier.str(),
+                   note.str(), actor.str(), reason.str(), client_id.str(), time.str());
+}
+
+void WriteAudit(pqxx::transaction_base& txn, const std::vector<AuditAppend>& entries) {
+  if (entries.empty()) return;
+  SqlArray actor, method, resource, region, fields, peer, request;
+  for (const AuditAppend& a : entries) {
+    actor.Add(a.entry.actor_token_id);
+    method.Add(absl::string_view(a.entry.method));
+    resource.Add(absl::string_view(a.resource));
+    region.Add(absl::string_view(a.region_code));
+    // Field paths are proto field names: no commas in them.
+    fields.Add(absl::string_view(absl::StrJoin(a.entry.field_paths, ",")));
+    peer.Add(absl::string_view(a.entry.peer));
+    request.Add(absl::string_view(a.entry.request_id));
+  }
+  txn.exec_params0(kInsertAuditSql, actor.str(), method.str(), resource.str(), region.str(),
+                   fields.str(), peer.str(), request.str());
+}
+
+// Reads what a batch needs, under the volunteers' locks.
+RecordBatchState ReadBatch(pqxx::transaction_base& txn, const RecordBatchKeys& keys) {
+  RecordBatchState state;
+  SqlArray volunteers;
+  for (const std::string& number : keys.volunteer_numbers) volunteers.Add(number);
+  for (const pqxx::row& row : txn.exec_params(kLockVolunteersSql, volunteers.str())) {
+    if (row[1].as<bool>()) state.live_volunteers.insert(row[0].as<std::string>());
+  }
+
+  SqlArray events;
+  for (const int64_t id : keys.event_ids) events.Add(id);
+  // FOR SHARE: an event's status and schedule stay as read until the batch commits.
+  const std::string events_sql =
+      absl::StrCat("SELECT ", kEventColumns, " FROM events WHERE id = ANY($1::bigint[]) FOR SHARE");
+  absl::flat_hash_set<std::string> regions;
+  for (const pqxx::row& row : txn.exec_params(events_sql, events.str())) {
+    Event event = EventFromRow(row);
+    regions.insert(event.region_code);
+    state.events.emplace(event.id, std::move(event));
+  }
+  // The rules in force per region: the longest region code that begins it, its newest version.
+  const std::string effective_sql = absl::StrCat(
+      "SELECT DISTINCT ON (k.code) ", kHourRuleColumns, ", k.code",
+      " FROM unnest($1::text[]) AS k(code) JOIN hour_rule_sets ON k.code LIKE region_code || '%' "
+      "ORDER BY k.code, length(region_code) DESC, version DESC");
+  SqlArray region_codes;
+  for (const std::string& code : regions) region_codes.Add(absl::string_view(code));
+  for (const pqxx::row& row : txn.exec_params(effective_sql, region_codes.str())) {
+    HourRuleSet rules = HourRuleSetFromRow(row);  // The code comes after its columns.
+    state.rules_by_id.emplace(rules.id, rules);
+    state.rules_by_region.emplace(row[row.size() - 1].as<std::string>(), std::move(rules));
+  }
+
+  SqlArray replay_volunteers, replay_clients;
+  for (const auto& [number, client_id] : keys.client_ids) {
+    replay_volunteers.Add(absl::string_view(number));
+    replay_clients.Add(absl::string_view(client_id));
+  }
+  SqlArray named_volunteers, named_ids;
+  for (const auto& [number, id] : keys.record_ids) {
+    named_volunteers.Add(absl::string_view(number));
+    named_ids.Add(id);
+  }
+  if (!keys.client_ids.empty()) {
+    for (const pqxx::row& row :
+         txn.exec_params(kReplaysSql, replay_volunteers.str(), replay_clients.str())) {
+      const int64_t record_id = row[2].as<int64_t>();
+      state.replays[{row[0].as<std::string>(), row[1].as<std::string>()}] = record_id;
+      named_volunteers.Add(row[0].as<std::string>());
+      named_ids.Add(record_id);
+    }
+  }
+  const absl::Time first = absl::FromCivil(absl::CivilSecond(1, 1, 1), absl::UTCTimeZone());
+  const int64_t records_from =
+      absl::ToUnixMicros(std::clamp(keys.records_from, first, absl::FromUnixSeconds(253402300799)));
+  absl::flat_hash_set<int64_t> rule_ids;
+  for (const pqxx::row& row : txn.exec_params(kBatchRecordsSql, volunteers.str(), records_from,
+                                              named_volunteers.str(), named_ids.str())) {
+    ServiceRecord record = FromRow(row);
+    if (record.hour_rule_set_id != 0 && !state.rules_by_id.contains(record.hour_rule_set_id)) {
+      rule_ids.insert(record.hour_rule_set_id);
+    }
+    state.records[record.volunteer_number].push_back(std::move(record));
+  }
+  // The events of open records (to close them) and of named ones (to review them).
+  SqlArray more_events;
+  bool any_more = false;
+  for (const auto& [number, records] : state.records) {
+    for (const ServiceRecord& record : records) {
+      if (!state.events.contains(record.event_id) &&
+          (record.state == RecordState::kOpen ||
+           std::find(keys.record_ids.begin(), keys.record_ids.end(),
+                     std::make_pair(number, record.id)) != keys.record_ids.end())) {
+        more_events.Add(record.event_id);
+        any_more = true;
+      }
+    }
+  }
+  if (any_more) {
+    for (const pqxx::row& row : txn.exec_params(events_sql, more_events.str())) {
+      Event event = EventFromRow(row);
+      state.events.emplace(event.id, std::move(event));
+    }
+  }
+  if (!rule_ids.empty()) {
+    SqlArray ids;
+    for (const int64_t id : rule_ids) ids.Add(id);
+    const std::string rules_sql = absl::StrCat("SELECT ", kHourRuleColumns,
+                                               " FROM hour_rule_sets WHERE id = ANY($1::bigint[])");
+    for (const pqxx::row& row : txn.exec_params(rules_sql, ids.str())) {
+      HourRuleSet rules = HourRuleSetFromRow(row);
+      state.rules_by_id.emplace(rules.id, std::move(rules));
+    }
+  }
+  if (keys.new_records > 0) {
+    for (const pqxx::row& row : txn.exec_params(kNewIdsSql, keys.new_records)) {
+      state.new_ids.push_back(row[0].as<int64_t>());
+    }
+  }
+  return state;
+}
+
+absl::Status NotFound(const std::string& volunteer_number, int64_t id) {
+  return absl::NotFoundError(absl::StrCat("volunteers/", volunteer_number, "/serviceRecords/", id,
+                                          " does not exist"));
+}
+
+}  // namespace
+
+absl::Status PostgresServiceRecordStore::ApplyBatch(
+    const RecordBatchKeys& keys,
+    absl::FunctionRef<absl::StatusOr<RecordBatchWrites>(const RecordBatchState&)> plan,
+    absl::Time deadline) {
+  return RunTransaction(
+      pool_, deadline, "writing service records", Access::kReadWrite,
+      [&](pqxx::transaction_base& txn) -> absl::Status {
+        const RecordBatchState state = ReadBatch(txn, keys);
+        ZY_ASSIGN_OR_RETURN(const RecordBatchWrites writes, plan(state));
+        ZY_RETURN_IF_ERROR(WriteRecords(txn, kInsertSql, writes.inserts));
+        ZY_RETURN_IF_ERROR(WriteRecords(txn, kUpdateSql, writes.updates));
+        WriteRevisions(txn, writes.revisions);
+        WriteAudit(txn, writes.audit);
+        return absl::OkStatus();
+      });
+}
+
+absl::StatusOr<ServiceRecord> PostgresServiceRecordStore::Get(const std::string& volunteer_number,
+                                                              int64_t id, absl::Time deadline) {
+  ServiceRecord record;
+  ZY_RETURN_IF_ERROR(RunTransaction(
+      pool_, deadline, "reading a service record", Access::kReadOnly,
+      [&](pqxx::transaction_base& txn) -> absl::Status {
+        const pqxx::result rows = txn.exec_params(kGetSql, volunteer_number, id);
+        if (rows.empty()) return NotFound(volunteer_number, id);
+        record = FromRow(rows[0]);
+        return absl::OkStatus();
+      }));
+  return record;
+}
+
+absl::StatusOr<std::vector<ServiceRecord>> PostgresServiceRecordStore::List(
+    const RecordQuery& query, absl::Time deadline) {
+  std::vector<ServiceRecord> records;
+  const absl::Time first = absl::FromCivil(absl::CivilSecond(1, 1, 1), absl::UTCTimeZone());
+  const absl::Time last = absl::FromCivil(absl::CivilSecond(10000, 1, 1), absl::UTCTimeZone());
+  const int64_t from = absl::ToUnixMicros(std::clamp(query.check_in_from, first, last));
+  const int64_t before = absl::ToUnixMicros(std::clamp(query.check_in_before, first, last));
+  const bool paged = query.after.has_value();
+  const int64_t after_time = paged ? absl::ToUnixMicros(query.after->first) : 0;
+  const int64_t after_id = paged ? query.after->second : 0;
+  ZY_RETURN_IF_ERROR(RunTransaction(
+      pool_, deadline, "listing service records", Access::kReadOnly,
+      [&](pqxx::transaction_base& txn) -> absl::Status {
+        for (const pqxx::row& row :
+             txn.exec_params(kListSql, query.volunteer_number, query.event_id, query.state, from,
+                             before, paged, after_time, after_id, query.limit)) {
+          records.push_back(FromRow(row));
+        }
+        return absl::OkStatus();
+      }));
+  return records;
+}
+
+absl::StatusOr<std::vector<RecordRevision>> PostgresServiceRecordStore::Revisions(
+    const std::string& volunteer_number, int64_t id, absl::Time deadline) {
+  std::vector<RecordRevision> revisions;
+  ZY_RETURN_IF_ERROR(RunTransaction(
+      pool_, deadline, "reading a service record's revisions", Access::kReadOnly,
+      [&](pqxx::transaction_base& txn) -> absl::Status {
+        for (const pqxx::row& row : txn.exec_params(kRevisionsSql, volunteer_number, id)) {
+          RecordRevision& rev = revisions.emplace_back();
+          ServiceRecord& r = rev.record;
+          r.volunteer_number = row[0].as<std::string>();
+          r.id = row[1].as<int64_t>();
+          r.revision = row[2].as<int64_t>();
+          rev.change = static_cast<RevisionChange>(row[3].as<int>());
+          r.event_id = row[4].as<int64_t>();
+          r.state = static_cast<RecordState>(row[5].as<int>());
+          r.check_in = absl::FromUnixMicros(row[6].as<int64_t>());
+          r.check_out = OptionalTime(row[7]);
+          r.auto_closed = row[8].as<bool>();
+          r.raw_minutes = row[9].as<int64_t>();
+          r.credited_minutes = row[10].as<int64_t>();
+          r.hour_rule_set_id = row[11].as<int64_t>();
+          r.verifier_token_id = row[12].as<int64_t>();
+          r.note = row[13].as<std::string>();
+          rev.actor_token_id = row[14].as<int64_t>();
+          rev.reason = row[15].as<std::string>();
+          rev.client_id = row[16].as<std::string>();
+          rev.time = absl::FromUnixMicros(row[17].as<int64_t>());
+        }
+        if (revisions.empty()) return NotFound(volunteer_number, id);
+        return absl::OkStatus();
+      }));
+  return revisions;
+}
+
+absl::StatusOr<std::vector<std::pair<std::string, int64_t>>>
+PostgresServiceRecordStore::DueForClose(absl::Time now, int limit, absl::Time deadline) {
+  std::vector<std::pair<std::string, int64_t>> due;
+  ZY_RETURN_IF_ERROR(RunTransaction(
+      pool_, deadline, "finding forgotten check-outs", Access::kReadOnly,
+      [&](pqxx::transaction_base& txn) -> absl::Status {
+        for (const pqxx::row& row : txn.exec_params(kDueSql, absl::ToUnixMicros(now), limit)) {
+          due.emplace_back(row[0].as<std::string>(), row[1].as<int64_t>());
+        }
+        return absl::OkStatus();
+      }));
+  return due;
+}
+
+}  // namespace zhiyuan::storage

@@ -1,0 +1,11 @@
+#include "storage/service_record_store.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace zhiyuan::storage {
+
+std::string ServiceRecord::name() const {
+  return absl::StrCat("volunteers/", volunteer_number, "/serviceRecords/", id);
+}
+
+}  // namespace zhiyuan::storage
