@@ -257,6 +257,22 @@ absl::StatusOr<bool> Authorizer::ReachesPostId(const Principal& caller, absl::st
   return ReachesPost(caller, *post);
 }
 
+absl::StatusOr<bool> Authorizer::ReachesEvent(const Principal& caller,
+                                              const storage::Event& event, absl::Time deadline) {
+  switch (caller.role) {
+    case zhiyuan::v1::ROLE_TEAM_LEADER:
+      return IsTeamWithin(event.team_id, caller.team_id, deadline);
+    case zhiyuan::v1::ROLE_KIOSK:
+      return (event.post_id != 0 && std::find(caller.post_ids.begin(), caller.post_ids.end(),
+                                              event.post_id) != caller.post_ids.end()) ||
+             (event.practice_unit_id != 0 &&
+              std::find(caller.practice_unit_ids.begin(), caller.practice_unit_ids.end(),
+                        event.practice_unit_id) != caller.practice_unit_ids.end());
+    default:
+      return ReachesRegion(caller, event.region_code);
+  }
+}
+
 bool Authorizer::ReachesVolunteer(const Principal& caller, const storage::Volunteer& volunteer) {
   switch (caller.role) {
     case zhiyuan::v1::ROLE_SYSTEM_ADMIN:

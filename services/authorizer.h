@@ -19,6 +19,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "storage/event_store.h"
 #include "storage/post_store.h"
 #include "storage/practice_unit_store.h"
 #include "storage/team_store.h"
@@ -118,6 +119,11 @@ class Authorizer {
                                      int64_t unit_id, absl::Time deadline);
   absl::StatusOr<bool> ReachesPostId(const Principal& caller, absl::string_view field,
                                      int64_t post_id, absl::Time deadline);
+
+  // Events: a system admin; REGION_ADMIN and REPORTER by the event's region; TEAM_LEADER the
+  // events their team or one under it organises; KIOSK those at its posts and practice units.
+  absl::StatusOr<bool> ReachesEvent(const Principal& caller, const storage::Event& event,
+                                    absl::Time deadline);
 
   // Volunteers: a system admin; REGION_ADMIN by residence; VOLUNTEER themself. (Reporters,
   // team leaders and kiosks see no volunteer profiles.)

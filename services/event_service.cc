@@ -31,9 +31,6 @@ constexpr absl::Duration kMaxDuration = absl::Hours(24 * 31);
 constexpr absl::Duration kCodeMargin = absl::Hours(1);
 constexpr int kDefaultPageSize = 100;
 constexpr int kMaxPageSize = 1000;
-// Seconds of 0001-01-01 and 9999-12-31T23:59:59Z, the range google.protobuf.Timestamp allows.
-constexpr int64_t kMinSeconds = -62135596800;
-constexpr int64_t kMaxSeconds = 253402300799;
 
 v1::ReportedFigure FigureToProto(const storage::ReportedFigure& figure) {
   v1::ReportedFigure proto;
@@ -84,15 +81,8 @@ absl::Status Reply(const absl::StatusOr<storage::Event>& event, v1::Event* respo
   return absl::OkStatus();
 }
 
-absl::StatusOr<absl::Time> ParseTime(absl::string_view field,
-                                     const google::protobuf::Timestamp& time) {
-  if (time.seconds() < kMinSeconds || time.seconds() > kMaxSeconds || time.nanos() < 0 ||
-      time.nanos() > 999999999) {
-    return InvalidField(field, "is not a valid timestamp");
-  }
-  // Microseconds, as PostgreSQL keeps them, so both stores compare what they store.
-  return absl::FromUnixMicros(
-      absl::ToUnixMicros(absl::FromUnixSeconds(time.seconds()) + absl::Nanoseconds(time.nanos())));
+bool Contains(const std::vector<int64_t>& ids, int64_t id) {
+  return std::find(ids.begin(), ids.end(), id) != ids.end();
 }
 
 absl::StatusOr<int64_t> ParseOptionalId(absl::string_view field, absl::string_view collection,
@@ -171,8 +161,8 @@ absl::StatusOr<storage::Event> FromCreateRequest(const v1::CreateEventRequest& r
   ZY_ASSIGN_OR_RETURN(event.coordinates, ParseCoordinates(proto));
   if (!proto.has_start_time()) return InvalidField("event.start_time", "is required");
   if (!proto.has_end_time()) return InvalidField("event.end_time", "is required");
-  ZY_ASSIGN_OR_RETURN(event.start_time, ParseTime("event.start_time", proto.start_time()));
-  ZY_ASSIGN_OR_RETURN(event.end_time, ParseTime("event.end_time", proto.end_time()));
+  ZY_ASSIGN_OR_RETURN(event.start_time, ParseTimestamp("event.start_time", proto.start_time()));
+  ZY_ASSIGN_OR_RETURN(event.end_time, ParseTimestamp("event.end_time", proto.end_time()));
   ZY_RETURN_IF_ERROR(CheckSchedule(event.start_time, event.end_time));
   if (proto.capacity() < 0 || proto.capacity() > kMaxCapacity) {
     return InvalidField("event.capacity", absl::StrCat("must be 0 to ", kMaxCapacity));
@@ -215,10 +205,10 @@ absl::StatusOr<storage::EventChange> ToChange(const v1::UpdateEventRequest& requ
       ZY_ASSIGN_OR_RETURN(change.coordinates, ParseCoordinates(proto));
     } else if (path == "start_time") {
       if (!proto.has_start_time()) return InvalidField("event.start_time", "is required");
-      ZY_ASSIGN_OR_RETURN(change.start_time, ParseTime("event.start_time", proto.start_time()));
+      ZY_ASSIGN_OR_RETURN(change.start_time, ParseTimestamp("event.start_time", proto.start_time()));
     } else if (path == "end_time") {
       if (!proto.has_end_time()) return InvalidField("event.end_time", "is required");
-      ZY_ASSIGN_OR_RETURN(change.end_time, ParseTime("event.end_time", proto.end_time()));
+      ZY_ASSIGN_OR_RETURN(change.end_time, ParseTimestamp("event.end_time", proto.end_time()));
     } else if (path == "capacity") {
       if (proto.capacity() < 0 || proto.capacity() > kMaxCapacity) {
         return InvalidField("event.capacity", absl::StrCat("must be 0 to ", kMaxCapacity));
@@ -264,11 +254,11 @@ absl::StatusOr<storage::EventQuery> ToQuery(const v1::ListEventsRequest& request
   }
   query.status = request.status();
   if (request.has_start_time_from()) {
-    ZY_ASSIGN_OR_RETURN(query.start_from, ParseTime("start_time_from", request.start_time_from()));
+    ZY_ASSIGN_OR_RETURN(query.start_from, ParseTimestamp("start_time_from", request.start_time_from()));
   }
   if (request.has_start_time_before()) {
     ZY_ASSIGN_OR_RETURN(query.start_before,
-                        ParseTime("start_time_before", request.start_time_before()));
+                        ParseTimestamp("start_time_before", request.start_time_before()));
   }
   query.show_deleted = request.show_deleted();
   ZY_RETURN_IF_ERROR(ResolvePageSize("page_size", request.page_size(), kDefaultPageSize,
@@ -285,32 +275,13 @@ absl::StatusOr<storage::EventQuery> ToQuery(const v1::ListEventsRequest& request
   return query;
 }
 
-bool Contains(const std::vector<int64_t>& ids, int64_t id) {
-  return std::find(ids.begin(), ids.end(), id) != ids.end();
-}
-
 }  // namespace
-
-absl::StatusOr<bool> EventServiceImpl::ReachesEvent(const Principal& caller,
-                                                    const storage::Event& event,
-                                                    absl::Time deadline) {
-  switch (caller.role) {
-    case v1::ROLE_TEAM_LEADER:
-      return authorizer_.IsTeamWithin(event.team_id, caller.team_id, deadline);
-    case v1::ROLE_KIOSK:
-      return (event.post_id != 0 && Contains(caller.post_ids, event.post_id)) ||
-             (event.practice_unit_id != 0 &&
-              Contains(caller.practice_unit_ids, event.practice_unit_id));
-    default:
-      return Authorizer::ReachesRegion(caller, event.region_code);
-  }
-}
 
 absl::StatusOr<storage::Event> EventServiceImpl::ReachableEvent(const Principal& caller, int64_t id,
                                                                 absl::string_view verb,
                                                                 absl::Time deadline) {
   ZY_ASSIGN_OR_RETURN(storage::Event event, store_.Get(id, deadline));
-  ZY_ASSIGN_OR_RETURN(const bool reached, ReachesEvent(caller, event, deadline));
+  ZY_ASSIGN_OR_RETURN(const bool reached, authorizer_.ReachesEvent(caller, event, deadline));
   if (!reached) return Authorizer::Deny(caller, absl::StrCat(verb, " ", IdName(kCollection, id)));
   return event;
 }
@@ -463,7 +434,7 @@ grpc::Status EventServiceImpl::CreateEvent(grpc::ServerContext* context,
         store_.Create(event, absl::AsciiStrToLower(request->request_id()),
                       AuditOf(caller, *context, "zhiyuan.v1.EventService.CreateEvent", *request),
                       deadline));
-    ZY_ASSIGN_OR_RETURN(const bool reached, ReachesEvent(caller, created, deadline));
+    ZY_ASSIGN_OR_RETURN(const bool reached, authorizer_.ReachesEvent(caller, created, deadline));
     if (!reached) return Authorizer::RequestIdTaken(request->request_id());
     *response = ToProto(created);
     return absl::OkStatus();

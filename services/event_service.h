@@ -45,10 +45,6 @@ class EventServiceImpl final : public zhiyuan::v1::EventService::Service {
                                    zhiyuan::v1::EventCheckInCode* response) override;
 
  private:
-  // Events: a system admin; region admins and reporters by the event's region; team leaders
-  // for events their team or one under it organises; kiosks at their posts and units.
-  absl::StatusOr<bool> ReachesEvent(const Principal& caller, const storage::Event& event,
-                                    absl::Time deadline);
   absl::StatusOr<storage::Event> ReachableEvent(const Principal& caller, int64_t id,
                                                 absl::string_view verb, absl::Time deadline);
   absl::Status CheckReferences(const Principal& caller, const storage::Event& event,

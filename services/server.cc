@@ -120,6 +120,12 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
       *server->event_store_, *server->program_store_, *server->check_in_codes_, authorizer);
   server->hour_rule_service_ = std::make_unique<HourRuleServiceImpl>(
       *server->hour_rule_store_, *server->region_store_, authorizer);
+  server->service_record_store_ =
+      std::make_unique<storage::PostgresServiceRecordStore>(*server->pool_);
+  server->record_writer_ = std::make_unique<RecordWriter>(*server->service_record_store_);
+  server->service_record_service_ = std::make_unique<ServiceRecordServiceImpl>(
+      *server->service_record_store_, *server->event_store_, *server->hour_rule_store_,
+      *server->record_writer_, *server->check_in_codes_, authorizer);
 
   // Reflection serves the descriptors in the generated pool. gRPC's built-in health service is
   // written without the generated grpc.health.v1 classes; naming one here links them in, so that
@@ -141,6 +147,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   builder.RegisterService(server->audit_service_.get());
   builder.RegisterService(server->event_service_.get());
   builder.RegisterService(server->hour_rule_service_.get());
+  builder.RegisterService(server->service_record_service_.get());
   grpc::ResourceQuota quota("zhiyuand");
   quota.SetMaxThreads(options.worker_threads);
   builder.SetResourceQuota(quota);
@@ -171,6 +178,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   server->health_monitor_ = std::make_unique<HealthMonitor>(
       *server->health_store_, *server->server_->GetHealthCheckService(),
       options.health_check_interval, options.health_check_timeout);
+  server->check_out_closer_ =
+      std::make_unique<CheckOutCloser>(*server->record_writer_, options.close_check_outs_interval);
   return server;
 }
 
@@ -210,6 +219,7 @@ void Server::Shutdown(absl::Duration grace) {
   done.Notify();
   canceller.join();
   health_monitor_.reset();
+  check_out_closer_.reset();
   pool_->Close();
   health_pool_->Close();
   shutdown_done_.Notify();

@@ -17,6 +17,7 @@
 #include "services/audit_service.h"
 #include "services/authorizer.h"
 #include "services/check_in_codes.h"
+#include "services/check_out_closer.h"
 #include "services/event_service.h"
 #include "services/health_monitor.h"
 #include "services/hour_rule_service.h"
@@ -25,8 +26,10 @@
 #include "services/post_service.h"
 #include "services/practice_unit_service.h"
 #include "services/program_service.h"
+#include "services/record_writer.h"
 #include "services/region_service.h"
 #include "services/server_info_service.h"
+#include "services/service_record_service.h"
 #include "services/team_service.h"
 #include "services/token_service.h"
 #include "services/volunteer_service.h"
@@ -40,6 +43,7 @@
 #include "storage/postgres_practice_unit_store.h"
 #include "storage/postgres_program_store.h"
 #include "storage/postgres_region_store.h"
+#include "storage/postgres_service_record_store.h"
 #include "storage/postgres_team_member_store.h"
 #include "storage/postgres_team_store.h"
 #include "storage/postgres_token_store.h"
@@ -76,6 +80,8 @@ struct ServerOptions {
   // How long a token read from the database is trusted before it is read again: a token revoked
   // through another server stops working here within this time.
   absl::Duration token_cache_ttl = absl::Seconds(5);
+  // How often forgotten check-outs are closed (services/check_out_closer.h).
+  absl::Duration close_check_outs_interval = absl::Seconds(60);
   // When set and the database has no tokens yet, makes the first system admin token and writes
   // its secret to this file (services/admin_token.h).
   std::string bootstrap_token_file;
@@ -135,6 +141,10 @@ class Server {
   std::unique_ptr<AuditServiceImpl> audit_service_;
   std::unique_ptr<EventServiceImpl> event_service_;
   std::unique_ptr<HourRuleServiceImpl> hour_rule_service_;
+  std::unique_ptr<storage::PostgresServiceRecordStore> service_record_store_;
+  std::unique_ptr<RecordWriter> record_writer_;
+  std::unique_ptr<ServiceRecordServiceImpl> service_record_service_;
+  std::unique_ptr<CheckOutCloser> check_out_closer_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<HealthMonitor> health_monitor_;
   int port_ = 0;

@@ -82,4 +82,17 @@ absl::Status ResolvePageSize(absl::string_view field, int requested, int default
   return absl::OkStatus();
 }
 
+absl::StatusOr<absl::Time> ParseTimestamp(absl::string_view field,
+                                          const google::protobuf::Timestamp& time) {
+  // Seconds of 0001-01-01 and 9999-12-31T23:59:59Z, the range google.protobuf.Timestamp allows.
+  constexpr int64_t kMinSeconds = -62135596800;
+  constexpr int64_t kMaxSeconds = 253402300799;
+  if (time.seconds() < kMinSeconds || time.seconds() > kMaxSeconds || time.nanos() < 0 ||
+      time.nanos() > 999999999) {
+    return InvalidField(field, "is not a valid timestamp");
+  }
+  return absl::FromUnixMicros(
+      absl::ToUnixMicros(absl::FromUnixSeconds(time.seconds()) + absl::Nanoseconds(time.nanos())));
+}
+
 }  // namespace zhiyuan::services

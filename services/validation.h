@@ -11,6 +11,8 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "google/protobuf/timestamp.pb.h"
 
 namespace zhiyuan::services {
 
@@ -33,6 +35,11 @@ absl::Status ParseEtag(absl::string_view field, absl::string_view etag,
 // A calendar date given as exactly YYYY-MM-DD, of a real day, from the year 1900 on.
 // Errors: INVALID_ARGUMENT naming `field`.
 absl::StatusOr<absl::CivilDay> ParseDate(absl::string_view field, absl::string_view text);
+
+// A google.protobuf.Timestamp within the range it allows (years 1 to 9999), to the microsecond
+// (as PostgreSQL keeps times). Errors: INVALID_ARGUMENT naming `field`.
+absl::StatusOr<absl::Time> ParseTimestamp(absl::string_view field,
+                                          const google::protobuf::Timestamp& time);
 
 // The page size to use: 0 means `default_size`, more than `max_size` is read as `max_size`.
 // Errors: INVALID_ARGUMENT for a negative size.
