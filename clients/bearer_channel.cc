@@ -45,12 +45,12 @@ class BearerInterceptorFactory final
 
 std::shared_ptr<grpc::Channel> CreateBearerChannel(
     const std::string& target, const std::shared_ptr<grpc::ChannelCredentials>& credentials,
-    const std::string& secret) {
-  if (secret.empty()) return grpc::CreateChannel(target, credentials);
+    const std::string& secret, const grpc::ChannelArguments& arguments) {
+  if (secret.empty()) return grpc::CreateCustomChannel(target, credentials, arguments);
   std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> factories;
   factories.push_back(std::make_unique<BearerInterceptorFactory>(secret));
-  return grpc::experimental::CreateCustomChannelWithInterceptors(
-      target, credentials, grpc::ChannelArguments(), std::move(factories));
+  return grpc::experimental::CreateCustomChannelWithInterceptors(target, credentials, arguments,
+                                                                 std::move(factories));
 }
 
 }  // namespace zhiyuan::clients

@@ -5,16 +5,17 @@
 
 #include <grpcpp/channel.h>
 #include <grpcpp/security/credentials.h>
+#include <grpcpp/support/channel_arguments.h>
 
 #include <memory>
 #include <string>
 
 namespace zhiyuan::clients {
 
-// A channel to `target`; with an empty `secret`, calls carry no authorization.
+// A channel to `target` with `arguments`; with an empty `secret`, calls carry no authorization.
 std::shared_ptr<grpc::Channel> CreateBearerChannel(
     const std::string& target, const std::shared_ptr<grpc::ChannelCredentials>& credentials,
-    const std::string& secret);
+    const std::string& secret, const grpc::ChannelArguments& arguments = {});
 
 }  // namespace zhiyuan::clients
 

@@ -257,8 +257,8 @@ absl::StatusOr<bool> Authorizer::ReachesPostId(const Principal& caller, absl::st
   return ReachesPost(caller, *post);
 }
 
-absl::StatusOr<bool> Authorizer::ReachesEvent(const Principal& caller,
-                                              const storage::Event& event, absl::Time deadline) {
+absl::StatusOr<bool> Authorizer::ReachesEvent(const Principal& caller, const storage::Event& event,
+                                              absl::Time deadline) {
   switch (caller.role) {
     case zhiyuan::v1::ROLE_TEAM_LEADER:
       return IsTeamWithin(event.team_id, caller.team_id, deadline);

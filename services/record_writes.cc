@@ -54,7 +54,8 @@ class Planner {
   RecordWriteResult Apply(const RecordWrite& write) {
     RecordWriteResult result;
     if (!write.client_id.empty()) {
-      if (auto it = replays_.find({write.volunteer_number, write.client_id}); it != replays_.end()) {
+      if (auto it = replays_.find({write.volunteer_number, write.client_id});
+          it != replays_.end()) {
         if (const ServiceRecord* record = Find(write.volunteer_number, it->second)) {
           result.duplicate = true;
           result.record = *record;
@@ -110,11 +111,11 @@ class Planner {
   absl::StatusOr<ServiceRecord> CheckIn(const RecordWrite& write) {
     ZY_ASSIGN_OR_RETURN(const Event* event, TakingEvent(write.event_id));
     if (event->status != storage::kOngoing) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          EventName(event->id), " is ", StatusWord(event->status),
-          event->status == storage::kPlanned
-              ? ": check-ins open when it is ONGOING"
-              : ": check-ins are closed; an organiser can enter the record instead"));
+      return absl::FailedPreconditionError(
+          absl::StrCat(EventName(event->id), " is ", StatusWord(event->status),
+                       event->status == storage::kPlanned
+                           ? ": check-ins open when it is ONGOING"
+                           : ": check-ins are closed; an organiser can enter the record instead"));
     }
     if (absl::Status in_window = CheckInWindow(*event, write.time); !in_window.ok()) {
       return in_window;
@@ -155,9 +156,9 @@ class Planner {
     if (event_it == state_.events.end()) return absl::InternalError("the event was not read");
     const Event& event = event_it->second;
     if (write.time < open->check_in) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("check_out_time: ", ChinaClock(write.time), " is before the check-in at ",
-                       ChinaClock(open->check_in)));
+      return absl::InvalidArgumentError(absl::StrCat("check_out_time: ", ChinaClock(write.time),
+                                                     " is before the check-in at ",
+                                                     ChinaClock(open->check_in)));
     }
     if (open->close_due.has_value() && write.time > *open->close_due) {
       return absl::FailedPreconditionError(absl::StrCat(
@@ -215,8 +216,8 @@ class Planner {
   absl::StatusOr<ServiceRecord> Manual(const RecordWrite& write) {
     ZY_ASSIGN_OR_RETURN(const Event* event, TakingEvent(write.event_id));
     if (event->status == storage::kPlanned) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          EventName(event->id), " is PLANNED: hours are added once it is ONGOING"));
+      return absl::FailedPreconditionError(
+          absl::StrCat(EventName(event->id), " is PLANNED: hours are added once it is ONGOING"));
     }
     ServiceRecord record;
     ZY_ASSIGN_OR_RETURN(record.id, NextId());
@@ -303,8 +304,8 @@ class Planner {
                       std::optional<absl::Time> check_out) {
     auto rules_it = state_.rules_by_id.find(record.hour_rule_set_id);
     if (rules_it == state_.rules_by_id.end()) {
-      return absl::InternalError(absl::StrCat("hourRuleSets/", record.hour_rule_set_id,
-                                              " was not read"));
+      return absl::InternalError(
+          absl::StrCat("hourRuleSets/", record.hour_rule_set_id, " was not read"));
     }
     ZY_ASSIGN_OR_RETURN(
         const services::Credit credit,
@@ -339,10 +340,10 @@ class Planner {
     if (check_in >= event.start_time - kEarlyArrival && check_in <= event.end_time) {
       return absl::OkStatus();
     }
-    return absl::FailedPreconditionError(absl::StrCat(
-        "check_in_time: ", ChinaClock(check_in), " is outside ", EventName(event.id),
-        "'s check-in window, ", ChinaClock(event.start_time - kEarlyArrival), " to ",
-        ChinaClock(event.end_time), " China time"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("check_in_time: ", ChinaClock(check_in), " is outside ", EventName(event.id),
+                     "'s check-in window, ", ChinaClock(event.start_time - kEarlyArrival), " to ",
+                     ChinaClock(event.end_time), " China time"));
   }
 
   // OK when the volunteer has no record that [from, to) would overlap (to: none, open).
@@ -448,10 +449,10 @@ class Planner {
 HourRules ToHourRules(const storage::HourRuleSet& set) {
   HourRules rules;
   rules.version = set.version;
-  rules.label = absl::StrCat("hourRuleSets/", set.id, " (",
-                             set.region_code.empty() ? "national"
-                                                     : absl::StrCat("regions/", set.region_code),
-                             " v", set.version, ")");
+  rules.label =
+      absl::StrCat("hourRuleSets/", set.id, " (",
+                   set.region_code.empty() ? "national" : absl::StrCat("regions/", set.region_code),
+                   " v", set.version, ")");
   for (const auto& [up_to, credit] : set.bands) rules.bands.push_back({up_to, credit});
   rules.grace = absl::Minutes(set.grace_minutes);
   rules.auto_close_after = absl::Minutes(set.auto_close_minutes);
@@ -466,7 +467,8 @@ storage::RecordBatchKeys BatchKeys(absl::Span<const RecordWrite> writes) {
     volunteers.insert(write.volunteer_number);
     if (write.event_id != 0) events.insert(write.event_id);
     if (write.record_id != 0) keys.record_ids.emplace_back(write.volunteer_number, write.record_id);
-    if (!write.client_id.empty()) keys.client_ids.emplace_back(write.volunteer_number, write.client_id);
+    if (!write.client_id.empty())
+      keys.client_ids.emplace_back(write.volunteer_number, write.client_id);
     switch (write.kind) {
       case RecordWrite::Kind::kCheckIn:
       case RecordWrite::Kind::kEntry:

@@ -120,12 +120,12 @@ CheckFields FieldsOf(const google::protobuf::Message& message) {
   CheckFields fields;
   const v1::CheckInCode* code = nullptr;
   if (const auto* in = dynamic_cast<const v1::CheckInRequest*>(&message)) {
-    fields = {in->volunteer(), in->event(), in->has_check_in_time(), in->check_in_time(),
-              "check_in_time", ""};
+    fields = {in->volunteer(),     in->event(),     in->has_check_in_time(),
+              in->check_in_time(), "check_in_time", ""};
     code = &in->code();
   } else if (const auto* out = dynamic_cast<const v1::CheckOutRequest*>(&message)) {
-    fields = {out->volunteer(), out->event(), out->has_check_out_time(), out->check_out_time(),
-              "check_out_time", ""};
+    fields = {out->volunteer(),      out->event(),     out->has_check_out_time(),
+              out->check_out_time(), "check_out_time", ""};
     code = &out->code();
   }
   if (code != nullptr) {
@@ -157,8 +157,7 @@ bool ServiceRecordServiceImpl::CodeAttemptAllowed(int64_t token_id, int64_t even
          it->second.count < kMaxWrongCodesPerMinute;
 }
 
-void ServiceRecordServiceImpl::CountWrongCode(int64_t token_id, int64_t event_id,
-                                              absl::Time now) {
+void ServiceRecordServiceImpl::CountWrongCode(int64_t token_id, int64_t event_id, absl::Time now) {
   absl::MutexLock lock(&attempts_mu_);
   if (wrong_codes_.size() > 100000) {
     // Forget the minutes that are over, so that the map stays as small as the guessing is.
@@ -178,8 +177,7 @@ absl::StatusOr<RecordWrite> ServiceRecordServiceImpl::PrepareCheck(
   const CheckFields fields = FieldsOf(request);
   const bool check_in = kind == RecordWrite::Kind::kCheckIn;
   ZY_RETURN_IF_ERROR(Authorizer::RequireRole(
-      caller,
-      {v1::ROLE_REGION_ADMIN, v1::ROLE_TEAM_LEADER, v1::ROLE_KIOSK, v1::ROLE_VOLUNTEER},
+      caller, {v1::ROLE_REGION_ADMIN, v1::ROLE_TEAM_LEADER, v1::ROLE_KIOSK, v1::ROLE_VOLUNTEER},
       check_in ? "check volunteers in" : "check volunteers out"));
   RecordWrite write;
   write.kind = kind;
@@ -200,9 +198,8 @@ absl::StatusOr<RecordWrite> ServiceRecordServiceImpl::PrepareCheck(
       return InvalidField("code", "is required when volunteers check in or out themselves");
     }
     if (!CodeAttemptAllowed(caller.token_id, write.event_id, call.received)) {
-      return absl::ResourceExhaustedError(
-          absl::StrCat("code: too many wrong codes for ", IdName("events", write.event_id),
-                       "; wait a minute"));
+      return absl::ResourceExhaustedError(absl::StrCat(
+          "code: too many wrong codes for ", IdName("events", write.event_id), "; wait a minute"));
     }
     if (!codes_.Verify(write.event_id, fields.code, write.time)) {
       CountWrongCode(caller.token_id, write.event_id, call.received);
@@ -213,11 +210,10 @@ absl::StatusOr<RecordWrite> ServiceRecordServiceImpl::PrepareCheck(
     return write;
   }
   ZY_ASSIGN_OR_RETURN(const storage::Event* event, EventOf(call, "event", write.event_id));
-  ZY_ASSIGN_OR_RETURN(const bool reached,
-                      authorizer_.ReachesEvent(caller, *event, call.deadline));
+  ZY_ASSIGN_OR_RETURN(const bool reached, authorizer_.ReachesEvent(caller, *event, call.deadline));
   if (!reached) {
-    return Authorizer::Deny(caller, absl::StrCat("record attendance at ",
-                                                 IdName("events", write.event_id)));
+    return Authorizer::Deny(
+        caller, absl::StrCat("record attendance at ", IdName("events", write.event_id)));
   }
   write.verifier_token_id = caller.token_id;
   return write;
@@ -245,7 +241,8 @@ absl::StatusOr<RecordWrite> ServiceRecordServiceImpl::PrepareEntry(
       record.hour_class() != v1::HOUR_CLASS_ATTENDANCE && !manual) {
     return InvalidField("service_record.hour_class", "must be ATTENDANCE or MANUAL");
   }
-  if (!record.has_check_in_time()) return InvalidField("service_record.check_in_time", "is required");
+  if (!record.has_check_in_time())
+    return InvalidField("service_record.check_in_time", "is required");
   ZY_ASSIGN_OR_RETURN(write.time,
                       ParseTimestamp("service_record.check_in_time", record.check_in_time()));
   if (write.time > call.received) {
@@ -265,8 +262,8 @@ absl::StatusOr<RecordWrite> ServiceRecordServiceImpl::PrepareEntry(
     if (!record.has_check_out_time()) {
       return InvalidField("service_record.check_out_time", "is required");
     }
-    ZY_ASSIGN_OR_RETURN(write.check_out, ParseTimestamp("service_record.check_out_time",
-                                                        record.check_out_time()));
+    ZY_ASSIGN_OR_RETURN(write.check_out,
+                        ParseTimestamp("service_record.check_out_time", record.check_out_time()));
     if (write.check_out > call.received) {
       return InvalidField("service_record.check_out_time", "must not be in the future");
     }
@@ -281,8 +278,7 @@ absl::StatusOr<RecordWrite> ServiceRecordServiceImpl::PrepareEntry(
   write.audit.request_id = write.client_id;
   ZY_ASSIGN_OR_RETURN(const storage::Event* event,
                       EventOf(call, "service_record.event", write.event_id));
-  ZY_ASSIGN_OR_RETURN(const bool reached,
-                      authorizer_.ReachesEvent(caller, *event, call.deadline));
+  ZY_ASSIGN_OR_RETURN(const bool reached, authorizer_.ReachesEvent(caller, *event, call.deadline));
   if (!reached) {
     return Authorizer::Deny(caller, absl::StrCat(manual ? "add hours at " : "enter records at ",
                                                  IdName("events", write.event_id)));
@@ -298,8 +294,7 @@ absl::StatusOr<bool> ServiceRecordServiceImpl::ReachesRecord(Call& call,
     return caller.volunteer_number == record.volunteer_number;
   }
   ZY_ASSIGN_OR_RETURN(const storage::Event* event, EventOf(call, "event", record.event_id));
-  ZY_ASSIGN_OR_RETURN(const bool at_event,
-                      authorizer_.ReachesEvent(caller, *event, call.deadline));
+  ZY_ASSIGN_OR_RETURN(const bool at_event, authorizer_.ReachesEvent(caller, *event, call.deadline));
   if (at_event || caller.role != v1::ROLE_REGION_ADMIN) return at_event;
   // A region admin also reaches the records of the volunteers who live in their region.
   return authorizer_.ReachesVolunteerNumber(caller, record.volunteer_number, call.deadline);
@@ -356,8 +351,8 @@ grpc::Status ServiceRecordServiceImpl::CheckOut(grpc::ServerContext* context,
     ZY_ASSIGN_OR_RETURN(std::string client_id,
                         ParseClientId("request_id", request->request_id(), false));
     return WriteOne(call,
-                    PrepareCheck(call, RecordWrite::Kind::kCheckOut, *request,
-                                 Method("CheckOut"), std::move(client_id)),
+                    PrepareCheck(call, RecordWrite::Kind::kCheckOut, *request, Method("CheckOut"),
+                                 std::move(client_id)),
                     response);
   });
 }
@@ -387,27 +382,26 @@ grpc::Status ServiceRecordServiceImpl::ReviewServiceRecord(
       return InvalidField("reason", "is required when rejecting");
     }
     ZY_RETURN_IF_ERROR(ValidateText("reason", request->reason(), 0, kMaxNoteChars));
-    ZY_ASSIGN_OR_RETURN(const ServiceRecord record, store_.Get(key.first, key.second,
-                                                               call.deadline));
+    ZY_ASSIGN_OR_RETURN(const ServiceRecord record,
+                        store_.Get(key.first, key.second, call.deadline));
     ZY_ASSIGN_OR_RETURN(const storage::Event* event, EventOf(call, "event", record.event_id));
     if (!Authorizer::ReachesRegion(caller, event->region_code)) {
-      return Authorizer::Deny(caller, absl::StrCat("review hours at ", IdName("events",
-                                                                              event->id)));
+      return Authorizer::Deny(caller,
+                              absl::StrCat("review hours at ", IdName("events", event->id)));
     }
     // Another person: another token, held under another name.
     if (record.recorder_token_id == caller.token_id) {
       return absl::FailedPreconditionError(
           absl::StrCat(request->name(), ": another person must review the hours you added"));
     }
-    ZY_ASSIGN_OR_RETURN(const storage::Token recorder, authorizer_.stores().tokens.Get(
-                                                           record.recorder_token_id,
-                                                           call.deadline));
+    ZY_ASSIGN_OR_RETURN(const storage::Token recorder,
+                        authorizer_.stores().tokens.Get(record.recorder_token_id, call.deadline));
     ZY_ASSIGN_OR_RETURN(const storage::Token reviewer,
                         authorizer_.stores().tokens.Get(caller.token_id, call.deadline));
     if (recorder.display_name == reviewer.display_name) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          request->name(), ": added by ", TokenName(recorder.id), ", held by \"",
-          recorder.display_name, "\" too: another person must review them"));
+      return absl::FailedPreconditionError(
+          absl::StrCat(request->name(), ": added by ", TokenName(recorder.id), ", held by \"",
+                       recorder.display_name, "\" too: another person must review them"));
     }
     RecordWrite write;
     write.kind = RecordWrite::Kind::kReview;
@@ -582,8 +576,8 @@ grpc::Status ServiceRecordServiceImpl::ExplainHours(grpc::ServerContext* context
                         rules_.Get(record.hour_rule_set_id, call.deadline));
     Attendance attendance{record.check_in, record.check_out, event->start_time, event->end_time};
     if (record.auto_closed) attendance.check_out.reset();
-    ZY_ASSIGN_OR_RETURN(const Credit credit, CreditAttendance(ToHourRules(rules), attendance,
-                                                              absl::InfiniteFuture()));
+    ZY_ASSIGN_OR_RETURN(const Credit credit,
+                        CreditAttendance(ToHourRules(rules), attendance, absl::InfiniteFuture()));
     for (const CreditStep& credit_step : credit.steps) {
       step(credit_step.rule, credit_step.explanation, credit_step.minutes);
     }

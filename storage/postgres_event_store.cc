@@ -75,6 +75,8 @@ constexpr char kUpdateSql[] =
     "(" ZY_EVENT_VALUES
     "), revision = revision + 1, update_time = now() "
     "WHERE id = $19 RETURNING " ZY_EVENT_COLUMNS;
+// Whether an event has service records (an index probe on service_records_event).
+constexpr char kHasRecordsSql[] = "SELECT 1 FROM service_records WHERE event_id = $1 LIMIT 1";
 constexpr char kDeleteSql[] =
     "UPDATE events SET delete_time = now(), update_time = now(), revision = revision + 1 "
     "WHERE id = $1 RETURNING " ZY_EVENT_COLUMNS;
@@ -270,6 +272,16 @@ absl::StatusOr<Event> PostgresEventStore::Update(int64_t id, const EventChange& 
         Event next = event;
         ZY_RETURN_IF_ERROR(ApplyEventChange(change, next));
         if (SameEventFields(next, event)) return absl::OkStatus();
+        // Records were credited against the schedule, and took place: neither may change under
+        // them (the lock on the event keeps new records out until this commits).
+        const bool cancelling = next.status == kCancelled && event.status != kCancelled;
+        const bool rescheduling =
+            next.start_time != event.start_time || next.end_time != event.end_time;
+        if ((cancelling || rescheduling) && !txn.exec_params(kHasRecordsSql, id).empty()) {
+          return absl::FailedPreconditionError(
+              absl::StrCat(Name(id), " has service records: it can no longer be ",
+                           cancelling ? "cancelled" : "rescheduled"));
+        }
         ZY_RETURN_IF_ERROR(CheckReferences(txn, next, &event));
         event = FromRow(Exec(txn, kUpdateSql, next, id)[0]);
         AppendAudit(txn, audit, Name(id), event.region_code);

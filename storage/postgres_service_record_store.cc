@@ -17,7 +17,7 @@ namespace {
 
 #define ZY_MICROS(column) "(extract(epoch FROM " column ") * 1000000)::bigint"
 #define ZY_TIME(micros) "('epoch'::timestamptz + " micros " * interval '1 microsecond')"
-#define ZY_RECORD_COLUMNS                                                                         \
+#define ZY_RECORD_COLUMNS \
   "volunteer_number, id, event_id, hour_class, state, method, " ZY_MICROS(                        \
       "check_in") ", " ZY_MICROS("check_out") ", auto_closed, raw_minutes, credited_minutes, "    \
                                               "coalesce(hour_rule_set_id, 0), " ZY_MICROS(        \
@@ -49,10 +49,10 @@ constexpr char kNewIdsSql[] =
 
 // Batch writes: one statement each, whatever the batch's size. The 19 columns of a record, as
 // arrays.
-#define ZY_RECORD_ARRAYS                                                                        \
-  "$1::text[], $2::bigint[], $3::bigint[], $4::smallint[], $5::smallint[], $6::smallint[], "    \
-  "$7::bigint[], $8::bigint[], $9::boolean[], $10::integer[], $11::integer[], $12::bigint[], "  \
-  "$13::bigint[], $14::bigint[], $15::bigint[], $16::text[], $17::integer[], $18::bigint[], " \
+#define ZY_RECORD_ARRAYS                                                                       \
+  "$1::text[], $2::bigint[], $3::bigint[], $4::smallint[], $5::smallint[], $6::smallint[], "   \
+  "$7::bigint[], $8::bigint[], $9::boolean[], $10::integer[], $11::integer[], $12::bigint[], " \
+  "$13::bigint[], $14::bigint[], $15::bigint[], $16::text[], $17::integer[], $18::bigint[], "  \
   "$19::bigint[]"
 #define ZY_RECORD_ALIASES "v, i, e, hc, st, m, ci, co, ac, rm, cm, h, cd, rt, vt, n, rev, ct, ut"
 constexpr char kInsertSql[] =
@@ -185,8 +185,8 @@ struct RecordColumns {
     return txn.exec_params(sql, volunteer.str(), id.str(), event.str(), hour_class.str(),
                            state.str(), method.str(), check_in.str(), check_out.str(),
                            auto_closed.str(), raw_minutes.str(), credited_minutes.str(),
-                           rules.str(), close_due.str(), recorder.str(), verifier.str(),
-                           note.str(), revision.str(), create_time.str(), update_time.str());
+                           rules.str(), close_due.str(), recorder.str(), verifier.str(), note.str(),
+                           revision.str(), create_time.str(), update_time.str());
   }
 };
 
@@ -358,8 +358,8 @@ RecordBatchState ReadBatch(pqxx::transaction_base& txn, const RecordBatchKeys& k
 }
 
 absl::Status NotFound(const std::string& volunteer_number, int64_t id) {
-  return absl::NotFoundError(absl::StrCat("volunteers/", volunteer_number, "/serviceRecords/", id,
-                                          " does not exist"));
+  return absl::NotFoundError(
+      absl::StrCat("volunteers/", volunteer_number, "/serviceRecords/", id, " does not exist"));
 }
 
 }  // namespace
@@ -368,30 +368,29 @@ absl::Status PostgresServiceRecordStore::ApplyBatch(
     const RecordBatchKeys& keys,
     absl::FunctionRef<absl::StatusOr<RecordBatchWrites>(const RecordBatchState&)> plan,
     absl::Time deadline) {
-  return RunTransaction(
-      pool_, deadline, "writing service records", Access::kReadWrite,
-      [&](pqxx::transaction_base& txn) -> absl::Status {
-        const RecordBatchState state = ReadBatch(txn, keys);
-        ZY_ASSIGN_OR_RETURN(const RecordBatchWrites writes, plan(state));
-        ZY_RETURN_IF_ERROR(WriteRecords(txn, kInsertSql, writes.inserts));
-        ZY_RETURN_IF_ERROR(WriteRecords(txn, kUpdateSql, writes.updates));
-        WriteRevisions(txn, writes.revisions);
-        WriteAudit(txn, writes.audit);
-        return absl::OkStatus();
-      });
+  return RunTransaction(pool_, deadline, "writing service records", Access::kReadWrite,
+                        [&](pqxx::transaction_base& txn) -> absl::Status {
+                          const RecordBatchState state = ReadBatch(txn, keys);
+                          ZY_ASSIGN_OR_RETURN(const RecordBatchWrites writes, plan(state));
+                          ZY_RETURN_IF_ERROR(WriteRecords(txn, kInsertSql, writes.inserts));
+                          ZY_RETURN_IF_ERROR(WriteRecords(txn, kUpdateSql, writes.updates));
+                          WriteRevisions(txn, writes.revisions);
+                          WriteAudit(txn, writes.audit);
+                          return absl::OkStatus();
+                        });
 }
 
 absl::StatusOr<ServiceRecord> PostgresServiceRecordStore::Get(const std::string& volunteer_number,
                                                               int64_t id, absl::Time deadline) {
   ServiceRecord record;
-  ZY_RETURN_IF_ERROR(RunTransaction(
-      pool_, deadline, "reading a service record", Access::kReadOnly,
-      [&](pqxx::transaction_base& txn) -> absl::Status {
-        const pqxx::result rows = txn.exec_params(kGetSql, volunteer_number, id);
-        if (rows.empty()) return NotFound(volunteer_number, id);
-        record = FromRow(rows[0]);
-        return absl::OkStatus();
-      }));
+  ZY_RETURN_IF_ERROR(RunTransaction(pool_, deadline, "reading a service record", Access::kReadOnly,
+                                    [&](pqxx::transaction_base& txn) -> absl::Status {
+                                      const pqxx::result rows =
+                                          txn.exec_params(kGetSql, volunteer_number, id);
+                                      if (rows.empty()) return NotFound(volunteer_number, id);
+                                      record = FromRow(rows[0]);
+                                      return absl::OkStatus();
+                                    }));
   return record;
 }
 

@@ -28,7 +28,13 @@ namespace zhiyuan::storage {
 
 // The same numbers as zhiyuan.v1.HourClass, ServiceRecordState, RecordMethod, RevisionChange.
 enum class HourClass { kAttendance = 1, kManual = 2 };
-enum class RecordState { kOpen = 1, kCredited = 2, kPendingApproval = 3, kRejected = 4, kVoided = 5 };
+enum class RecordState {
+  kOpen = 1,
+  kCredited = 2,
+  kPendingApproval = 3,
+  kRejected = 4,
+  kVoided = 5
+};
 enum class RecordMethod { kVolunteerCode = 1, kKiosk = 2, kOrganizer = 3, kAdministrator = 4 };
 enum class RevisionChange {
   kCreated = 1,
@@ -45,19 +51,19 @@ struct ServiceRecord {
   HourClass hour_class = HourClass::kAttendance;
   RecordState state = RecordState::kOpen;
   RecordMethod method = RecordMethod::kOrganizer;
-  absl::Time check_in;                   // Manual hours: when the service was done.
-  std::optional<absl::Time> check_out;   // None while open, for manual hours and when auto-closed.
+  absl::Time check_in;                  // Manual hours: when the service was done.
+  std::optional<absl::Time> check_out;  // None while open, for manual hours and when auto-closed.
   bool auto_closed = false;
   int64_t raw_minutes = 0;
   int64_t credited_minutes = 0;
-  int64_t hour_rule_set_id = 0;          // 0 for manual hours.
-  std::optional<absl::Time> close_due;   // When the rules close an open record.
+  int64_t hour_rule_set_id = 0;         // 0 for manual hours.
+  std::optional<absl::Time> close_due;  // When the rules close an open record.
   int64_t recorder_token_id = 0;
-  int64_t verifier_token_id = 0;         // 0: none (the volunteer's code vouched).
+  int64_t verifier_token_id = 0;  // 0: none (the volunteer's code vouched).
   std::string note;
   int64_t revision = 1;
-  absl::Time create_time;                // Set by the store.
-  absl::Time update_time;                // Set by the store.
+  absl::Time create_time;  // Set by the store.
+  absl::Time update_time;  // Set by the store.
 
   // "volunteers/{number}/serviceRecords/{id}".
   std::string name() const;
@@ -155,8 +161,9 @@ class ServiceRecordStore {
                                                           absl::Time deadline) = 0;
 
   // First to last. Errors: NOT_FOUND.
-  virtual absl::StatusOr<std::vector<RecordRevision>> Revisions(
-      const std::string& volunteer_number, int64_t id, absl::Time deadline) = 0;
+  virtual absl::StatusOr<std::vector<RecordRevision>> Revisions(const std::string& volunteer_number,
+                                                                int64_t id,
+                                                                absl::Time deadline) = 0;
 
   // Open records whose rules close them at or before `now`: (volunteer number, id), at most
   // `limit`, the longest due first.
