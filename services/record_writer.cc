@@ -14,7 +14,9 @@ std::vector<RecordWriteResult> RecordWriter::Write(const std::vector<RecordWrite
       },
       deadline);
   if (!written.ok()) {
-    results.assign(writes.size(), RecordWriteResult{written, false, {}});
+    RecordWriteResult failed;
+    failed.status = written;
+    results.assign(writes.size(), failed);
   }
   return results;
 }

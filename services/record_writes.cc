@@ -49,10 +49,12 @@ class Planner {
  public:
   Planner(const RecordBatchState& state, absl::Time now) : state_(state), now_(now) {
     for (const auto& [key, id] : state.replays) replays_[key] = id;
+    for (const auto& [key, id] : state.correction_replays) correction_replays_[key] = id;
   }
 
   RecordWriteResult Apply(const RecordWrite& write) {
     RecordWriteResult result;
+    if (write.kind == RecordWrite::Kind::kRequestCorrection) return ApplyCorrectionRequest(write);
     if (!write.client_id.empty()) {
       if (auto it = replays_.find({write.volunteer_number, write.client_id});
           it != replays_.end()) {
@@ -66,7 +68,7 @@ class Planner {
         return result;
       }
     }
-    absl::StatusOr<ServiceRecord> record = Decide(write);
+    absl::StatusOr<ServiceRecord> record = Decide(write, result);
     if (!record.ok()) {
       result.status = record.status();
       return result;
@@ -85,7 +87,42 @@ class Planner {
   }
 
  private:
-  absl::StatusOr<ServiceRecord> Decide(const RecordWrite& write) {
+  RecordWriteResult ApplyCorrectionRequest(const RecordWrite& write) {
+    RecordWriteResult result;
+    const std::pair<std::string, std::string> key{write.volunteer_number, write.client_id};
+    if (!write.client_id.empty()) {
+      if (auto it = correction_replays_.find(key); it != correction_replays_.end()) {
+        const storage::Correction* correction = FindCorrection(write.volunteer_number, it->second);
+        const ServiceRecord* record =
+            correction == nullptr ? nullptr : Find(write.volunteer_number, correction->record_id);
+        if (record == nullptr) {
+          result.status = absl::InternalError(
+              absl::StrCat("the correction of client id ", write.client_id, " was not read"));
+          return result;
+        }
+        result.duplicate = true;
+        result.correction = *correction;
+        result.record = *record;
+        return result;
+      }
+    }
+    if (!state_.live_volunteers.contains(write.volunteer_number)) {
+      result.status = absl::NotFoundError(
+          absl::StrCat("volunteers/", write.volunteer_number, " does not exist"));
+      return result;
+    }
+    absl::StatusOr<storage::Correction> correction = RequestCorrection(write);
+    if (!correction.ok()) {
+      result.status = correction.status();
+      return result;
+    }
+    if (!write.client_id.empty()) correction_replays_[key] = correction->id;
+    result.record = *Find(write.volunteer_number, correction->record_id);
+    result.correction = *std::move(correction);
+    return result;
+  }
+
+  absl::StatusOr<ServiceRecord> Decide(const RecordWrite& write, RecordWriteResult& result) {
     if (write.kind == RecordWrite::Kind::kClose) return Close(write);
     if (!state_.live_volunteers.contains(write.volunteer_number)) {
       return absl::NotFoundError(
@@ -102,7 +139,12 @@ class Planner {
         return Manual(write);
       case RecordWrite::Kind::kReview:
         return Review(write);
+      case RecordWrite::Kind::kReviewCorrection:
+        return ReviewCorrection(write, result);
+      case RecordWrite::Kind::kRecompute:
+        return Recompute(write, result);
       case RecordWrite::Kind::kClose:
+      case RecordWrite::Kind::kRequestCorrection:
         break;
     }
     return absl::InternalError("unknown kind of service record write");
@@ -143,11 +185,22 @@ class Planner {
   }
 
   absl::StatusOr<ServiceRecord> CheckOut(const RecordWrite& write) {
+    // The open record at the event; else one the rules closed for want of this check-out, which
+    // arrives late (an offline upload, or one after another item closed the record) with a time
+    // the rules would have taken.
     ServiceRecord* open = nullptr;
+    ServiceRecord* closed = nullptr;
     for (ServiceRecord& record : Records(write.volunteer_number)) {
-      if (record.state == RecordState::kOpen && record.event_id == write.event_id) open = &record;
+      if (record.event_id != write.event_id) continue;
+      if (record.state == RecordState::kOpen) open = &record;
+      if (record.state == RecordState::kCredited && record.auto_closed &&
+          record.check_in <= write.time && record.close_due.has_value() &&
+          write.time <= *record.close_due) {
+        closed = &record;
+      }
     }
-    if (open == nullptr) {
+    ServiceRecord* target = open != nullptr ? open : closed;
+    if (target == nullptr) {
       return absl::FailedPreconditionError(absl::StrCat("volunteers/", write.volunteer_number,
                                                         " has no open check-in at ",
                                                         EventName(write.event_id)));
@@ -155,18 +208,24 @@ class Planner {
     auto event_it = state_.events.find(write.event_id);
     if (event_it == state_.events.end()) return absl::InternalError("the event was not read");
     const Event& event = event_it->second;
-    if (write.time < open->check_in) {
+    if (write.time < target->check_in) {
       return absl::InvalidArgumentError(absl::StrCat("check_out_time: ", ChinaClock(write.time),
                                                      " is before the check-in at ",
-                                                     ChinaClock(open->check_in)));
+                                                     ChinaClock(target->check_in)));
     }
-    if (open->close_due.has_value() && write.time > *open->close_due) {
+    if (target->close_due.has_value() && write.time > *target->close_due) {
       return absl::FailedPreconditionError(absl::StrCat(
-          "check_out_time: ", ChinaClock(write.time), " is after ", ChinaClock(*open->close_due),
+          "check_out_time: ", ChinaClock(write.time), " is after ", ChinaClock(*target->close_due),
           ", when the hour rules close a forgotten check-out at the scheduled end"));
     }
-    ServiceRecord record = *open;
-    ZY_RETURN_IF_ERROR(Credit(record, event, write.time));
+    if (target == closed) {
+      // The record held [check-in, scheduled end); a later check-out must not reach into
+      // another record.
+      ZY_RETURN_IF_ERROR(
+          CheckFree(write.volunteer_number, target->check_in, write.time, target->id));
+    }
+    ServiceRecord record = *target;
+    ZY_RETURN_IF_ERROR(Credit(record, event, write.time, absl::InfiniteFuture()));
     if (write.verifier_token_id != 0) record.verifier_token_id = write.verifier_token_id;
     return Save(std::move(record), /*is_new=*/false, RevisionChange::kCheckedOut, write, event);
   }
@@ -278,9 +337,170 @@ class Planner {
                 event_it->second);
   }
 
-  // Closes the volunteer's open records past their close time, as zhiyuand.
+  absl::StatusOr<storage::Correction> RequestCorrection(const RecordWrite& write) {
+    ServiceRecord* record = Find(write.volunteer_number, write.record_id);
+    if (record == nullptr) return RecordNotFound(write.volunteer_number, write.record_id);
+    if (record->state != RecordState::kCredited) {
+      return absl::FailedPreconditionError(
+          absl::StrCat(record->name(), " is not CREDITED: only credited records are corrected"));
+    }
+    const bool new_times = write.new_check_in.has_value() || write.new_check_out.has_value();
+    if (new_times && record->hour_class == HourClass::kManual) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          record->name(), " is manual hours: they have no times to correct; withdraw them"));
+    }
+    if (new_times && !write.withdraw) {
+      ZY_RETURN_IF_ERROR(CheckCorrectedTimes(*record, write.new_check_in.value_or(record->check_in),
+                                             write.new_check_out.value_or(*record->check_out)));
+    }
+    storage::Correction correction;
+    if (next_correction_ >= state_.new_correction_ids.size()) {
+      return absl::InternalError("the batch ran out of reserved correction ids");
+    }
+    correction.id = state_.new_correction_ids[next_correction_++];
+    correction.volunteer_number = record->volunteer_number;
+    correction.record_id = record->id;
+    correction.event_id = record->event_id;
+    correction.record_revision = record->revision;
+    correction.check_in = write.new_check_in;
+    correction.check_out = write.new_check_out;
+    correction.withdraw = write.withdraw;
+    correction.reason = write.note;
+    correction.requester_token_id = write.actor_token_id;
+    correction.client_id = write.client_id;
+    correction.create_time = now_;
+    corrections_[{correction.volunteer_number, correction.id}] = correction;
+    writes_.correction_inserts.push_back(correction);
+    writes_.audit.push_back({write.audit, correction.name(), RegionOf(record->event_id)});
+    return correction;
+  }
+
+  absl::StatusOr<ServiceRecord> ReviewCorrection(const RecordWrite& write,
+                                                 RecordWriteResult& result) {
+    storage::Correction* correction = FindCorrection(write.volunteer_number, write.correction_id);
+    if (correction == nullptr) {
+      return absl::NotFoundError(absl::StrCat("volunteers/", write.volunteer_number,
+                                              "/serviceRecords/-/corrections/", write.correction_id,
+                                              " does not exist"));
+    }
+    if (correction->state != storage::CorrectionState::kPending) {
+      return absl::FailedPreconditionError(
+          absl::StrCat(correction->name(), " is not PENDING: it was reviewed"));
+    }
+    if (correction->requester_token_id == write.actor_token_id) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          correction->name(), ": another person must review the correction you asked for"));
+    }
+    ServiceRecord* found = Find(write.volunteer_number, correction->record_id);
+    if (found == nullptr) return absl::InternalError("the corrected record was not read");
+    auto event_it = state_.events.find(found->event_id);
+    if (event_it == state_.events.end()) return absl::InternalError("the event was not read");
+    ServiceRecord record = *found;
+    if (write.approve) {
+      if (record.revision != correction->record_revision) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            record.name(), " has changed since ", correction->name(), " was asked for (revision ",
+            correction->record_revision, ", now ", record.revision, "): reject it and ask again"));
+      }
+      if (correction->withdraw) {
+        record.state = RecordState::kVoided;
+        record.credited_minutes = 0;
+      } else {
+        const absl::Time check_in = correction->check_in.value_or(record.check_in);
+        const absl::Time check_out = correction->check_out.value_or(*record.check_out);
+        ZY_RETURN_IF_ERROR(CheckCorrectedTimes(record, check_in, check_out));
+        record.check_in = check_in;
+        ZY_RETURN_IF_ERROR(Credit(record, event_it->second, check_out));
+      }
+    }
+    correction->state =
+        write.approve ? storage::CorrectionState::kApproved : storage::CorrectionState::kRejected;
+    correction->reviewer_token_id = write.actor_token_id;
+    correction->review_note = write.note;
+    correction->review_time = now_;
+    writes_.correction_updates.push_back(*correction);
+    writes_.audit.push_back({write.audit, correction->name(), event_it->second.region_code});
+    result.correction = *correction;
+    if (!write.approve) return record;
+    return Save(std::move(record), /*is_new=*/false,
+                correction->withdraw ? RevisionChange::kVoided : RevisionChange::kCorrected, write,
+                event_it->second, correction->reason);
+  }
+
+  absl::StatusOr<ServiceRecord> Recompute(const RecordWrite& write, RecordWriteResult& result) {
+    ServiceRecord* found = Find(write.volunteer_number, write.record_id);
+    if (found == nullptr) return RecordNotFound(write.volunteer_number, write.record_id);
+    if (found->hour_class != HourClass::kAttendance || found->state != RecordState::kCredited) {
+      return absl::FailedPreconditionError(
+          absl::StrCat(found->name(), " is not CREDITED attendance"));
+    }
+    auto event_it = state_.events.find(found->event_id);
+    if (event_it == state_.events.end()) return absl::InternalError("the event was not read");
+    ServiceRecord record = *found;
+    record.hour_rule_set_id = write.rule_set_id;
+    ZY_RETURN_IF_ERROR(Credit(record, event_it->second,
+                              record.auto_closed ? std::nullopt : record.check_out,
+                              absl::InfiniteFuture()));
+    if (record.hour_rule_set_id == found->hour_rule_set_id &&
+        record.credited_minutes == found->credited_minutes &&
+        record.raw_minutes == found->raw_minutes && record.check_out == found->check_out) {
+      result.unchanged = true;
+      return *found;
+    }
+    return Save(std::move(record), /*is_new=*/false, RevisionChange::kRecomputed, write,
+                event_it->second, write.note);
+  }
+
+  // New times for a credited attendance record obey the rules of a check-in and a check-out,
+  // and overlap none of the volunteer's other records.
+  absl::Status CheckCorrectedTimes(const ServiceRecord& record, absl::Time check_in,
+                                   absl::Time check_out) {
+    auto event_it = state_.events.find(record.event_id);
+    if (event_it == state_.events.end()) return absl::InternalError("the event was not read");
+    const Event& event = event_it->second;
+    ZY_RETURN_IF_ERROR(CheckInWindow(event, check_in));
+    if (check_out < check_in) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("correction.check_out_time: ", ChinaClock(check_out),
+                       " is before the check-in at ", ChinaClock(check_in)));
+    }
+    auto rules_it = state_.rules_by_id.find(record.hour_rule_set_id);
+    if (rules_it == state_.rules_by_id.end()) {
+      return absl::InternalError(
+          absl::StrCat("hourRuleSets/", record.hour_rule_set_id, " was not read"));
+    }
+    const absl::Time close_due =
+        event.end_time + absl::Minutes(rules_it->second.auto_close_minutes);
+    if (check_out > close_due) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "correction.check_out_time: ", ChinaClock(check_out), " is after ", ChinaClock(close_due),
+          ", when the hour rules close ", EventName(event.id), "'s records"));
+    }
+    return CheckFree(record.volunteer_number, check_in, check_out, record.id);
+  }
+
+  std::string RegionOf(int64_t event_id) const {
+    auto it = state_.events.find(event_id);
+    return it == state_.events.end() ? "" : it->second.region_code;
+  }
+
+  static absl::Status RecordNotFound(const std::string& volunteer_number, int64_t id) {
+    return absl::NotFoundError(
+        absl::StrCat("volunteers/", volunteer_number, "/serviceRecords/", id, " does not exist"));
+  }
+
+  storage::Correction* FindCorrection(const std::string& volunteer_number, int64_t id) {
+    const std::pair<std::string, int64_t> key{volunteer_number, id};
+    auto it = corrections_.find(key);
+    if (it != corrections_.end()) return &it->second;
+    auto read = state_.corrections.find(key);
+    if (read == state_.corrections.end()) return nullptr;
+    return &corrections_.emplace(key, read->second).first->second;
+  }
+
+  // Closes the volunteer's open records past their close time, as zhiyuand. Runs before each
+  // write, since one earlier in the batch may have opened a record already due.
   void CloseDue(const std::string& volunteer_number) {
-    if (!closed_due_.insert(volunteer_number).second) return;
     std::vector<int64_t> due;
     for (const ServiceRecord& record : Records(volunteer_number)) {
       if (record.state == RecordState::kOpen && record.close_due.has_value() &&
@@ -301,7 +521,8 @@ class Planner {
 
   // Credits `record` under its own rules, closed at `check_out` (none: closed by the rules).
   absl::Status Credit(ServiceRecord& record, const Event& event,
-                      std::optional<absl::Time> check_out) {
+                      std::optional<absl::Time> check_out,
+                      std::optional<absl::Time> as_of = std::nullopt) {
     auto rules_it = state_.rules_by_id.find(record.hour_rule_set_id);
     if (rules_it == state_.rules_by_id.end()) {
       return absl::InternalError(
@@ -310,7 +531,8 @@ class Planner {
     ZY_ASSIGN_OR_RETURN(
         const services::Credit credit,
         CreditAttendance(ToHourRules(rules_it->second),
-                         {record.check_in, check_out, event.start_time, event.end_time}, now_));
+                         {record.check_in, check_out, event.start_time, event.end_time},
+                         as_of.value_or(now_)));
     record.state = RecordState::kCredited;
     record.check_out = credit.auto_closed_at.has_value() ? credit.auto_closed_at : check_out;
     record.auto_closed = credit.auto_closed_at.has_value();
@@ -407,8 +629,9 @@ class Planner {
 
   // Keeps `record` as the batch's latest of it, with a revision and an audit entry.
   ServiceRecord Save(ServiceRecord record, bool is_new, RevisionChange change,
-                     const RecordWrite& write, const Event& event) {
+                     const RecordWrite& write, const Event& event, std::string reason = "") {
     const std::pair<std::string, int64_t> key{record.volunteer_number, record.id};
+    record.update_time = now_;
     if (is_new) {
       record.revision = 1;
       record.create_time = now_;
@@ -418,7 +641,6 @@ class Planner {
       record.revision += 1;
       *Find(record.volunteer_number, record.id) = record;
     }
-    record.update_time = now_;
     if (std::find(touched_.begin(), touched_.end(), key) == touched_.end()) {
       touched_.push_back(key);
     }
@@ -427,7 +649,7 @@ class Planner {
     revision.record = record;
     revision.change = change;
     revision.actor_token_id = write.actor_token_id;
-    if (write.kind == RecordWrite::Kind::kReview) revision.reason = write.note;
+    revision.reason = write.kind == RecordWrite::Kind::kReview ? write.note : std::move(reason);
     revision.client_id = write.client_id;
     writes_.audit.push_back({write.audit, record.name(), event.region_code});
     return record;
@@ -439,8 +661,10 @@ class Planner {
   absl::flat_hash_map<std::pair<std::string, std::string>, int64_t> replays_;
   absl::flat_hash_set<std::pair<std::string, int64_t>> inserted_;
   std::vector<std::pair<std::string, int64_t>> touched_;
-  absl::flat_hash_set<std::string> closed_due_;
+  absl::flat_hash_map<std::pair<std::string, std::string>, int64_t> correction_replays_;
+  absl::flat_hash_map<std::pair<std::string, int64_t>, storage::Correction> corrections_;
   size_t next_id_ = 0;
+  size_t next_correction_ = 0;
   RecordBatchWrites writes_;
 };
 
@@ -476,7 +700,28 @@ storage::RecordBatchKeys BatchKeys(absl::Span<const RecordWrite> writes) {
         ++keys.new_records;
         keys.records_from = std::min(keys.records_from, write.time - kOverlapLookBack);
         break;
+      case RecordWrite::Kind::kRequestCorrection:
+      case RecordWrite::Kind::kReviewCorrection:
+        if (write.kind == RecordWrite::Kind::kRequestCorrection) {
+          ++keys.new_corrections;
+        } else {
+          keys.correction_ids.emplace_back(write.volunteer_number, write.correction_id);
+        }
+        // New times are checked for overlaps. A record spans less than the look-back, so
+        // twice it before either new time reaches every record the new stay could overlap.
+        for (const std::optional<absl::Time>& time : {write.new_check_in, write.new_check_out}) {
+          if (time.has_value()) {
+            keys.records_from = std::min(keys.records_from, *time - 2 * kOverlapLookBack);
+          }
+        }
+        break;
+      case RecordWrite::Kind::kRecompute:
+        keys.rule_set_ids.push_back(write.rule_set_id);
+        break;
       case RecordWrite::Kind::kCheckOut:
+        // A late check-out may replace the close of a record the rules closed.
+        keys.records_from = std::min(keys.records_from, write.time - kOverlapLookBack);
+        break;
       case RecordWrite::Kind::kReview:
       case RecordWrite::Kind::kClose:
         break;

@@ -4,9 +4,12 @@
 #include <vector>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "services/audit.h"
 #include "services/handler.h"
 #include "services/hour_rules.h"
@@ -73,6 +76,51 @@ absl::StatusOr<std::pair<std::string, int64_t>> ParseRecordName(absl::string_vie
                       ParseIdName(field, "serviceRecords", absl::StrCat(parts[2], "/", parts[3])));
   return std::make_pair(std::move(number), id);
 }
+
+// "volunteers/{number}/serviceRecords/{id}/corrections/{id}": the record's key and the id.
+struct CorrectionKey {
+  std::string volunteer_number;
+  int64_t record_id = 0;
+  int64_t id = 0;
+};
+absl::StatusOr<CorrectionKey> ParseCorrectionName(absl::string_view field, absl::string_view name) {
+  const std::vector<absl::string_view> parts = absl::StrSplit(name, '/');
+  if (parts.size() != 6 || parts[4] != "corrections") {
+    return InvalidField(field, "must be volunteers/{number}/serviceRecords/{id}/corrections/{id}");
+  }
+  ZY_ASSIGN_OR_RETURN(const auto record,
+                      ParseRecordName(field, absl::StrJoin(parts.begin(), parts.begin() + 4, "/")));
+  ZY_ASSIGN_OR_RETURN(const int64_t id,
+                      ParseIdName(field, "corrections", absl::StrCat(parts[4], "/", parts[5])));
+  return CorrectionKey{record.first, record.second, id};
+}
+
+v1::Correction ToProto(const storage::Correction& correction) {
+  v1::Correction proto;
+  proto.set_name(correction.name());
+  if (correction.check_in.has_value()) {
+    *proto.mutable_check_in_time() = services::ToProto(*correction.check_in);
+  }
+  if (correction.check_out.has_value()) {
+    *proto.mutable_check_out_time() = services::ToProto(*correction.check_out);
+  }
+  proto.set_withdraw(correction.withdraw);
+  proto.set_reason(correction.reason);
+  proto.set_state(static_cast<v1::CorrectionState>(correction.state));
+  proto.set_record_revision(correction.record_revision);
+  proto.set_event(IdName("events", correction.event_id));
+  proto.set_requester(TokenName(correction.requester_token_id));
+  proto.set_reviewer(TokenName(correction.reviewer_token_id));
+  proto.set_review_note(correction.review_note);
+  *proto.mutable_create_time() = services::ToProto(correction.create_time);
+  if (correction.review_time.has_value()) {
+    *proto.mutable_review_time() = services::ToProto(*correction.review_time);
+  }
+  return proto;
+}
+
+// Lifetime hours that earn 1 to 5 stars.
+constexpr int64_t kStarHours[] = {100, 300, 600, 1000, 1500};
 
 // A client-made id: a UUID, kept in lower case as PostgreSQL prints it.
 absl::StatusOr<std::string> ParseClientId(absl::string_view field, absl::string_view id,
@@ -382,8 +430,9 @@ grpc::Status ServiceRecordServiceImpl::ReviewServiceRecord(
       return InvalidField("reason", "is required when rejecting");
     }
     ZY_RETURN_IF_ERROR(ValidateText("reason", request->reason(), 0, kMaxNoteChars));
-    ZY_ASSIGN_OR_RETURN(const ServiceRecord record,
-                        store_.Get(key.first, key.second, call.deadline));
+    // A record out of reach reads as missing, as for GetServiceRecord; one in reach (a resident's)
+    // at an event outside the caller's region is refused.
+    ZY_ASSIGN_OR_RETURN(const ServiceRecord record, ReachableRecord(call, request->name()));
     ZY_ASSIGN_OR_RETURN(const storage::Event* event, EventOf(call, "event", record.event_id));
     if (!Authorizer::ReachesRegion(caller, event->region_code)) {
       return Authorizer::Deny(caller,
@@ -657,6 +706,331 @@ grpc::Status ServiceRecordServiceImpl::SyncServiceRecords(
       }
       if (!stream->Write(response)) return absl::CancelledError("the client went away");
     }
+    return absl::OkStatus();
+  });
+}
+
+absl::Status ServiceRecordServiceImpl::AnotherPerson(Call& call, int64_t token_id,
+                                                     absl::string_view what) {
+  if (token_id == call.caller.token_id) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(what, ": another person must review it than the one who made it"));
+  }
+  ZY_ASSIGN_OR_RETURN(const storage::Token maker,
+                      authorizer_.stores().tokens.Get(token_id, call.deadline));
+  ZY_ASSIGN_OR_RETURN(const storage::Token reviewer,
+                      authorizer_.stores().tokens.Get(call.caller.token_id, call.deadline));
+  if (maker.display_name == reviewer.display_name) {
+    return absl::FailedPreconditionError(absl::StrCat(what, ": made by ", TokenName(maker.id),
+                                                      ", held by \"", maker.display_name,
+                                                      "\" too: another person must review it"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::pair<storage::Correction, ServiceRecord>>
+ServiceRecordServiceImpl::ReachableCorrection(Call& call, absl::string_view name) {
+  ZY_ASSIGN_OR_RETURN(const CorrectionKey key, ParseCorrectionName("name", name));
+  absl::StatusOr<storage::Correction> correction =
+      store_.GetCorrection(key.volunteer_number, key.id, call.deadline);
+  if (correction.ok() && correction->record_id != key.record_id) {
+    correction = absl::NotFoundError(absl::StrCat(name, " does not exist"));
+  }
+  ZY_RETURN_IF_ERROR(correction.status());
+  absl::StatusOr<ServiceRecord> record = ReachableRecord(
+      call, absl::StrCat(VolunteerName(key.volunteer_number), "/serviceRecords/", key.record_id));
+  if (absl::IsNotFound(record.status())) {
+    return absl::NotFoundError(absl::StrCat(name, " does not exist"));
+  }
+  ZY_RETURN_IF_ERROR(record.status());
+  return std::make_pair(*std::move(correction), *std::move(record));
+}
+
+grpc::Status ServiceRecordServiceImpl::CreateCorrection(grpc::ServerContext* context,
+                                                        const v1::CreateCorrectionRequest* request,
+                                                        v1::Correction* response) {
+  return Serve(authorizer_, *context, [&](const Principal& caller) -> absl::Status {
+    ZY_RETURN_IF_ERROR(Authorizer::RequireRole(
+        caller, {v1::ROLE_REGION_ADMIN, v1::ROLE_TEAM_LEADER, v1::ROLE_VOLUNTEER},
+        "ask for corrections"));
+    Call call{caller, *context, clock_(), Deadline(*context), {}};
+    const v1::Correction& asked = request->correction();
+    RecordWrite write;
+    write.kind = RecordWrite::Kind::kRequestCorrection;
+    ZY_ASSIGN_OR_RETURN(const auto key, ParseRecordName("parent", request->parent()));
+    write.volunteer_number = key.first;
+    write.record_id = key.second;
+    ZY_ASSIGN_OR_RETURN(write.client_id, ParseClientId("request_id", request->request_id(), false));
+    if (asked.has_check_in_time()) {
+      ZY_ASSIGN_OR_RETURN(write.new_check_in,
+                          ParseTimestamp("correction.check_in_time", asked.check_in_time()));
+    }
+    if (asked.has_check_out_time()) {
+      ZY_ASSIGN_OR_RETURN(write.new_check_out,
+                          ParseTimestamp("correction.check_out_time", asked.check_out_time()));
+    }
+    write.withdraw = asked.withdraw();
+    if (write.withdraw && (write.new_check_in.has_value() || write.new_check_out.has_value())) {
+      return InvalidField("correction", "withdraw takes no new times");
+    }
+    if (!write.withdraw && !write.new_check_in.has_value() && !write.new_check_out.has_value()) {
+      return InvalidField("correction", "needs check_in_time, check_out_time or withdraw");
+    }
+    for (const std::optional<absl::Time>& time : {write.new_check_in, write.new_check_out}) {
+      if (time.has_value() && *time > call.received) {
+        return InvalidField("correction", "times must not be in the future");
+      }
+    }
+    ZY_RETURN_IF_ERROR(ValidateText("correction.reason", asked.reason(), 1, kMaxNoteChars));
+    write.note = asked.reason();
+    write.actor_token_id = caller.token_id;
+    write.audit = AuditOf(caller, *context, Method("CreateCorrection"), *request);
+    // Only a record the caller reaches may be corrected.
+    ZY_RETURN_IF_ERROR(ReachableRecord(call, request->parent()).status());
+    const std::vector<RecordWriteResult> results = writer_.Write({write}, call.deadline);
+    ZY_RETURN_IF_ERROR(results[0].status);
+    ZY_RETURN_IF_ERROR(Reachable(call, results[0], write.client_id));
+    *response = ToProto(*results[0].correction);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ServiceRecordServiceImpl::ReviewCorrection(grpc::ServerContext* context,
+                                                        const v1::ReviewCorrectionRequest* request,
+                                                        v1::Correction* response) {
+  return Serve(authorizer_, *context, [&](const Principal& caller) -> absl::Status {
+    ZY_RETURN_IF_ERROR(Authorizer::RequireRole(
+        caller, {v1::ROLE_REGION_ADMIN, v1::ROLE_TEAM_LEADER}, "review corrections"));
+    Call call{caller, *context, clock_(), Deadline(*context), {}};
+    if (!request->approve() && request->note().empty()) {
+      return InvalidField("note", "is required when rejecting");
+    }
+    ZY_RETURN_IF_ERROR(ValidateText("note", request->note(), 0, kMaxNoteChars));
+    ZY_ASSIGN_OR_RETURN(const auto found, ReachableCorrection(call, request->name()));
+    const storage::Correction& correction = found.first;
+    ZY_ASSIGN_OR_RETURN(const storage::Event* event, EventOf(call, "event", correction.event_id));
+    ZY_ASSIGN_OR_RETURN(const bool reached,
+                        authorizer_.ReachesEvent(caller, *event, call.deadline));
+    if (!reached) {
+      return Authorizer::Deny(caller,
+                              absl::StrCat("review corrections at ", IdName("events", event->id)));
+    }
+    ZY_RETURN_IF_ERROR(AnotherPerson(call, correction.requester_token_id, request->name()));
+    RecordWrite write;
+    write.kind = RecordWrite::Kind::kReviewCorrection;
+    write.volunteer_number = correction.volunteer_number;
+    write.correction_id = correction.id;
+    write.new_check_in = correction.check_in;
+    write.new_check_out = correction.check_out;
+    write.approve = request->approve();
+    write.note = request->note();
+    write.actor_token_id = caller.token_id;
+    write.audit = AuditOf(caller, *context, Method("ReviewCorrection"), *request);
+    write.audit.field_paths = {"state"};
+    const std::vector<RecordWriteResult> results = writer_.Write({write}, call.deadline);
+    ZY_RETURN_IF_ERROR(results[0].status);
+    *response = ToProto(*results[0].correction);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ServiceRecordServiceImpl::GetCorrection(grpc::ServerContext* context,
+                                                     const v1::GetCorrectionRequest* request,
+                                                     v1::Correction* response) {
+  return Serve(authorizer_, *context, [&](const Principal& caller) -> absl::Status {
+    Call call{caller, *context, clock_(), Deadline(*context), {}};
+    ZY_ASSIGN_OR_RETURN(const auto found, ReachableCorrection(call, request->name()));
+    *response = ToProto(found.first);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ServiceRecordServiceImpl::ListCorrections(grpc::ServerContext* context,
+                                                       const v1::ListCorrectionsRequest* request,
+                                                       v1::ListCorrectionsResponse* response) {
+  return Serve(authorizer_, *context, [&](const Principal& caller) -> absl::Status {
+    Call call{caller, *context, clock_(), Deadline(*context), {}};
+    storage::CorrectionQuery query;
+    if (request->parent() == "volunteers/-/serviceRecords/-") {
+      if (request->event().empty()) {
+        return InvalidField("event", "is required when parent is volunteers/-/serviceRecords/-");
+      }
+      ZY_ASSIGN_OR_RETURN(query.event_id, ParseIdName("event", "events", request->event()));
+      bool reached = false;
+      if (caller.role != v1::ROLE_REPORTER && caller.role != v1::ROLE_VOLUNTEER) {
+        ZY_ASSIGN_OR_RETURN(const storage::Event* event, EventOf(call, "event", query.event_id));
+        ZY_ASSIGN_OR_RETURN(reached, authorizer_.ReachesEvent(caller, *event, call.deadline));
+      }
+      if (!reached) {
+        return Authorizer::Deny(caller, absl::StrCat("list the corrections at ", request->event()));
+      }
+    } else {
+      ZY_ASSIGN_OR_RETURN(const ServiceRecord record, ReachableRecord(call, request->parent()));
+      query.volunteer_number = record.volunteer_number;
+      query.record_id = record.id;
+      if (!request->event().empty()) {
+        ZY_ASSIGN_OR_RETURN(query.event_id, ParseIdName("event", "events", request->event()));
+      }
+    }
+    if (request->state() < 0 || request->state() > v1::CORRECTION_STATE_REJECTED) {
+      return InvalidField("state", "is not a CorrectionState");
+    }
+    query.state = request->state();
+    int page_size = 0;
+    ZY_RETURN_IF_ERROR(ResolvePageSize("page_size", request->page_size(), kDefaultPageSize,
+                                       kMaxPageSize, &page_size));
+    v1::ListCorrectionsRequest canonical = *request;
+    canonical.clear_page_size();
+    canonical.clear_page_token();
+    const std::string fingerprint = canonical.SerializeAsString();
+    ZY_ASSIGN_OR_RETURN(const std::string after,
+                        DecodePageToken("page_token", request->page_token(), fingerprint));
+    if (!after.empty() && !absl::SimpleAtoi(after, &query.after_id)) {
+      return InvalidField("page_token", "is not a page token this service issued");
+    }
+    query.limit = page_size + 1;
+    ZY_ASSIGN_OR_RETURN(const std::vector<storage::Correction> corrections,
+                        store_.ListCorrections(query, call.deadline));
+    response->set_next_page_token(FillPage(
+        corrections, page_size, fingerprint,
+        [&](const storage::Correction& c) { *response->add_corrections() = ToProto(c); },
+        [](const storage::Correction& c) { return absl::StrCat(c.id); }));
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ServiceRecordServiceImpl::RecomputeServiceRecords(
+    grpc::ServerContext* context, const v1::RecomputeServiceRecordsRequest* request,
+    v1::RecomputeServiceRecordsResponse* response) {
+  return Serve(authorizer_, *context, [&](const Principal& caller) -> absl::Status {
+    ZY_RETURN_IF_ERROR(
+        Authorizer::RequireRole(caller, {v1::ROLE_REGION_ADMIN}, "recompute service records"));
+    // A whole event's records: the import's longer bound.
+    Call call{caller, *context, clock_(), Deadline(*context, absl::Minutes(10)), {}};
+    ZY_ASSIGN_OR_RETURN(const int64_t event_id, ParseIdName("event", "events", request->event()));
+    ZY_RETURN_IF_ERROR(ValidateText("reason", request->reason(), 1, kMaxNoteChars));
+    ZY_ASSIGN_OR_RETURN(const storage::Event* event, EventOf(call, "event", event_id));
+    if (!Authorizer::ReachesRegion(caller, event->region_code)) {
+      return Authorizer::Deny(
+          caller, absl::StrCat("recompute the records of ", IdName("events", event_id)));
+    }
+    storage::HourRuleSet rules;
+    if (request->hour_rule_set().empty()) {
+      ZY_ASSIGN_OR_RETURN(rules, rules_.Effective(event->region_code, call.deadline));
+    } else {
+      ZY_ASSIGN_OR_RETURN(const int64_t rules_id,
+                          ParseIdName("hour_rule_set", "hourRuleSets", request->hour_rule_set()));
+      absl::StatusOr<storage::HourRuleSet> named = rules_.Get(rules_id, call.deadline);
+      if (absl::IsNotFound(named.status())) {
+        return absl::FailedPreconditionError(
+            absl::StrCat("hour_rule_set: ", request->hour_rule_set(), " does not exist"));
+      }
+      ZY_RETURN_IF_ERROR(named.status());
+      if (!absl::StartsWith(event->region_code, named->region_code)) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "hour_rule_set: ", request->hour_rule_set(), " is for ",
+            named->region_code.empty() ? "the country" : RegionName(named->region_code),
+            ", not a region that holds ", IdName("events", event_id)));
+      }
+      rules = *std::move(named);
+    }
+    response->set_hour_rule_set(IdName("hourRuleSets", rules.id));
+    const storage::AuditEntry audit = [&] {
+      storage::AuditEntry entry =
+          AuditOf(caller, *context, Method("RecomputeServiceRecords"), *request);
+      entry.field_paths = {"credited_minutes", "hour_rule_set"};
+      return entry;
+    }();
+    // Page through the event's credited records, newest first, and credit each page again.
+    storage::RecordQuery query;
+    query.event_id = event_id;
+    query.state = static_cast<int>(storage::RecordState::kCredited);
+    query.limit = 500;
+    while (true) {
+      ZY_ASSIGN_OR_RETURN(const std::vector<ServiceRecord> page, store_.List(query, call.deadline));
+      std::vector<RecordWrite> writes;
+      for (const ServiceRecord& record : page) {
+        if (record.hour_class != storage::HourClass::kAttendance) continue;
+        RecordWrite& write = writes.emplace_back();
+        write.kind = RecordWrite::Kind::kRecompute;
+        write.volunteer_number = record.volunteer_number;
+        write.record_id = record.id;
+        write.rule_set_id = rules.id;
+        write.note = request->reason();
+        write.actor_token_id = caller.token_id;
+        write.audit = audit;
+      }
+      for (const RecordWriteResult& result : writer_.Write(writes, call.deadline)) {
+        ZY_RETURN_IF_ERROR(result.status);
+        response->set_examined(response->examined() + 1);
+        if (!result.unchanged) response->set_changed(response->changed() + 1);
+        response->set_credited_minutes_after(response->credited_minutes_after() +
+                                             result.record.credited_minutes);
+      }
+      for (const ServiceRecord& record : page) {
+        if (record.hour_class == storage::HourClass::kAttendance) {
+          response->set_credited_minutes_before(response->credited_minutes_before() +
+                                                record.credited_minutes);
+        }
+      }
+      if (static_cast<int>(page.size()) < query.limit) break;
+      query.after = std::make_pair(page.back().check_in, page.back().id);
+    }
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ServiceRecordServiceImpl::GetServiceTotals(grpc::ServerContext* context,
+                                                        const v1::GetServiceTotalsRequest* request,
+                                                        v1::ServiceTotals* response) {
+  return Serve(authorizer_, *context, [&](const Principal& caller) -> absl::Status {
+    Call call{caller, *context, clock_(), Deadline(*context), {}};
+    const absl::string_view name = request->name();
+    if (!absl::EndsWith(name, "/serviceTotals")) {
+      return InvalidField("name", "must be volunteers/{number}/serviceTotals");
+    }
+    storage::TotalsQuery query;
+    ZY_ASSIGN_OR_RETURN(query.volunteer_number,
+                        ParseVolunteerName("name", absl::StripSuffix(name, "/serviceTotals")));
+    if (request->has_start_time()) {
+      ZY_ASSIGN_OR_RETURN(query.from, ParseTimestamp("start_time", request->start_time()));
+    }
+    if (request->has_end_time()) {
+      ZY_ASSIGN_OR_RETURN(query.before, ParseTimestamp("end_time", request->end_time()));
+    }
+    switch (request->period()) {
+      case v1::TOTALS_PERIOD_UNSPECIFIED:
+        break;
+      case v1::TOTALS_PERIOD_MONTH:
+        query.period = storage::TotalsQuery::Period::kMonth;
+        break;
+      case v1::TOTALS_PERIOD_YEAR:
+        query.period = storage::TotalsQuery::Period::kYear;
+        break;
+      default:
+        return InvalidField("period", "is not a TotalsPeriod");
+    }
+    ZY_ASSIGN_OR_RETURN(const bool reached, authorizer_.ReachesVolunteerNumber(
+                                                caller, query.volunteer_number, call.deadline));
+    if (!reached || caller.role == v1::ROLE_REPORTER) {
+      return VolunteerNotFound(query.volunteer_number);
+    }
+    ZY_ASSIGN_OR_RETURN(const storage::Totals totals, store_.GetTotals(query, call.deadline));
+    response->set_name(std::string(name));
+    auto fill = [](const storage::TotalsRow& row, bool dated, v1::ServiceTotalsPeriod* proto) {
+      if (dated) proto->set_start_date(absl::FormatCivilTime(row.start));
+      proto->set_attendance_minutes(row.attendance_minutes);
+      proto->set_manual_minutes(row.manual_minutes);
+      proto->set_record_count(row.record_count);
+    };
+    fill(totals.window, false, response->mutable_window());
+    for (const storage::TotalsRow& row : totals.periods) fill(row, true, response->add_periods());
+    response->set_lifetime_minutes(totals.lifetime_minutes);
+    int stars = 0;
+    while (stars < 5 && totals.lifetime_minutes >= kStarHours[stars] * 60) ++stars;
+    response->set_star_level(stars);
+    response->set_next_star_minutes(stars == 5 ? 0
+                                               : kStarHours[stars] * 60 - totals.lifetime_minutes);
     return absl::OkStatus();
   });
 }

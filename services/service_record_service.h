@@ -68,6 +68,24 @@ class ServiceRecordServiceImpl final : public zhiyuan::v1::ServiceRecordService:
       grpc::ServerContext* context,
       grpc::ServerReaderWriter<zhiyuan::v1::SyncServiceRecordsResponse,
                                zhiyuan::v1::SyncServiceRecordsRequest>* stream) override;
+  grpc::Status CreateCorrection(grpc::ServerContext* context,
+                                const zhiyuan::v1::CreateCorrectionRequest* request,
+                                zhiyuan::v1::Correction* response) override;
+  grpc::Status ReviewCorrection(grpc::ServerContext* context,
+                                const zhiyuan::v1::ReviewCorrectionRequest* request,
+                                zhiyuan::v1::Correction* response) override;
+  grpc::Status GetCorrection(grpc::ServerContext* context,
+                             const zhiyuan::v1::GetCorrectionRequest* request,
+                             zhiyuan::v1::Correction* response) override;
+  grpc::Status ListCorrections(grpc::ServerContext* context,
+                               const zhiyuan::v1::ListCorrectionsRequest* request,
+                               zhiyuan::v1::ListCorrectionsResponse* response) override;
+  grpc::Status RecomputeServiceRecords(
+      grpc::ServerContext* context, const zhiyuan::v1::RecomputeServiceRecordsRequest* request,
+      zhiyuan::v1::RecomputeServiceRecordsResponse* response) override;
+  grpc::Status GetServiceTotals(grpc::ServerContext* context,
+                                const zhiyuan::v1::GetServiceTotalsRequest* request,
+                                zhiyuan::v1::ServiceTotals* response) override;
 
  private:
   // The events one call reads, each once.
@@ -97,6 +115,12 @@ class ServiceRecordServiceImpl final : public zhiyuan::v1::ServiceRecordService:
   absl::StatusOr<const storage::Event*> EventOf(Call& call, absl::string_view field, int64_t id);
   absl::StatusOr<bool> ReachesRecord(Call& call, const storage::ServiceRecord& record);
   absl::StatusOr<storage::ServiceRecord> ReachableRecord(Call& call, absl::string_view name);
+  // A correction whose record the caller reaches (else NOT_FOUND), and that record.
+  absl::StatusOr<std::pair<storage::Correction, storage::ServiceRecord>> ReachableCorrection(
+      Call& call, absl::string_view name);
+  // OK when the caller and the holder of `token_id` are different people: different tokens
+  // held under different names. Errors: FAILED_PRECONDITION naming `what`.
+  absl::Status AnotherPerson(Call& call, int64_t token_id, absl::string_view what);
 
   // Counts a wrong code; false once the caller has had its share for the event this minute.
   bool CodeAttemptAllowed(int64_t token_id, int64_t event_id, absl::Time now);

@@ -113,6 +113,67 @@ constexpr char kDueSql[] =
     "SELECT volunteer_number, id FROM service_records WHERE state = 1 AND close_due <= " ZY_TIME(
         "$1::bigint") " ORDER BY close_due LIMIT $2";
 
+// Corrections.
+#define ZY_CORRECTION_COLUMNS \
+  "volunteer_number, id, record_id, event_id, record_revision, " ZY_MICROS(                    \
+      "check_in") ", " ZY_MICROS("check_out") ", withdraw, reason, state, requester_token_id, " \
+                                              "coalesce(reviewer_token_id, 0), review_note, "   \
+                                              "coalesce(client_id::text, ''), " ZY_MICROS(      \
+                                                  "create_time") ", " ZY_MICROS("review_time")
+constexpr char kCorrectionsByIdSql[] =
+    "SELECT " ZY_CORRECTION_COLUMNS
+    " FROM service_record_corrections JOIN unnest($1::text[], $2::bigint[]) AS k(v, i) "
+    "ON volunteer_number = k.v AND id = k.i";
+constexpr char kCorrectionReplaysSql[] =
+    "SELECT c.volunteer_number, c.client_id::text, c.id FROM service_record_corrections c "
+    "JOIN unnest($1::text[], $2::uuid[]) AS k(v, u) ON c.volunteer_number = k.v "
+    "AND c.client_id = k.u";
+constexpr char kNewCorrectionIdsSql[] =
+    "SELECT nextval('service_record_correction_id') FROM generate_series(1, $1::integer)";
+#define ZY_CORRECTION_ARRAYS                                                                 \
+  "$1::text[], $2::bigint[], $3::bigint[], $4::bigint[], $5::integer[], $6::bigint[], "      \
+  "$7::bigint[], $8::boolean[], $9::text[], $10::smallint[], $11::bigint[], $12::bigint[], " \
+  "$13::text[], $14::uuid[], $15::bigint[], $16::bigint[]"
+constexpr char kInsertCorrectionsSql[] =
+    "INSERT INTO service_record_corrections (volunteer_number, id, record_id, event_id, "
+    "record_revision, check_in, check_out, withdraw, reason, state, requester_token_id, "
+    "reviewer_token_id, review_note, client_id, create_time, review_time) "
+    "SELECT v, i, r, e, rev, " ZY_TIME("ci") ", " ZY_TIME("co") ", w, why, st, rq, nullif(rv, 0), "
+    "note, c, " ZY_TIME("ct") ", " ZY_TIME("rt") " FROM unnest(" ZY_CORRECTION_ARRAYS ") "
+    "AS u(v, i, r, e, rev, ci, co, w, why, st, rq, rv, note, c, ct, rt)";
+constexpr char kUpdateCorrectionsSql[] =
+    "UPDATE service_record_corrections x SET (state, reviewer_token_id, review_note, review_time) "
+    "= (u.st, nullif(u.rv, 0), u.note, " ZY_TIME(
+        "u.rt") ") FROM unnest(" ZY_CORRECTION_ARRAYS
+                ") "
+                "AS u(v, i, r, e, rev, ci, co, w, why, st, rq, rv, note, c, ct, rt) "
+                "WHERE x.volunteer_number = u.v AND x.id = u.i";
+constexpr char kGetCorrectionSql[] =
+    "SELECT " ZY_CORRECTION_COLUMNS
+    " FROM service_record_corrections WHERE volunteer_number = $1 AND id = $2";
+// $1 volunteer ('' any), $2 record (0 any), $3 event (0 any), $4 state (0 any), $5 after id.
+constexpr char kListCorrectionsSql[] =
+    "SELECT " ZY_CORRECTION_COLUMNS
+    " FROM service_record_corrections WHERE ($1 = '' OR volunteer_number = $1) "
+    "AND ($2::bigint = 0 OR record_id = $2) AND ($3::bigint = 0 OR event_id = $3) "
+    "AND ($4 = 0 OR state = $4) AND id > $5 ORDER BY id LIMIT $6";
+
+// Totals: credited minutes by class, in China time periods. $1 volunteer, $2 and $3 the window,
+// $4 the period ('' none, 'month', 'year').
+constexpr char kTotalsSql[] =
+    "SELECT CASE WHEN $4 = '' THEN '' ELSE to_char(date_trunc($4, check_in AT TIME ZONE "
+    "'Asia/Shanghai'), 'YYYY-MM-DD') END AS period, "
+    "coalesce(sum(credited_minutes) FILTER (WHERE hour_class = 1), 0), "
+    "coalesce(sum(credited_minutes) FILTER (WHERE hour_class = 2), 0), count(*) "
+    "FROM service_records WHERE volunteer_number = $1 AND state = 2 "
+    "AND check_in >= " ZY_TIME("$2::bigint") " AND check_in < " ZY_TIME(
+        "$3::bigint") " GROUP BY 1 ORDER BY 1";
+constexpr char kLifetimeSql[] =
+    "SELECT coalesce(sum(credited_minutes), 0) FROM service_records "
+    "WHERE volunteer_number = $1 AND state = 2";
+
+#undef ZY_CORRECTION_ARRAYS
+#undef ZY_CORRECTION_COLUMNS
 #undef ZY_RECORD_ALIASES
 #undef ZY_RECORD_ARRAYS
 #undef ZY_RECORD_COLUMNS
@@ -151,6 +212,60 @@ ServiceRecord FromRow(const pqxx::row& row) {
   record.create_time = absl::FromUnixMicros(row[17].as<int64_t>());
   record.update_time = absl::FromUnixMicros(row[18].as<int64_t>());
   return record;
+}
+
+Correction CorrectionFromRow(const pqxx::row& row) {
+  Correction c;
+  c.volunteer_number = row[0].as<std::string>();
+  c.id = row[1].as<int64_t>();
+  c.record_id = row[2].as<int64_t>();
+  c.event_id = row[3].as<int64_t>();
+  c.record_revision = row[4].as<int64_t>();
+  c.check_in = OptionalTime(row[5]);
+  c.check_out = OptionalTime(row[6]);
+  c.withdraw = row[7].as<bool>();
+  c.reason = row[8].as<std::string>();
+  c.state = static_cast<CorrectionState>(row[9].as<int>());
+  c.requester_token_id = row[10].as<int64_t>();
+  c.reviewer_token_id = row[11].as<int64_t>();
+  c.review_note = row[12].as<std::string>();
+  c.client_id = row[13].as<std::string>();
+  c.create_time = absl::FromUnixMicros(row[14].as<int64_t>());
+  c.review_time = OptionalTime(row[15]);
+  return c;
+}
+
+void WriteCorrections(pqxx::transaction_base& txn, const char* sql,
+                      const std::vector<Correction>& corrections) {
+  if (corrections.empty()) return;
+  SqlArray volunteer, id, record, event, revision, check_in, check_out, withdraw, reason, state,
+      requester, reviewer, note, client_id, created, reviewed;
+  for (const Correction& c : corrections) {
+    volunteer.Add(absl::string_view(c.volunteer_number));
+    id.Add(c.id);
+    record.Add(c.record_id);
+    event.Add(c.event_id);
+    revision.Add(c.record_revision);
+    check_in.Add(OptionalMicros(c.check_in));
+    check_out.Add(OptionalMicros(c.check_out));
+    withdraw.Add(c.withdraw);
+    reason.Add(absl::string_view(c.reason));
+    state.Add(static_cast<int64_t>(c.state));
+    requester.Add(c.requester_token_id);
+    reviewer.Add(c.reviewer_token_id);
+    note.Add(absl::string_view(c.review_note));
+    if (c.client_id.empty()) {
+      client_id.AddNull();
+    } else {
+      client_id.Add(absl::string_view(c.client_id));
+    }
+    created.Add(absl::ToUnixMicros(c.create_time));
+    reviewed.Add(OptionalMicros(c.review_time));
+  }
+  txn.exec_params0(sql, volunteer.str(), id.str(), record.str(), event.str(), revision.str(),
+                   check_in.str(), check_out.str(), withdraw.str(), reason.str(), state.str(),
+                   requester.str(), reviewer.str(), note.str(), client_id.str(), created.str(),
+                   reviewed.str());
 }
 
 // The 17 columns of kInsertSql and kUpdateSql.
@@ -293,6 +408,7 @@ RecordBatchState ReadBatch(pqxx::transaction_base& txn, const RecordBatchKeys& k
     replay_volunteers.Add(absl::string_view(number));
     replay_clients.Add(absl::string_view(client_id));
   }
+  std::vector<std::pair<std::string, int64_t>> keys_corrections = keys.correction_ids;
   SqlArray named_volunteers, named_ids;
   for (const auto& [number, id] : keys.record_ids) {
     named_volunteers.Add(absl::string_view(number));
@@ -307,10 +423,41 @@ RecordBatchState ReadBatch(pqxx::transaction_base& txn, const RecordBatchKeys& k
       named_ids.Add(record_id);
     }
   }
+  if (!keys.client_ids.empty()) {
+    for (const pqxx::row& row :
+         txn.exec_params(kCorrectionReplaysSql, replay_volunteers.str(), replay_clients.str())) {
+      state.correction_replays[{row[0].as<std::string>(), row[1].as<std::string>()}] =
+          row[2].as<int64_t>();
+      keys_corrections.emplace_back(row[0].as<std::string>(), row[2].as<int64_t>());
+    }
+  }
+  if (!keys_corrections.empty()) {
+    SqlArray correction_volunteers, correction_ids;
+    for (const auto& [number, id] : keys_corrections) {
+      correction_volunteers.Add(absl::string_view(number));
+      correction_ids.Add(id);
+    }
+    for (const pqxx::row& row :
+         txn.exec_params(kCorrectionsByIdSql, correction_volunteers.str(), correction_ids.str())) {
+      Correction correction = CorrectionFromRow(row);
+      // Its record is read too.
+      named_volunteers.Add(absl::string_view(correction.volunteer_number));
+      named_ids.Add(correction.record_id);
+      state.corrections[{correction.volunteer_number, correction.id}] = std::move(correction);
+    }
+  }
+  if (keys.new_corrections > 0) {
+    for (const pqxx::row& row : txn.exec_params(kNewCorrectionIdsSql, keys.new_corrections)) {
+      state.new_correction_ids.push_back(row[0].as<int64_t>());
+    }
+  }
   const absl::Time first = absl::FromCivil(absl::CivilSecond(1, 1, 1), absl::UTCTimeZone());
   const int64_t records_from =
       absl::ToUnixMicros(std::clamp(keys.records_from, first, absl::FromUnixSeconds(253402300799)));
   absl::flat_hash_set<int64_t> rule_ids;
+  for (const int64_t id : keys.rule_set_ids) {
+    if (!state.rules_by_id.contains(id)) rule_ids.insert(id);
+  }
   for (const pqxx::row& row : txn.exec_params(kBatchRecordsSql, volunteers.str(), records_from,
                                               named_volunteers.str(), named_ids.str())) {
     ServiceRecord record = FromRow(row);
@@ -319,15 +466,18 @@ RecordBatchState ReadBatch(pqxx::transaction_base& txn, const RecordBatchKeys& k
     }
     state.records[record.volunteer_number].push_back(std::move(record));
   }
-  // The events of open records (to close them) and of named ones (to review them).
+  // The events of open records (to close them) and of named ones (to review or correct them).
+  absl::flat_hash_set<std::pair<std::string, int64_t>> named(keys.record_ids.begin(),
+                                                             keys.record_ids.end());
+  for (const auto& [key, correction] : state.corrections) {
+    named.insert({correction.volunteer_number, correction.record_id});
+  }
   SqlArray more_events;
   bool any_more = false;
   for (const auto& [number, records] : state.records) {
     for (const ServiceRecord& record : records) {
       if (!state.events.contains(record.event_id) &&
-          (record.state == RecordState::kOpen ||
-           std::find(keys.record_ids.begin(), keys.record_ids.end(),
-                     std::make_pair(number, record.id)) != keys.record_ids.end())) {
+          (record.state == RecordState::kOpen || named.contains({number, record.id}))) {
         more_events.Add(record.event_id);
         any_more = true;
       }
@@ -375,6 +525,8 @@ absl::Status PostgresServiceRecordStore::ApplyBatch(
                           ZY_RETURN_IF_ERROR(WriteRecords(txn, kInsertSql, writes.inserts));
                           ZY_RETURN_IF_ERROR(WriteRecords(txn, kUpdateSql, writes.updates));
                           WriteRevisions(txn, writes.revisions);
+                          WriteCorrections(txn, kInsertCorrectionsSql, writes.correction_inserts);
+                          WriteCorrections(txn, kUpdateCorrectionsSql, writes.correction_updates);
                           WriteAudit(txn, writes.audit);
                           return absl::OkStatus();
                         });
@@ -449,6 +601,74 @@ absl::StatusOr<std::vector<RecordRevision>> PostgresServiceRecordStore::Revision
         return absl::OkStatus();
       }));
   return revisions;
+}
+
+absl::StatusOr<Correction> PostgresServiceRecordStore::GetCorrection(
+    const std::string& volunteer_number, int64_t id, absl::Time deadline) {
+  Correction correction;
+  ZY_RETURN_IF_ERROR(RunTransaction(
+      pool_, deadline, "reading a correction", Access::kReadOnly,
+      [&](pqxx::transaction_base& txn) -> absl::Status {
+        const pqxx::result rows = txn.exec_params(kGetCorrectionSql, volunteer_number, id);
+        if (rows.empty()) {
+          return absl::NotFoundError(absl::StrCat("volunteers/", volunteer_number,
+                                                  "/serviceRecords/-/corrections/", id,
+                                                  " does not exist"));
+        }
+        correction = CorrectionFromRow(rows[0]);
+        return absl::OkStatus();
+      }));
+  return correction;
+}
+
+absl::StatusOr<std::vector<Correction>> PostgresServiceRecordStore::ListCorrections(
+    const CorrectionQuery& query, absl::Time deadline) {
+  std::vector<Correction> corrections;
+  ZY_RETURN_IF_ERROR(RunTransaction(
+      pool_, deadline, "listing corrections", Access::kReadOnly,
+      [&](pqxx::transaction_base& txn) -> absl::Status {
+        for (const pqxx::row& row :
+             txn.exec_params(kListCorrectionsSql, query.volunteer_number, query.record_id,
+                             query.event_id, query.state, query.after_id, query.limit)) {
+          corrections.push_back(CorrectionFromRow(row));
+        }
+        return absl::OkStatus();
+      }));
+  return corrections;
+}
+
+absl::StatusOr<Totals> PostgresServiceRecordStore::GetTotals(const TotalsQuery& query,
+                                                             absl::Time deadline) {
+  Totals totals;
+  const absl::Time first = absl::FromCivil(absl::CivilSecond(1, 1, 1), absl::UTCTimeZone());
+  const absl::Time last = absl::FromCivil(absl::CivilSecond(10000, 1, 1), absl::UTCTimeZone());
+  const int64_t from = absl::ToUnixMicros(std::clamp(query.from, first, last));
+  const int64_t before = absl::ToUnixMicros(std::clamp(query.before, first, last));
+  auto read = [&](pqxx::transaction_base& txn, const std::string& period,
+                  std::vector<TotalsRow>& rows) {
+    for (const pqxx::row& row :
+         txn.exec_params(kTotalsSql, query.volunteer_number, from, before, period)) {
+      TotalsRow& out = rows.emplace_back();
+      absl::ParseCivilTime(row[0].as<std::string>(), &out.start);
+      out.attendance_minutes = row[1].as<int64_t>();
+      out.manual_minutes = row[2].as<int64_t>();
+      out.record_count = row[3].as<int64_t>();
+    }
+  };
+  ZY_RETURN_IF_ERROR(RunTransaction(
+      pool_, deadline, "totalling service records", Access::kReadOnly,
+      [&](pqxx::transaction_base& txn) -> absl::Status {
+        std::vector<TotalsRow> window;
+        read(txn, "", window);
+        if (!window.empty()) totals.window = window[0];
+        if (query.period != TotalsQuery::Period::kNone) {
+          read(txn, query.period == TotalsQuery::Period::kMonth ? "month" : "year", totals.periods);
+        }
+        totals.lifetime_minutes =
+            txn.exec_params1(kLifetimeSql, query.volunteer_number)[0].as<int64_t>();
+        return absl::OkStatus();
+      }));
+  return totals;
 }
 
 absl::StatusOr<std::vector<std::pair<std::string, int64_t>>>

@@ -27,6 +27,11 @@ class PostgresServiceRecordStore final : public ServiceRecordStore {
                                                   absl::Time deadline) override;
   absl::StatusOr<std::vector<RecordRevision>> Revisions(const std::string& volunteer_number,
                                                         int64_t id, absl::Time deadline) override;
+  absl::StatusOr<Correction> GetCorrection(const std::string& volunteer_number, int64_t id,
+                                           absl::Time deadline) override;
+  absl::StatusOr<std::vector<Correction>> ListCorrections(const CorrectionQuery& query,
+                                                          absl::Time deadline) override;
+  absl::StatusOr<Totals> GetTotals(const TotalsQuery& query, absl::Time deadline) override;
   absl::StatusOr<std::vector<std::pair<std::string, int64_t>>> DueForClose(
       absl::Time now, int limit, absl::Time deadline) override;
 

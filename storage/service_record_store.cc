@@ -8,4 +8,9 @@ std::string ServiceRecord::name() const {
   return absl::StrCat("volunteers/", volunteer_number, "/serviceRecords/", id);
 }
 
+std::string Correction::name() const {
+  return absl::StrCat("volunteers/", volunteer_number, "/serviceRecords/", record_id,
+                      "/corrections/", id);
+}
+
 }  // namespace zhiyuan::storage

@@ -19,6 +19,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "storage/audit_log.h"
 #include "storage/event_store.h"
@@ -41,8 +42,12 @@ enum class RevisionChange {
   kCheckedOut = 2,
   kAutoClosed = 3,
   kApproved = 4,
-  kRejected = 5
+  kRejected = 5,
+  kCorrected = 6,
+  kVoided = 7,
+  kRecomputed = 8
 };
+enum class CorrectionState { kPending = 1, kApproved = 2, kRejected = 3 };
 
 struct ServiceRecord {
   std::string volunteer_number;
@@ -79,6 +84,29 @@ struct RecordRevision {
   absl::Time time;        // Set by the store.
 };
 
+// A request to change a credited record, and its review (migration 0015).
+struct Correction {
+  std::string volunteer_number;
+  int64_t id = 0;
+  int64_t record_id = 0;
+  int64_t event_id = 0;
+  int64_t record_revision = 0;  // The revision it applies to.
+  std::optional<absl::Time> check_in;
+  std::optional<absl::Time> check_out;
+  bool withdraw = false;
+  std::string reason;
+  CorrectionState state = CorrectionState::kPending;
+  int64_t requester_token_id = 0;
+  int64_t reviewer_token_id = 0;  // 0 while pending.
+  std::string review_note;
+  std::string client_id;  // "" for none.
+  absl::Time create_time;
+  std::optional<absl::Time> review_time;
+
+  // "volunteers/{number}/serviceRecords/{record id}/corrections/{id}".
+  std::string name() const;
+};
+
 // What a batch will touch, for the store to lock and read.
 struct RecordBatchKeys {
   std::vector<std::string> volunteer_numbers;
@@ -91,6 +119,12 @@ struct RecordBatchKeys {
   std::vector<std::pair<std::string, int64_t>> record_ids;
   // How many new record ids to reserve.
   int new_records = 0;
+  // Corrections that must be read: (volunteer number, id).
+  std::vector<std::pair<std::string, int64_t>> correction_ids;
+  // How many new correction ids to reserve.
+  int new_corrections = 0;
+  // Hour rule sets that must be read, by id.
+  std::vector<int64_t> rule_set_ids;
 };
 
 // What the store read for a batch, under the volunteers' locks.
@@ -111,6 +145,12 @@ struct RecordBatchState {
   absl::flat_hash_map<std::pair<std::string, std::string>, int64_t> replays;
   // Ids reserved for new records.
   std::vector<int64_t> new_ids;
+  // The corrections named in RecordBatchKeys::correction_ids, by (volunteer number, id).
+  absl::flat_hash_map<std::pair<std::string, int64_t>, Correction> corrections;
+  // (volunteer number, client id) → the correction an earlier request with it made.
+  absl::flat_hash_map<std::pair<std::string, std::string>, int64_t> correction_replays;
+  // Ids reserved for new corrections.
+  std::vector<int64_t> new_correction_ids;
 };
 
 // One audit entry of a batch.
@@ -126,6 +166,8 @@ struct RecordBatchWrites {
   std::vector<ServiceRecord> updates;  // Each with its next revision number.
   std::vector<RecordRevision> revisions;
   std::vector<AuditAppend> audit;
+  std::vector<Correction> correction_inserts;
+  std::vector<Correction> correction_updates;
 };
 
 struct RecordQuery {
@@ -137,6 +179,37 @@ struct RecordQuery {
   // Keyset pagination, newest check-in first: only records before (check-in, id) of the last.
   std::optional<std::pair<absl::Time, int64_t>> after;
   int limit = 100;
+};
+
+struct CorrectionQuery {
+  std::string volunteer_number;  // "" for any (then event_id is set).
+  int64_t record_id = 0;         // 0 for any.
+  int64_t event_id = 0;          // 0 for any.
+  int state = 0;                 // 0: any.
+  int64_t after_id = 0;          // Keyset pagination, oldest first.
+  int limit = 100;
+};
+
+struct TotalsQuery {
+  std::string volunteer_number;
+  absl::Time from = absl::InfinitePast();
+  absl::Time before = absl::InfiniteFuture();
+  enum class Period { kNone, kMonth, kYear };
+  Period period = Period::kNone;
+};
+
+// Credited minutes by class, of a window or one period of it.
+struct TotalsRow {
+  absl::CivilDay start;  // The period's first day, China time; unused for the window.
+  int64_t attendance_minutes = 0;
+  int64_t manual_minutes = 0;
+  int64_t record_count = 0;
+};
+
+struct Totals {
+  TotalsRow window;
+  std::vector<TotalsRow> periods;  // Oldest first; those with credit only.
+  int64_t lifetime_minutes = 0;
 };
 
 class ServiceRecordStore {
@@ -164,6 +237,17 @@ class ServiceRecordStore {
   virtual absl::StatusOr<std::vector<RecordRevision>> Revisions(const std::string& volunteer_number,
                                                                 int64_t id,
                                                                 absl::Time deadline) = 0;
+
+  // Errors: NOT_FOUND.
+  virtual absl::StatusOr<Correction> GetCorrection(const std::string& volunteer_number, int64_t id,
+                                                   absl::Time deadline) = 0;
+
+  // Oldest first.
+  virtual absl::StatusOr<std::vector<Correction>> ListCorrections(const CorrectionQuery& query,
+                                                                  absl::Time deadline) = 0;
+
+  // A volunteer's credited minutes, counted from the records.
+  virtual absl::StatusOr<Totals> GetTotals(const TotalsQuery& query, absl::Time deadline) = 0;
 
   // Open records whose rules close them at or before `now`: (volunteer number, id), at most
   // `limit`, the longest due first.
