@@ -411,6 +411,241 @@ TEST_F(ServiceRecordServiceTest, AScriptedDayCreditsWhatAnIndependentCalculation
             grpc::StatusCode::FAILED_PRECONDITION);
 }
 
+TEST_F(ServiceRecordServiceTest, CorrectionsAreReviewedByAnotherPersonAndKeepTheHistory) {
+  if (IsSkipped()) return;
+  const std::string morning = MakeEvent(Yesterday(9, 0), Yesterday(12, 0));
+  const std::string afternoon = MakeEvent(Yesterday(14, 0), Yesterday(17, 0));
+  const std::string& v0 = volunteers_[0];
+  v1::ServiceRecord record;
+  ASSERT_THAT(Enter(region_admin_, v0, morning, Yesterday(9, 0), Yesterday(10, 0), &record),
+              IsOk());
+  const std::string name = record.name();
+  ASSERT_THAT(Enter(region_admin_, v0, afternoon, Yesterday(14, 0), Yesterday(15, 0), &record),
+              IsOk());
+  const std::string afternoon_record = record.name();
+
+  auto ask = [&](const std::string& secret, const std::string& parent, v1::Correction wanted,
+                 v1::Correction* made) {
+    v1::CreateCorrectionRequest request;
+    request.set_parent(parent);
+    *request.mutable_correction() = std::move(wanted);
+    grpc::ClientContext context;
+    return Stub(secret)->CreateCorrection(&context, request, made);
+  };
+  auto review = [&](const std::string& secret, const std::string& correction, bool approve,
+                    v1::Correction* reviewed) {
+    v1::ReviewCorrectionRequest request;
+    request.set_name(correction);
+    request.set_approve(approve);
+    if (!approve) request.set_note("不符");
+    grpc::ClientContext context;
+    return Stub(secret)->ReviewCorrection(&context, request, reviewed);
+  };
+
+  // The volunteer left at 11:00, not 10:00.
+  v1::Correction later;
+  *later.mutable_check_out_time() = Proto(Yesterday(11, 0));
+  later.set_reason("签退时手机没电");
+  v1::Correction asked;
+  ASSERT_THAT(ask(volunteer_tokens_[0], name, later, &asked), IsOk());
+  EXPECT_EQ(asked.state(), v1::CORRECTION_STATE_PENDING);
+  EXPECT_EQ(asked.record_revision(), 1);
+  // Times that would overlap the afternoon are refused at once.
+  v1::Correction overlapping;
+  *overlapping.mutable_check_out_time() = Proto(Yesterday(14, 30));
+  overlapping.set_reason("x");
+  v1::Correction refused;
+  EXPECT_THAT(ask(volunteer_tokens_[0], name, overlapping, &refused),
+              StatusIs(grpc::StatusCode::FAILED_PRECONDITION));
+  // Another volunteer cannot see the record to correct it; the requester cannot review.
+  EXPECT_THAT(ask(volunteer_tokens_[1], name, later, &refused),
+              StatusIs(grpc::StatusCode::NOT_FOUND));
+  v1::Correction reviewed;
+  EXPECT_THAT(review(volunteer_tokens_[0], asked.name(), true, &reviewed),
+              StatusIs(grpc::StatusCode::PERMISSION_DENIED));
+  ASSERT_THAT(review(region_admin_, asked.name(), true, &reviewed), IsOk());
+  EXPECT_EQ(reviewed.state(), v1::CORRECTION_STATE_APPROVED);
+  EXPECT_FALSE(reviewed.reviewer().empty());
+  EXPECT_THAT(review(other_admin_, asked.name(), true, &reviewed),
+              StatusIs(grpc::StatusCode::FAILED_PRECONDITION, HasSubstr("not PENDING")));
+
+  v1::GetServiceRecordRequest get;
+  get.set_name(name);
+  {
+    grpc::ClientContext context;
+    ASSERT_THAT(Stub(admin_)->GetServiceRecord(&context, get, &record), IsOk());
+  }
+  EXPECT_EQ(record.revision(), 2);
+  EXPECT_EQ(record.raw_minutes(), 120);
+  EXPECT_EQ(record.credited_minutes(), ExpectedCredit(120, 180));
+
+  // A correction asked by 王芳 against revision 2: 王芳's other token may not approve it, and
+  // once the record moves on it no longer applies.
+  v1::Correction withdraw;
+  withdraw.set_withdraw(true);
+  withdraw.set_reason("重复登记");
+  v1::Correction by_admin;
+  ASSERT_THAT(ask(region_admin_, name, withdraw, &by_admin), IsOk());
+  EXPECT_THAT(review(same_person_, by_admin.name(), true, &reviewed),
+              StatusIs(grpc::StatusCode::FAILED_PRECONDITION, HasSubstr("another person")));
+  v1::Correction earlier;
+  *earlier.mutable_check_in_time() = Proto(Yesterday(8, 30));
+  earlier.set_reason("提前到岗");
+  v1::Correction second;
+  ASSERT_THAT(ask(volunteer_tokens_[0], name, earlier, &second), IsOk());
+  ASSERT_THAT(review(other_admin_, second.name(), true, &reviewed), IsOk());
+  EXPECT_THAT(review(other_admin_, by_admin.name(), true, &reviewed),
+              StatusIs(grpc::StatusCode::FAILED_PRECONDITION, HasSubstr("has changed since")));
+  ASSERT_THAT(review(other_admin_, by_admin.name(), false, &reviewed), IsOk());
+  EXPECT_EQ(reviewed.state(), v1::CORRECTION_STATE_REJECTED);
+
+  // Withdrawn for good: VOIDED, nothing credited, and the whole history kept.
+  ASSERT_THAT(ask(region_admin_, name, withdraw, &by_admin), IsOk());
+  ASSERT_THAT(review(other_admin_, by_admin.name(), true, &reviewed), IsOk());
+  {
+    grpc::ClientContext context;
+    ASSERT_THAT(Stub(admin_)->GetServiceRecord(&context, get, &record), IsOk());
+  }
+  EXPECT_EQ(record.state(), v1::SERVICE_RECORD_STATE_VOIDED);
+  EXPECT_EQ(record.credited_minutes(), 0);
+  v1::ListServiceRecordRevisionsRequest history;
+  history.set_name(name);
+  v1::ListServiceRecordRevisionsResponse revisions;
+  {
+    grpc::ClientContext context;
+    ASSERT_THAT(
+        Stub(volunteer_tokens_[0])->ListServiceRecordRevisions(&context, history, &revisions),
+        IsOk());
+  }
+  ASSERT_THAT(revisions.revisions(), SizeIs(4));
+  EXPECT_EQ(revisions.revisions(1).change(), v1::REVISION_CHANGE_CORRECTED);
+  EXPECT_EQ(revisions.revisions(1).reason(), "签退时手机没电");
+  EXPECT_EQ(revisions.revisions(2).service_record().raw_minutes(), 150);
+  EXPECT_EQ(revisions.revisions(3).change(), v1::REVISION_CHANGE_VOIDED);
+
+  v1::ListCorrectionsRequest queue;
+  queue.set_parent("volunteers/-/serviceRecords/-");
+  queue.set_event(morning);
+  v1::ListCorrectionsResponse corrections;
+  {
+    grpc::ClientContext context;
+    ASSERT_THAT(Stub(other_admin_)->ListCorrections(&context, queue, &corrections), IsOk());
+  }
+  EXPECT_THAT(corrections.corrections(), SizeIs(4));
+  {
+    grpc::ClientContext context;
+    EXPECT_THAT(Stub(kiosk_)->ListCorrections(&context, queue, &corrections), IsOk());
+  }
+  EXPECT_EQ(CreditedMinutes(v0), ExpectedCredit(60, 180));
+  (void)afternoon_record;
+}
+
+TEST_F(ServiceRecordServiceTest, RecomputeCreditsAnEventAgainUnderNewRules) {
+  if (IsSkipped()) return;
+  const std::string morning = MakeEvent(Yesterday(9, 0), Yesterday(12, 0));
+  v1::ServiceRecord record;
+  // 70, 100 and 130 minutes: 60, 90 and 120 under the national rules.
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_THAT(Enter(region_admin_, volunteers_[i], morning, Yesterday(9, 0),
+                      Yesterday(10, 10 + 30 * i), &record),
+                IsOk());
+  }
+  // 临县 now credits every started hour in full.
+  const std::string rules =
+      Make("zhiyuan.v1.HourRuleService.CreateHourRuleSet",
+           "hour_rule_set { region: 'regions/141124' bands { up_to_minutes: 0 credit_minutes: 0 "
+           "} bands { up_to_minutes: 59 credit_minutes: 60 } grace_minutes: 15 "
+           "auto_close_minutes: 120 }");
+  // Changing the rules rewrites nothing by itself.
+  EXPECT_EQ(CreditedMinutes(volunteers_[0]), 60);
+  v1::RecomputeServiceRecordsRequest request;
+  request.set_event(morning);
+  request.set_reason("临县计时办法修订");
+  v1::RecomputeServiceRecordsResponse response;
+  {
+    grpc::ClientContext context;
+    EXPECT_THAT(Stub(kiosk_)->RecomputeServiceRecords(&context, request, &response),
+                StatusIs(grpc::StatusCode::PERMISSION_DENIED));
+  }
+  {
+    grpc::ClientContext context;
+    ASSERT_THAT(Stub(region_admin_)->RecomputeServiceRecords(&context, request, &response), IsOk());
+  }
+  EXPECT_EQ(response.hour_rule_set(), rules);
+  EXPECT_EQ(response.examined(), 3);
+  EXPECT_EQ(response.changed(), 3);
+  EXPECT_EQ(response.credited_minutes_before(), 60 + 90 + 120);
+  EXPECT_EQ(response.credited_minutes_after(), 120 + 120 + 180);
+  // Again: nothing changes.
+  {
+    grpc::ClientContext context;
+    ASSERT_THAT(Stub(region_admin_)->RecomputeServiceRecords(&context, request, &response), IsOk());
+  }
+  EXPECT_EQ(response.changed(), 0);
+  EXPECT_EQ(CreditedMinutes(volunteers_[2]), 180);
+  v1::ExplainHoursRequest explain;
+  explain.set_name(Records(volunteers_[2])[0].name());
+  v1::HoursExplanation explanation;
+  grpc::ClientContext context;
+  ASSERT_THAT(Stub(admin_)->ExplainHours(&context, explain, &explanation), IsOk());
+  EXPECT_THAT(explanation.steps(explanation.steps_size() - 1).explanation(),
+              HasSubstr(absl::StrCat(rules, " (regions/141124 v1)")));
+}
+
+TEST_F(ServiceRecordServiceTest, TotalsAndStarsFollowTheRecords) {
+  if (IsSkipped()) return;
+  const std::string morning = MakeEvent(Yesterday(9, 0), Yesterday(12, 0));
+  const std::string& v1_name = volunteers_[1];
+  v1::ServiceRecord record;
+  ASSERT_THAT(Enter(region_admin_, v1_name, morning, Yesterday(9, 0), Yesterday(11, 0), &record),
+              IsOk());
+  // 700 hours of manual service, approved: 3 stars (600 to 1,000 hours).
+  v1::CreateServiceRecordRequest manual;
+  manual.set_parent(v1_name);
+  manual.mutable_service_record()->set_event(morning);
+  manual.mutable_service_record()->set_hour_class(v1::HOUR_CLASS_MANUAL);
+  manual.mutable_service_record()->set_credited_minutes(700 * 60);
+  *manual.mutable_service_record()->mutable_check_in_time() = Proto(Yesterday(12, 0));
+  {
+    grpc::ClientContext context;
+    ASSERT_THAT(Stub(region_admin_)->CreateServiceRecord(&context, manual, &record), IsOk());
+  }
+  auto totals = [&](const std::string& secret, v1::ServiceTotals* out) {
+    v1::GetServiceTotalsRequest request;
+    request.set_name(absl::StrCat(v1_name, "/serviceTotals"));
+    request.set_period(v1::TOTALS_PERIOD_MONTH);
+    grpc::ClientContext context;
+    return Stub(secret)->GetServiceTotals(&context, request, out);
+  };
+  v1::ServiceTotals before;
+  ASSERT_THAT(totals(volunteer_tokens_[1], &before), IsOk());
+  EXPECT_EQ(before.window().attendance_minutes(), 120);
+  EXPECT_EQ(before.window().manual_minutes(), 0);  // Not approved yet.
+  EXPECT_EQ(before.star_level(), 0);
+  EXPECT_EQ(before.next_star_minutes(), 100 * 60 - 120);
+  v1::ReviewServiceRecordRequest review;
+  review.set_name(record.name());
+  review.set_approve(true);
+  {
+    grpc::ClientContext context;
+    ASSERT_THAT(Stub(other_admin_)->ReviewServiceRecord(&context, review, &record), IsOk());
+  }
+  v1::ServiceTotals after;
+  ASSERT_THAT(totals(volunteer_tokens_[1], &after), IsOk());
+  EXPECT_EQ(after.window().manual_minutes(), 700 * 60);
+  EXPECT_EQ(after.lifetime_minutes(), 700 * 60 + 120);
+  EXPECT_EQ(after.star_level(), 3);
+  EXPECT_EQ(after.next_star_minutes(), 1000 * 60 - (700 * 60 + 120));
+  ASSERT_THAT(after.periods(), SizeIs(1));
+  const absl::CivilDay day = absl::ToCivilDay(Yesterday(9, 0), absl::FixedTimeZone(8 * 3600));
+  EXPECT_EQ(after.periods(0).start_date(),
+            absl::FormatCivilTime(absl::CivilDay(day.year(), day.month(), 1)));
+  EXPECT_EQ(after.periods(0).record_count(), 2);
+  // Another volunteer may not read them; the kiosk neither.
+  EXPECT_THAT(totals(volunteer_tokens_[0], &after), StatusIs(grpc::StatusCode::NOT_FOUND));
+  EXPECT_THAT(totals(kiosk_, &after), StatusIs(grpc::StatusCode::NOT_FOUND));
+}
+
 class CheckOutCloserTest : public ServiceRecordServiceTest {
  protected:
   absl::Duration CloseInterval() override { return absl::Milliseconds(200); }
