@@ -12,6 +12,12 @@
 // Mutations that pass authorization fail right after it on purpose where repeating them would
 // change the world (a stale etag gives ABORTED, a registered ID number ALREADY_EXISTS), and use a
 // fixed request_id where they succeed, so every role sees the same world.
+//
+// Service records: before the rules run, the system admin makes the check-ins and entries of V at
+// E and W at E2 that the rules' requests then repeat (same request_id or client id), and adds
+// manual hours at both. A check-out closes its check-in for the first caller and repeats for the
+// others; the region admin's review approves V's manual hours, which the system admin, having
+// added them, may not review.
 #include <gmock/gmock.h>
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/descriptor_database.h>
@@ -34,17 +40,20 @@
 #include <vector>
 
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/strip.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
+#include "services/check_in_codes.h"
 #include "services/server.h"
 #include "storage/migrations.h"
 #include "tests/testing/database_tokens.h"
 #include "tests/testing/generic_calls.h"
 #include "tests/testing/pg_test_environment.h"
 #include "tests/testing/status_matchers.h"
+#include "zhiyuan/v1/service_record.pb.h"
 
 namespace zhiyuan::services {
 namespace {
@@ -59,6 +68,13 @@ constexpr grpc::StatusCode P = grpc::StatusCode::PERMISSION_DENIED;
 constexpr grpc::StatusCode N = grpc::StatusCode::NOT_FOUND;
 constexpr grpc::StatusCode A = grpc::StatusCode::ABORTED;
 constexpr grpc::StatusCode E = grpc::StatusCode::ALREADY_EXISTS;
+constexpr grpc::StatusCode F = grpc::StatusCode::FAILED_PRECONDITION;
+
+// The server's master key, from which the check-in codes are derived.
+const std::string& MasterKey() {
+  static const auto* key = new std::string(32, 'k');
+  return *key;
+}
 
 // The callers, in the order of Codes.
 enum Caller { kAdmin, kRegionAdmin, kReporter, kTeamLeader, kVolunteer, kKiosk, kCallers };
@@ -68,8 +84,9 @@ constexpr const char* kCallerNames[] = {"system admin",     "region admin of 临
 using Codes = std::array<grpc::StatusCode, kCallers>;
 
 // For one RPC: a request in scope and the codes each caller gets, then one out of scope.
-// Requests are text protos in which $A, $A1, $F, $U, $U2, $P, $P2, $V, $W, $G, $G2, $S, $S2 and
-// $ADMIN stand for the names of the world's objects and tokens.
+// Requests are text protos in which $A, $A1, $F, $U, $U2, $P, $P2, $V, $W, $G, $G2, $S, $S2,
+// $ADMIN, the service records $R, $R2 and the manual hours $M, $M2 stand for the names of the
+// world's objects and tokens, and $CODE for E's check-in code of the moment.
 struct Rule {
   const char* in;
   Codes in_codes;
@@ -79,6 +96,12 @@ struct Rule {
 
 constexpr Codes kAll = {O, O, O, O, O, O};
 constexpr Codes kAdminOnly = {O, P, P, P, P, P};
+// Checking in and out: by the event for organisers and kiosks, with its code for a volunteer.
+constexpr Codes kCheckIn = {O, O, P, O, O, O};
+constexpr Codes kCheckInOut = {O, P, P, P, N, P};
+// Reading a record: by its event, its volunteer's home (region admins) or its volunteer.
+constexpr Codes kReadRecord = {O, O, N, O, O, O};
+constexpr Codes kReadRecordOut = {O, N, N, N, N, N};
 
 const std::map<std::string, Rule>& Rules() {
   static const auto* rules = new std::map<std::string, Rule>{
@@ -326,6 +349,57 @@ const std::map<std::string, Rule>& Rules() {
        {"", {O, O, P, P, P, P}, "scope_region: 'regions/652302'", kAdminOnly}},
       {"zhiyuan.v1.TokenService.RevokeToken",
        {"name: '$S'", {O, O, N, N, N, N}, "name: '$S2'", {O, N, N, N, N, N}}},
+
+      // Service records: written by whoever reaches the event (a volunteer: themself, with the
+      // code); read also by the volunteer and the region admin of their home; out of reach
+      // reads as missing, and so does another volunteer.
+      {"zhiyuan.v1.ServiceRecordService.CheckIn",
+       {"request_id: 'aaaaaaaa-0000-4000-8000-000000000001' volunteer: 'volunteers/$V' "
+        "event: '$E' code { short_code: '$CODE' }",
+        kCheckIn,
+        "request_id: 'aaaaaaaa-0000-4000-8000-000000000002' volunteer: 'volunteers/$W' "
+        "event: '$E2'",
+        kCheckInOut}},
+      {"zhiyuan.v1.ServiceRecordService.CheckOut",
+       {"request_id: 'aaaaaaaa-0000-4000-8000-000000000003' volunteer: 'volunteers/$V' "
+        "event: '$E' code { short_code: '$CODE' }",
+        kCheckIn,
+        "request_id: 'aaaaaaaa-0000-4000-8000-000000000004' volunteer: 'volunteers/$W' "
+        "event: '$E2'",
+        kCheckInOut}},
+      {"zhiyuan.v1.ServiceRecordService.CreateServiceRecord",
+       {"request_id: 'aaaaaaaa-0000-4000-8000-000000000005' parent: 'volunteers/$V' "
+        "service_record { event: '$E' check_in_time { seconds: $NOW_START } "
+        "check_out_time { seconds: $NOW_HALF } }",
+        {O, O, P, O, P, P},
+        "request_id: 'aaaaaaaa-0000-4000-8000-000000000006' parent: 'volunteers/$W' "
+        "service_record { event: '$E2' check_in_time { seconds: $NOW_START } "
+        "check_out_time { seconds: $NOW_HALF } }",
+        kAdminOnly}},
+      {"zhiyuan.v1.ServiceRecordService.ReviewServiceRecord",
+       {"name: '$M' approve: true",
+        {F, O, P, P, P, P},
+        "name: '$M2' approve: true",
+        {F, N, P, P, P, P}}},
+      {"zhiyuan.v1.ServiceRecordService.GetServiceRecord",
+       {"name: '$R'", kReadRecord, "name: '$R2'", kReadRecordOut}},
+      {"zhiyuan.v1.ServiceRecordService.ListServiceRecords",
+       {"parent: 'volunteers/$V' event: '$E'",
+        {O, O, P, O, O, O},
+        "parent: 'volunteers/$W' event: '$E2'",
+        {O, N, P, N, N, N}}},
+      {"zhiyuan.v1.ServiceRecordService.ListServiceRecordRevisions",
+       {"name: '$R'", kReadRecord, "name: '$R2'", kReadRecordOut}},
+      {"zhiyuan.v1.ServiceRecordService.ExplainHours",
+       {"name: '$R'", kReadRecord, "name: '$R2'", kReadRecordOut}},
+      // The stream is open to every caller; its one item answers as CheckIn would (Call()).
+      {"zhiyuan.v1.ServiceRecordService.SyncServiceRecords",
+       {"items { client_id: 'aaaaaaaa-0000-4000-8000-000000000001' check_in { "
+        "volunteer: 'volunteers/$V' event: '$E' code { short_code: '$CODE' } } }",
+        kCheckIn,
+        "items { client_id: 'aaaaaaaa-0000-4000-8000-000000000002' check_in { "
+        "volunteer: 'volunteers/$W' event: '$E2' } }",
+        kCheckInOut}},
   };
   return *rules;
 }
@@ -371,6 +445,21 @@ const std::map<std::string, std::string>& AuditCases() {
        "update_mask { paths: 'population' paths: 'population_year' }"},
       {"zhiyuan.v1.RegionService.ImportRegions",
        "regions { name: 'regions/141124101' display_name: '白文镇' }"},
+      // At E2: E is cancelled and deleted by now. $MF: manual hours 阜康's region admin added.
+      {"zhiyuan.v1.ServiceRecordService.CheckIn",
+       "request_id: '66666666-0000-4000-8000-000000000009' volunteer: 'volunteers/$W' "
+       "event: '$E2'"},
+      {"zhiyuan.v1.ServiceRecordService.CheckOut",
+       "request_id: '66666666-0000-4000-8000-000000000010' volunteer: 'volunteers/$W' "
+       "event: '$E2'"},
+      {"zhiyuan.v1.ServiceRecordService.CreateServiceRecord",
+       "request_id: '66666666-0000-4000-8000-000000000011' parent: 'volunteers/$W' "
+       "service_record { event: '$E2' check_in_time { seconds: $NOW_START } "
+       "check_out_time { seconds: $NOW_HALF } }"},
+      {"zhiyuan.v1.ServiceRecordService.ReviewServiceRecord", "name: '$MF' approve: true"},
+      {"zhiyuan.v1.ServiceRecordService.SyncServiceRecords",
+       "items { client_id: '66666666-0000-4000-8000-000000000012' check_in { "
+       "volunteer: 'volunteers/$V' event: '$E2' } }"},
       {"zhiyuan.v1.TeamService.CreateTeam",
        "request_id: '66666666-0000-4000-8000-000000000004' team { display_name: '临县二分队' "
        "home_region: 'regions/141124' parent: '$A' }"},
@@ -401,11 +490,21 @@ const std::map<std::string, std::string>& AuditCases() {
 
 // Whether an RPC changes something (or, revealing numbers, must be on record as if it did).
 bool IsAudited(const MethodDescriptor& method) {
-  for (const absl::string_view verb :
-       {"Create", "Update", "Delete", "Import", "Revoke", "Reveal"}) {
+  for (const absl::string_view verb : {"Create", "Update", "Delete", "Import", "Revoke", "Reveal",
+                                       "CheckIn", "CheckOut", "Review", "Sync"}) {
     if (absl::StartsWith(method.name(), verb)) return true;
   }
   return false;
+}
+
+// The request_id an audit entry of `request` holds: its own, or a sync upload's item's client id.
+std::string RequestIdOf(const Message& request) {
+  if (const auto* upload = dynamic_cast<const zhiyuan::v1::SyncServiceRecordsRequest*>(&request)) {
+    return upload->items_size() == 1 ? upload->items(0).client_id() : "";
+  }
+  const google::protobuf::FieldDescriptor* id =
+      request.GetDescriptor()->FindFieldByName("request_id");
+  return id == nullptr ? "" : request.GetReflection()->GetString(request, id);
 }
 
 // An ID number with its GB 11643 check digit.
@@ -426,16 +525,16 @@ class AuthorizationMatrixTest : public ::zhiyuan::testing::PgTest {
       pqxx::connection connection(TestDatabaseUrl());
       pqxx::nontransaction(connection)
           .exec(
-              "DELETE FROM hour_rule_sets WHERE region_code <> ''; "
-              "TRUNCATE audit_log, api_tokens, events, team_members, teams, posts, programs, "
-              "practice_units, volunteers, volunteer_identities, volunteer_create_requests, "
-              "regions CASCADE");
+              "TRUNCATE audit_log, api_tokens, service_record_revisions, service_records, events, "
+              "team_members, teams, posts, programs, practice_units, volunteers, "
+              "volunteer_identities, volunteer_create_requests, regions CASCADE; "
+              "DELETE FROM hour_rule_sets WHERE region_code <> ''");
     }
     ServerOptions options;
     options.listen_address = "127.0.0.1:0";
     options.database_url = TestDatabaseUrl();
     options.migrations = storage::BuiltinMigrations();
-    options.personal_data_key = std::string(32, 'k');
+    options.personal_data_key = MasterKey();
     options.token_cache_ttl = absl::ZeroDuration();
     auto server = Server::Start(options);
     ASSERT_THAT(server, IsOk());
@@ -444,6 +543,9 @@ class AuthorizationMatrixTest : public ::zhiyuan::testing::PgTest {
         absl::StrCat("127.0.0.1:", server_->port()), grpc::InsecureChannelCredentials()));
     secrets_[kAdmin] = ::zhiyuan::testing::MintDatabaseAdminToken(TestDatabaseUrl());
     ASSERT_FALSE(secrets_[kAdmin].empty());
+    auto codes = CheckInCodes::Create(MasterKey());
+    ASSERT_THAT(codes, IsOk());
+    codes_ = *std::move(codes);
     Seed();
   }
 
@@ -456,16 +558,33 @@ class AuthorizationMatrixTest : public ::zhiyuan::testing::PgTest {
   }
 
   // Calls `method` as the holder of `secret` ("" for no token) with the text-proto `request`
-  // (placeholders replaced); the reply lands in `reply` when given.
+  // (placeholders replaced); the reply lands in `reply` when given. A sync upload of one item
+  // answers with the item's code: the stream itself is OK for every authenticated caller.
   grpc::Status Call(const std::string& secret, const MethodDescriptor& method,
                     const std::string& request, Message* reply = nullptr) {
+    int64_t event = 0;
+    if (absl::SimpleAtoi(absl::StripPrefix(names_["$E"], "events/"), &event)) {
+      names_["$CODE"] = codes_->At(event, absl::Now()).short_code;
+    }
     std::unique_ptr<Message> message = ::zhiyuan::testing::NewRequest(method);
     if (!google::protobuf::TextFormat::ParseFromString(absl::StrReplaceAll(request, names_),
                                                        message.get())) {
       ADD_FAILURE() << "unparsable request for " << method.full_name() << ": " << request;
       return grpc::Status(grpc::StatusCode::INTERNAL, "test bug");
     }
-    return ::zhiyuan::testing::CallMethod(*stub_, secret, method, *message, reply);
+    if (method.full_name() != "zhiyuan.v1.ServiceRecordService.SyncServiceRecords") {
+      return ::zhiyuan::testing::CallMethod(*stub_, secret, method, *message, reply);
+    }
+    zhiyuan::v1::SyncServiceRecordsResponse upload;
+    const grpc::Status status =
+        ::zhiyuan::testing::CallMethod(*stub_, secret, method, *message, &upload);
+    if (!status.ok()) return status;
+    if (reply != nullptr) reply->CopyFrom(upload);
+    if (upload.results_size() != 1) {
+      return grpc::Status(grpc::StatusCode::INTERNAL, "a sync of one item gave no one result");
+    }
+    return grpc::Status(static_cast<grpc::StatusCode>(upload.results(0).error_code()),
+                        upload.results(0).error_message());
   }
 
   // Calls as the system admin and returns the "name" of the reply.
@@ -553,8 +672,10 @@ class AuthorizationMatrixTest : public ::zhiyuan::testing::PgTest {
     Make("zhiyuan.v1.TeamService.CreateTeamMember", "parent: '$A' volunteer: 'volunteers/$V'");
     Make("zhiyuan.v1.TeamService.CreateTeamMember", "parent: '$F' volunteer: 'volunteers/$W'");
     // Under way now, so that their check-in codes are shown.
-    names_["$NOW_START"] = absl::StrCat(absl::ToUnixSeconds(absl::Now()) - 3600);
-    names_["$NOW_END"] = absl::StrCat(absl::ToUnixSeconds(absl::Now()) + 3600);
+    const int64_t now = absl::ToUnixSeconds(absl::Now());
+    names_["$NOW_START"] = absl::StrCat(now - 3600);
+    names_["$NOW_HALF"] = absl::StrCat(now - 1800);
+    names_["$NOW_END"] = absl::StrCat(now + 3600);
     names_["$E"] = Make("zhiyuan.v1.EventService.CreateEvent",
                         "event { title: '新时代夜校·政策宣讲' organizer: '$A' region: "
                         "'regions/141124' post: '$P' start_time { seconds: $NOW_START } "
@@ -602,8 +723,27 @@ class AuthorizationMatrixTest : public ::zhiyuan::testing::PgTest {
     names_["$ADMIN"] = self.name();
   }
 
+  // The service records the rules of ServiceRecordService read (see the file comment).
+  void SeedServiceRecords() {
+    const std::string check_in = "zhiyuan.v1.ServiceRecordService.CheckIn";
+    Make(check_in, Rules().at(check_in).in);
+    Make(check_in, Rules().at(check_in).out);
+    const std::string create = "zhiyuan.v1.ServiceRecordService.CreateServiceRecord";
+    names_["$R"] = Make(create, Rules().at(create).in);
+    names_["$R2"] = Make(create, Rules().at(create).out);
+    names_["$M"] = Make(create,
+                        "parent: 'volunteers/$V' service_record { event: '$E' hour_class: "
+                        "HOUR_CLASS_MANUAL check_in_time { seconds: $NOW_START } "
+                        "credited_minutes: 120 }");
+    names_["$M2"] = Make(create,
+                         "parent: 'volunteers/$W' service_record { event: '$E2' hour_class: "
+                         "HOUR_CLASS_MANUAL check_in_time { seconds: $NOW_START } "
+                         "credited_minutes: 120 }");
+  }
+
   std::unique_ptr<Server> server_;
   std::unique_ptr<grpc::GenericStub> stub_;
+  std::unique_ptr<CheckInCodes> codes_;
   std::array<std::string, kCallers> secrets_;
   std::map<std::string, std::string> names_;
 };
@@ -648,6 +788,7 @@ TEST_F(AuthorizationMatrixTest, EveryRpcAnswersEveryCallerAsItsRuleSays) {
   std::stable_partition(methods.begin(), methods.end(), [](const MethodDescriptor* method) {
     return method->name() != "RevokeToken";
   });
+  SeedServiceRecords();
   for (const MethodDescriptor* method : methods) {
     const auto rule = Rules().find(method->full_name());
     if (rule == Rules().end()) continue;  // AuthorizationRulesTest reports it.
@@ -793,6 +934,50 @@ TEST_F(AuthorizationMatrixTest, ATeamLeaderChangesItsEventsButRefersToNothingOut
                   .ok());
 }
 
+TEST_F(AuthorizationMatrixTest, ServiceRecordsAreReachedByTheirEventOrTheVolunteersHome) {
+  // V, who lives in 临县, served at 阜康's E2: an organiser's entry and manual hours.
+  const std::string create = "zhiyuan.v1.ServiceRecordService.CreateServiceRecord";
+  names_["$RV"] = Make(create,
+                       "parent: 'volunteers/$V' service_record { event: '$E2' check_in_time { "
+                       "seconds: $NOW_START } check_out_time { seconds: $NOW_HALF } }");
+  names_["$MV"] = Make(create,
+                       "parent: 'volunteers/$V' service_record { event: '$E2' hour_class: "
+                       "HOUR_CLASS_MANUAL check_in_time { seconds: $NOW_START } "
+                       "credited_minutes: 60 }");
+  const MethodDescriptor& get = *Method("zhiyuan.v1.ServiceRecordService.GetServiceRecord");
+  const MethodDescriptor& list = *Method("zhiyuan.v1.ServiceRecordService.ListServiceRecords");
+  const MethodDescriptor& review = *Method("zhiyuan.v1.ServiceRecordService.ReviewServiceRecord");
+  const struct {
+    const MethodDescriptor& method;
+    const char* request;
+    Codes codes;
+  } cases[] = {
+      // 临县's region admin reads its resident's record; 阜康's event is out of the others' reach.
+      {get, "name: '$RV'", {O, O, N, N, O, N}},
+      // A volunteer's records: whoever reaches the volunteer.
+      {list, "parent: 'volunteers/$V'", {O, O, P, N, O, N}},
+      // An event's records: whoever reaches the event; a volunteer lists only their own.
+      {list, "parent: 'volunteers/-' event: '$E'", {O, O, P, O, P, O}},
+      {list, "parent: 'volunteers/-' event: '$E2'", kAdminOnly},
+      // Hours at 阜康's event are reviewed in 阜康, though 临县's region admin reads them (and the
+      // system admin added them).
+      {review, "name: '$MV' approve: true", {F, P, P, P, P, P}},
+  };
+  for (const auto& one : cases) {
+    for (int caller = 0; caller < kCallers; ++caller) {
+      EXPECT_EQ(Call(secrets_[caller], one.method, one.request).error_code(), one.codes[caller])
+          << kCallerNames[caller] << ": " << one.method.name() << " " << one.request;
+    }
+  }
+  zhiyuan::v1::ListServiceRecordsResponse records;
+  ASSERT_TRUE(Call(secrets_[kRegionAdmin], list, "parent: 'volunteers/$V'", &records).ok());
+  std::vector<std::string> listed;
+  for (const zhiyuan::v1::ServiceRecord& record : records.service_records()) {
+    listed.push_back(record.name());
+  }
+  EXPECT_THAT(listed, ::testing::UnorderedElementsAre(names_["$RV"], names_["$MV"]));
+}
+
 TEST(AuditCasesTest, EveryChangingRpcHasAnAuditCase) {
   for (const MethodDescriptor* method : AllMethods()) {
     EXPECT_EQ(AuditCases().count(method->full_name()), IsAudited(*method) ? 1u : 0u)
@@ -803,6 +988,17 @@ TEST(AuditCasesTest, EveryChangingRpcHasAnAuditCase) {
 
 TEST_F(AuthorizationMatrixTest, EveryChangeIsOnTheAuditLogWithItsRequestIdAndNoPersonalNumber) {
   const std::string admin = names_["$ADMIN"];
+  std::string fukang_admin;
+  MakeToken("display_name: '阜康文明办' role: ROLE_REGION_ADMIN region: 'regions/652302'",
+            &fukang_admin);
+  zhiyuan::v1::ServiceRecord manual;
+  ASSERT_TRUE(Call(fukang_admin, *Method("zhiyuan.v1.ServiceRecordService.CreateServiceRecord"),
+                   "parent: 'volunteers/$W' service_record { event: '$E2' hour_class: "
+                   "HOUR_CLASS_MANUAL check_in_time { seconds: $NOW_START } "
+                   "credited_minutes: 60 }",
+                   &manual)
+                  .ok());
+  names_["$MF"] = manual.name();
   for (const MethodDescriptor* method : AllMethods()) {
     const auto audit_case = AuditCases().find(method->full_name());
     if (audit_case == AuditCases().end()) continue;
@@ -810,17 +1006,15 @@ TEST_F(AuthorizationMatrixTest, EveryChangeIsOnTheAuditLogWithItsRequestIdAndNoP
     std::unique_ptr<Message> request = ::zhiyuan::testing::NewRequest(*method);
     ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(
         absl::StrReplaceAll(audit_case->second, names_), request.get()));
-    const grpc::Status status = Call(secrets_[kAdmin], *method, audit_case->second);
+    std::unique_ptr<Message> reply = ::zhiyuan::testing::NewReply(*method);
+    const grpc::Status status = Call(secrets_[kAdmin], *method, audit_case->second, reply.get());
     ASSERT_TRUE(status.ok()) << status.error_message();
     const std::vector<zhiyuan::v1::AuditEntry> newest = AuditLog(1);
     ASSERT_EQ(newest.size(), 1u);
     EXPECT_EQ(newest[0].method(), method->full_name());
     EXPECT_EQ(newest[0].actor(), admin);
     EXPECT_THAT(newest[0].peer(), ::testing::HasSubstr("127.0.0.1"));
-    const google::protobuf::FieldDescriptor* id =
-        request->GetDescriptor()->FindFieldByName("request_id");
-    EXPECT_EQ(newest[0].request_id(),
-              id == nullptr ? "" : request->GetReflection()->GetString(*request, id));
+    EXPECT_EQ(newest[0].request_id(), RequestIdOf(*request));
     const google::protobuf::FieldDescriptor* mask =
         request->GetDescriptor()->FindFieldByName("update_mask");
     if (mask != nullptr) {
@@ -828,6 +1022,17 @@ TEST_F(AuthorizationMatrixTest, EveryChangeIsOnTheAuditLogWithItsRequestIdAndNoP
                               request->GetReflection()->GetMessage(*request, mask))
                               .paths();
       EXPECT_THAT(newest[0].field_paths(), ::testing::ElementsAreArray(paths));
+    }
+    // A service record's entry names it and lies in its event's region (all are at E2, 阜康).
+    const auto* record = dynamic_cast<const zhiyuan::v1::ServiceRecord*>(reply.get());
+    if (const auto* upload =
+            dynamic_cast<const zhiyuan::v1::SyncServiceRecordsResponse*>(reply.get());
+        upload != nullptr && upload->results_size() == 1) {
+      record = &upload->results(0).service_record();
+    }
+    if (record != nullptr) {
+      EXPECT_EQ(newest[0].resource(), record->name());
+      EXPECT_EQ(newest[0].region(), "regions/652302");
     }
   }
   // Nothing on the log holds an ID or phone number, though every one of them went through it.

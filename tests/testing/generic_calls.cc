@@ -15,7 +15,7 @@ namespace {
 using ::google::protobuf::Message;
 using ::google::protobuf::MethodDescriptor;
 
-// A client-streaming call of one message.
+// A client-streaming or bidirectional call of one message, and its first reply.
 grpc::Status StreamOne(grpc::GenericStub& stub, grpc::ClientContext& context,
                        const std::string& path, const grpc::ByteBuffer& request,
                        grpc::ByteBuffer* reply) {

@@ -23,8 +23,9 @@ std::unique_ptr<google::protobuf::Message> NewReply(
     const google::protobuf::MethodDescriptor& method);
 
 // Calls `method` through `stub` with "authorization: Bearer `secret`" (none when empty) and a 20 s
-// deadline. A client-streaming method is sent `request` as its one message. The reply is parsed
-// into `reply` when the call succeeds and `reply` is given.
+// deadline. A client-streaming or bidirectional method is sent `request` as its one message, and
+// its first reply is the reply. The reply is parsed into `reply` when the call succeeds and
+// `reply` is given.
 grpc::Status CallMethod(grpc::GenericStub& stub, const std::string& secret,
                         const google::protobuf::MethodDescriptor& method,
                         const google::protobuf::Message& request,
