@@ -1,5 +1,7 @@
 #include "services/record_writer.h"
 
+#include <algorithm>
+
 namespace zhiyuan::services {
 
 std::vector<RecordWriteResult> RecordWriter::Write(const std::vector<RecordWrite>& writes,
@@ -19,6 +21,43 @@ std::vector<RecordWriteResult> RecordWriter::Write(const std::vector<RecordWrite
     results.assign(writes.size(), failed);
   }
   return results;
+}
+
+RecordWriteResult RecordWriter::WriteOne(const RecordWrite& write, absl::Time deadline) {
+  Pending mine{&write, deadline, {}, false};
+  absl::MutexLock lock(&mu_);
+  queue_.push_back(&mine);
+  while (!mine.done) {
+    if (running_ >= options_.max_running || queue_.empty()) {
+      changed_.Wait(&mu_);
+      continue;
+    }
+    // Lead a batch of everything queued, this call's write among it unless another leader
+    // already took it.
+    std::vector<Pending*> batch;
+    while (!queue_.empty() && static_cast<int>(batch.size()) < options_.max_batch) {
+      batch.push_back(queue_.front());
+      queue_.pop_front();
+    }
+    ++running_;
+    mu_.Unlock();
+    std::vector<RecordWrite> writes;
+    writes.reserve(batch.size());
+    absl::Time batch_deadline = absl::InfinitePast();
+    for (const Pending* pending : batch) {
+      writes.push_back(*pending->write);
+      batch_deadline = std::max(batch_deadline, pending->deadline);
+    }
+    std::vector<RecordWriteResult> results = Write(writes, batch_deadline);
+    mu_.Lock();
+    --running_;
+    for (size_t i = 0; i < batch.size(); ++i) {
+      batch[i]->result = std::move(results[i]);
+      batch[i]->done = true;
+    }
+    changed_.SignalAll();
+  }
+  return std::move(mine.result);
 }
 
 absl::StatusOr<int> RecordWriter::CloseDue(int limit, absl::Time deadline) {

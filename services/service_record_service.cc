@@ -370,10 +370,10 @@ absl::Status ServiceRecordServiceImpl::WriteOne(Call& call,
                                                 const absl::StatusOr<RecordWrite>& write,
                                                 v1::ServiceRecord* response) {
   ZY_RETURN_IF_ERROR(write.status());
-  const std::vector<RecordWriteResult> results = writer_.Write({*write}, call.deadline);
-  ZY_RETURN_IF_ERROR(results[0].status);
-  ZY_RETURN_IF_ERROR(Reachable(call, results[0], write->client_id));
-  *response = ToProto(results[0].record);
+  const RecordWriteResult result = writer_.WriteOne(*write, call.deadline);
+  ZY_RETURN_IF_ERROR(result.status);
+  ZY_RETURN_IF_ERROR(Reachable(call, result, write->client_id));
+  *response = ToProto(result.record);
   return absl::OkStatus();
 }
 
