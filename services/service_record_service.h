@@ -23,8 +23,9 @@
 namespace zhiyuan::services {
 
 // Wrong check-in codes a caller may present for one event in a minute, on one server. Six digits
-// valid for three 30-second steps leave a guess one chance in 333,333; at this rate a guesser
-// needs years per server.
+// valid for three 30-second steps leave a guess three chances in a million: at this rate an even
+// chance takes about 46 days of guessing per server, and only while the event is under way
+// (codes are checked against the claimed time, which must lie in the event's window).
 inline constexpr int kMaxWrongCodesPerMinute = 5;
 
 class ServiceRecordServiceImpl final : public zhiyuan::v1::ServiceRecordService::Service {

@@ -14,10 +14,12 @@
 // fixed request_id where they succeed, so every role sees the same world.
 //
 // Service records: before the rules run, the system admin makes the check-ins and entries of V at
-// E and W at E2 that the rules' requests then repeat (same request_id or client id), and adds
-// manual hours at both. A check-out closes its check-in for the first caller and repeats for the
-// others; the region admin's review approves V's manual hours, which the system admin, having
-// added them, may not review.
+// E and W at E2 that the rules' requests then repeat (same request_id or client id), adds
+// manual hours at both, and asks for the corrections $C (of V's entry $R) and $C2 (of W's $R2)
+// that the rules' requests repeat too. A check-out closes its check-in for the first caller and
+// repeats for the others; the region admin's review approves V's manual hours, which the system
+// admin, having added them, may not review, and turns down $C, which the team leader then finds
+// reviewed. A recompute names another region's rules, and fails right after authorization.
 #include <gmock/gmock.h>
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/descriptor_database.h>
@@ -85,8 +87,8 @@ using Codes = std::array<grpc::StatusCode, kCallers>;
 
 // For one RPC: a request in scope and the codes each caller gets, then one out of scope.
 // Requests are text protos in which $A, $A1, $F, $U, $U2, $P, $P2, $V, $W, $G, $G2, $S, $S2,
-// $ADMIN, the service records $R, $R2 and the manual hours $M, $M2 stand for the names of the
-// world's objects and tokens, and $CODE for E's check-in code of the moment.
+// $ADMIN, the service records $R, $R2, the manual hours $M, $M2 and the corrections $C, $C2 stand
+// for the names of the world's objects and tokens, and $CODE for E's check-in code of the moment.
 struct Rule {
   const char* in;
   Codes in_codes;
@@ -400,6 +402,37 @@ const std::map<std::string, Rule>& Rules() {
         "items { client_id: 'aaaaaaaa-0000-4000-8000-000000000002' check_in { "
         "volunteer: 'volunteers/$W' event: '$E2' } }",
         kCheckInOut}},
+      // Corrections: asked for by whoever reads the record, but kiosks; reviewed by another
+      // person who reaches the event (the region admin turns $C down, and the team leader finds
+      // it reviewed); read as their records.
+      {"zhiyuan.v1.ServiceRecordService.CreateCorrection",
+       {"request_id: 'aaaaaaaa-0000-4000-8000-000000000007' parent: '$R' "
+        "correction { withdraw: true reason: '未到场' }",
+        {O, O, P, O, O, P},
+        "request_id: 'aaaaaaaa-0000-4000-8000-000000000008' parent: '$R2' "
+        "correction { withdraw: true reason: '未到场' }",
+        {O, N, P, N, N, P}}},
+      {"zhiyuan.v1.ServiceRecordService.ReviewCorrection",
+       {"name: '$C' note: '记录无误'",
+        {F, O, P, F, P, P},
+        "name: '$C2' note: '记录无误'",
+        {F, N, P, N, P, P}}},
+      {"zhiyuan.v1.ServiceRecordService.GetCorrection",
+       {"name: '$C'", kReadRecord, "name: '$C2'", kReadRecordOut}},
+      {"zhiyuan.v1.ServiceRecordService.ListCorrections",
+       {"parent: '$R'", kReadRecord, "parent: '$R2'", kReadRecordOut}},
+      // Region admins of the event's region; the rules named are another region's.
+      {"zhiyuan.v1.ServiceRecordService.RecomputeServiceRecords",
+       {"event: '$E' hour_rule_set: '$RULES2' reason: '新计时办法'",
+        {F, F, P, P, P, P},
+        "event: '$E2' hour_rule_set: '$RULES' reason: '新计时办法'",
+        {F, P, P, P, P, P}}},
+      // A volunteer's totals: as the volunteer's profile.
+      {"zhiyuan.v1.ServiceRecordService.GetServiceTotals",
+       {"name: 'volunteers/$V/serviceTotals'",
+        {O, O, N, N, O, N},
+        "name: 'volunteers/$W/serviceTotals'",
+        kReadRecordOut}},
   };
   return *rules;
 }
@@ -445,7 +478,9 @@ const std::map<std::string, std::string>& AuditCases() {
        "update_mask { paths: 'population' paths: 'population_year' }"},
       {"zhiyuan.v1.RegionService.ImportRegions",
        "regions { name: 'regions/141124101' display_name: '白文镇' }"},
-      // At E2: E is cancelled and deleted by now. $MF: manual hours 阜康's region admin added.
+      // At E2: E is cancelled and deleted by now. $MF: manual hours 阜康's region admin added;
+      // $RF: V's entry, credited under rules 阜康 has replaced since, so that the recompute
+      // credits it otherwise; $CF: a correction of it that 阜康's region admin asked for.
       {"zhiyuan.v1.ServiceRecordService.CheckIn",
        "request_id: '66666666-0000-4000-8000-000000000009' volunteer: 'volunteers/$W' "
        "event: '$E2'"},
@@ -460,6 +495,12 @@ const std::map<std::string, std::string>& AuditCases() {
       {"zhiyuan.v1.ServiceRecordService.SyncServiceRecords",
        "items { client_id: '66666666-0000-4000-8000-000000000012' check_in { "
        "volunteer: 'volunteers/$V' event: '$E2' } }"},
+      {"zhiyuan.v1.ServiceRecordService.CreateCorrection",
+       "request_id: '66666666-0000-4000-8000-000000000013' parent: '$RF' "
+       "correction { withdraw: true reason: '未到场' }"},
+      {"zhiyuan.v1.ServiceRecordService.ReviewCorrection", "name: '$CF' approve: true"},
+      {"zhiyuan.v1.ServiceRecordService.RecomputeServiceRecords",
+       "event: '$E2' reason: '阜康新计时办法'"},
       {"zhiyuan.v1.TeamService.CreateTeam",
        "request_id: '66666666-0000-4000-8000-000000000004' team { display_name: '临县二分队' "
        "home_region: 'regions/141124' parent: '$A' }"},
@@ -491,7 +532,7 @@ const std::map<std::string, std::string>& AuditCases() {
 // Whether an RPC changes something (or, revealing numbers, must be on record as if it did).
 bool IsAudited(const MethodDescriptor& method) {
   for (const absl::string_view verb : {"Create", "Update", "Delete", "Import", "Revoke", "Reveal",
-                                       "CheckIn", "CheckOut", "Review", "Sync"}) {
+                                       "CheckIn", "CheckOut", "Review", "Sync", "Recompute"}) {
     if (absl::StartsWith(method.name(), verb)) return true;
   }
   return false;
@@ -675,6 +716,7 @@ class AuthorizationMatrixTest : public ::zhiyuan::testing::PgTest {
     const int64_t now = absl::ToUnixSeconds(absl::Now());
     names_["$NOW_START"] = absl::StrCat(now - 3600);
     names_["$NOW_HALF"] = absl::StrCat(now - 1800);
+    names_["$NOW_QUARTER"] = absl::StrCat(now - 900);
     names_["$NOW_END"] = absl::StrCat(now + 3600);
     names_["$E"] = Make("zhiyuan.v1.EventService.CreateEvent",
                         "event { title: '新时代夜校·政策宣讲' organizer: '$A' region: "
@@ -739,6 +781,9 @@ class AuthorizationMatrixTest : public ::zhiyuan::testing::PgTest {
                          "parent: 'volunteers/$W' service_record { event: '$E2' hour_class: "
                          "HOUR_CLASS_MANUAL check_in_time { seconds: $NOW_START } "
                          "credited_minutes: 120 }");
+    const std::string correct = "zhiyuan.v1.ServiceRecordService.CreateCorrection";
+    names_["$C"] = Make(correct, Rules().at(correct).in);
+    names_["$C2"] = Make(correct, Rules().at(correct).out);
   }
 
   std::unique_ptr<Server> server_;
@@ -944,9 +989,21 @@ TEST_F(AuthorizationMatrixTest, ServiceRecordsAreReachedByTheirEventOrTheVolunte
                        "parent: 'volunteers/$V' service_record { event: '$E2' hour_class: "
                        "HOUR_CLASS_MANUAL check_in_time { seconds: $NOW_START } "
                        "credited_minutes: 60 }");
+  // A correction of $RV, asked for with the request the cases repeat.
+  const std::string correct = "zhiyuan.v1.ServiceRecordService.CreateCorrection";
+  const char* correct_rv =
+      "request_id: 'bbbbbbbb-0000-4000-8000-000000000001' parent: '$RV' "
+      "correction { withdraw: true reason: '未到场' }";
+  names_["$CV"] = Make(correct, correct_rv);
   const MethodDescriptor& get = *Method("zhiyuan.v1.ServiceRecordService.GetServiceRecord");
   const MethodDescriptor& list = *Method("zhiyuan.v1.ServiceRecordService.ListServiceRecords");
   const MethodDescriptor& review = *Method("zhiyuan.v1.ServiceRecordService.ReviewServiceRecord");
+  const MethodDescriptor& ask = *Method(correct);
+  const MethodDescriptor& get_correction = *Method("zhiyuan.v1.ServiceRecordService.GetCorrection");
+  const MethodDescriptor& list_corrections =
+      *Method("zhiyuan.v1.ServiceRecordService.ListCorrections");
+  const MethodDescriptor& review_correction =
+      *Method("zhiyuan.v1.ServiceRecordService.ReviewCorrection");
   const struct {
     const MethodDescriptor& method;
     const char* request;
@@ -962,6 +1019,14 @@ TEST_F(AuthorizationMatrixTest, ServiceRecordsAreReachedByTheirEventOrTheVolunte
       // Hours at 阜康's event are reviewed in 阜康, though 临县's region admin reads them (and the
       // system admin added them).
       {review, "name: '$MV' approve: true", {F, P, P, P, P, P}},
+      // Its corrections go as the record: 临县's region admin asks for one and reads it, but
+      // reviews them in 阜康 no more than the hours.
+      {ask, correct_rv, {O, O, P, N, O, P}},
+      {get_correction, "name: '$CV'", {O, O, N, N, O, N}},
+      {review_correction, "name: '$CV' approve: true", {F, P, P, N, P, P}},
+      // An event's corrections (a reviewer's queue): whoever reaches the event, but volunteers.
+      {list_corrections, "parent: 'volunteers/-/serviceRecords/-' event: '$E'", {O, O, P, O, P, O}},
+      {list_corrections, "parent: 'volunteers/-/serviceRecords/-' event: '$E2'", kAdminOnly},
   };
   for (const auto& one : cases) {
     for (int caller = 0; caller < kCallers; ++caller) {
@@ -999,6 +1064,21 @@ TEST_F(AuthorizationMatrixTest, EveryChangeIsOnTheAuditLogWithItsRequestIdAndNoP
                    &manual)
                   .ok());
   names_["$MF"] = manual.name();
+  // V's entry at E2 and a correction of it that 阜康's region admin asks for; then 阜康's new
+  // rules, which credit 45 minutes as 30 where the old gave 60.
+  names_["$RF"] = Make("zhiyuan.v1.ServiceRecordService.CreateServiceRecord",
+                       "parent: 'volunteers/$V' service_record { event: '$E2' check_in_time { "
+                       "seconds: $NOW_START } check_out_time { seconds: $NOW_HALF } }");
+  zhiyuan::v1::Correction correction;
+  ASSERT_TRUE(Call(fukang_admin, *Method("zhiyuan.v1.ServiceRecordService.CreateCorrection"),
+                   "parent: '$RF' correction { check_out_time { seconds: $NOW_QUARTER } "
+                   "reason: '签退记早了' }",
+                   &correction)
+                  .ok());
+  names_["$CF"] = correction.name();
+  Make("zhiyuan.v1.HourRuleService.CreateHourRuleSet",
+       "hour_rule_set { region: 'regions/652302' bands { up_to_minutes: 29 } "
+       "bands { up_to_minutes: 59 credit_minutes: 30 } auto_close_minutes: 60 }");
   for (const MethodDescriptor* method : AllMethods()) {
     const auto audit_case = AuditCases().find(method->full_name());
     if (audit_case == AuditCases().end()) continue;
@@ -1023,16 +1103,36 @@ TEST_F(AuthorizationMatrixTest, EveryChangeIsOnTheAuditLogWithItsRequestIdAndNoP
                               .paths();
       EXPECT_THAT(newest[0].field_paths(), ::testing::ElementsAreArray(paths));
     }
-    // A service record's entry names it and lies in its event's region (all are at E2, 阜康).
+    // The newest entries name what changed, newest first, in its event's region (all are at
+    // E2, 阜康): a service record; a correction, after which an approval revises its record; the
+    // one record a recompute credits otherwise, $RF.
+    std::vector<std::string> changed;
     const auto* record = dynamic_cast<const zhiyuan::v1::ServiceRecord*>(reply.get());
     if (const auto* upload =
             dynamic_cast<const zhiyuan::v1::SyncServiceRecordsResponse*>(reply.get());
         upload != nullptr && upload->results_size() == 1) {
       record = &upload->results(0).service_record();
     }
-    if (record != nullptr) {
-      EXPECT_EQ(newest[0].resource(), record->name());
-      EXPECT_EQ(newest[0].region(), "regions/652302");
+    if (record != nullptr) changed = {record->name()};
+    if (const auto* correction = dynamic_cast<const zhiyuan::v1::Correction*>(reply.get())) {
+      const std::string& name = correction->name();
+      changed = {name};
+      if (correction->state() == zhiyuan::v1::CORRECTION_STATE_APPROVED) {
+        changed.insert(changed.begin(), name.substr(0, name.find("/corrections/")));
+      }
+    }
+    if (const auto* recompute =
+            dynamic_cast<const zhiyuan::v1::RecomputeServiceRecordsResponse*>(reply.get())) {
+      EXPECT_EQ(recompute->changed(), 1);
+      changed = {names_["$RF"]};
+    }
+    if (changed.empty()) continue;
+    const std::vector<zhiyuan::v1::AuditEntry> entries = AuditLog(static_cast<int>(changed.size()));
+    ASSERT_EQ(entries.size(), changed.size());
+    for (size_t i = 0; i < changed.size(); ++i) {
+      EXPECT_EQ(entries[i].method(), method->full_name());
+      EXPECT_EQ(entries[i].resource(), changed[i]);
+      EXPECT_EQ(entries[i].region(), "regions/652302");
     }
   }
   // Nothing on the log holds an ID or phone number, though every one of them went through it.
