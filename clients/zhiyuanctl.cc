@@ -18,6 +18,23 @@
 //                                                 the audit log, newest first
 //   zhiyuanctl reveal volunteers/N                a volunteer's unmasked ID and phone numbers
 //                                                 (system admins; the reveal is on the log)
+//   zhiyuanctl records volunteers/N | events/N    a volunteer's or an event's service records,
+//                                                 newest first, every page
+//   zhiyuanctl record-history volunteers/N/serviceRecords/M
+//                                                 every revision of a record, first to last
+//   zhiyuanctl explain volunteers/N/serviceRecords/M
+//                                                 how the record's credited minutes come about
+//   zhiyuanctl totals volunteers/N [--period=month|year]
+//                                                 credited minutes and hours, and the star level
+//   zhiyuanctl corrections events/N [--state=pending|approved|rejected]
+//                                                 the event's corrections: a reviewer's queue
+//   zhiyuanctl review-correction CORRECTION approve|reject [NOTE]
+//   zhiyuanctl review-hours volunteers/N/serviceRecords/M approve|reject [REASON]
+//                                                 approves or rejects manual hours
+//   zhiyuanctl recompute events/N REASON [--hour_rule_set=hourRuleSets/K]
+//                                                 credits the event's records again
+//
+// Times print in China time (+08:00); minutes are authoritative, hours are minutes / 60.
 //
 // Every call carries the bearer token from --token_file, else $ZHIYUAN_TOKEN (the secret itself),
 // else var/admin.token (the one `make run` makes on first start).
@@ -40,9 +57,12 @@
 #include "absl/flags/usage.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_replace.h"
+#include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "clients/bearer_channel.h"
 #include "clients/demo_directory.h"
@@ -50,6 +70,7 @@
 #include "zhiyuan/v1/audit.grpc.pb.h"
 #include "zhiyuan/v1/region.grpc.pb.h"
 #include "zhiyuan/v1/server_info.grpc.pb.h"
+#include "zhiyuan/v1/service_record.grpc.pb.h"
 #include "zhiyuan/v1/token.grpc.pb.h"
 #include "zhiyuan/v1/volunteer.grpc.pb.h"
 
@@ -83,6 +104,10 @@ ABSL_FLAG(std::string, resource, "", "audit: only this resource's entries, e.g. 
 ABSL_FLAG(int, limit, 100, "audit: at most this many entries");
 ABSL_FLAG(absl::Duration, ttl, absl::ZeroDuration(),
           "create-token: lifetime; 0: the server's 90 days");
+ABSL_FLAG(std::string, period, "", "totals: also per month or year");
+ABSL_FLAG(std::string, state, "", "corrections: only pending, approved or rejected ones");
+ABSL_FLAG(std::string, hour_rule_set, "",
+          "recompute: credit under these rules, e.g. hourRuleSets/3; default: those in force");
 
 namespace {
 
@@ -145,13 +170,102 @@ void PrintJson(const google::protobuf::Message& message) {
   std::cout << json;
 }
 
+// The words of an enum: CREDITED for SERVICE_RECORD_STATE_CREDITED, the prefix being what its
+// zero value's name has before UNSPECIFIED (every zhiyuan.v1 enum starts with X_UNSPECIFIED).
+template <typename Enum>
+std::string WordPrefix() {
+  return std::string(absl::StripSuffix(
+      google::protobuf::GetEnumDescriptor<Enum>()->FindValueByNumber(0)->name(), "UNSPECIFIED"));
+}
+
+template <typename Enum>
+std::string Word(Enum value) {
+  const google::protobuf::EnumValueDescriptor* found =
+      google::protobuf::GetEnumDescriptor<Enum>()->FindValueByNumber(value);
+  if (found == nullptr) return absl::StrCat(static_cast<int>(value));
+  return std::string(absl::StripPrefix(found->name(), WordPrefix<Enum>()));
+}
+
+// Parses a word as a user types it ("region-admin", "month") into its enum value; false for
+// words that name none (or the unspecified value).
+template <typename Enum>
+bool ParseWord(std::string word, Enum* value) {
+  absl::AsciiStrToUpper(&word);
+  absl::StrReplaceAll({{"-", "_"}}, &word);
+  const google::protobuf::EnumValueDescriptor* found =
+      google::protobuf::GetEnumDescriptor<Enum>()->FindValueByName(WordPrefix<Enum>() + word);
+  if (found == nullptr || found->number() == 0) return false;
+  *value = static_cast<Enum>(found->number());
+  return true;
+}
+
+// A time as China's clocks show it (Asia/Shanghai, +08:00 all year); `unset` for an unset one.
+std::string ChinaTime(const google::protobuf::Timestamp& time, absl::string_view unset = "-") {
+  if (time.seconds() == 0 && time.nanos() == 0) return std::string(unset);
+  return absl::FormatTime("%Y-%m-%d %H:%M:%S%Ez",
+                          absl::FromUnixSeconds(time.seconds()) + absl::Nanoseconds(time.nanos()),
+                          absl::FixedTimeZone(8 * 60 * 60));
+}
+
+// Minutes as hours to two decimals, rounded half up: 210 → "3.50".
+std::string Hours(int64_t minutes) {
+  const int64_t hundredths = (minutes * 100 + 30) / 60;
+  return absl::StrFormat("%d.%02d", hundredths / 100, hundredths % 100);
+}
+
+// A record's state, times and minutes, tab-separated.
+std::string RecordState(const zhiyuan::v1::ServiceRecord& record) {
+  return absl::StrCat(Word(record.state()), "\t", Word(record.method()), "\tin ",
+                      ChinaTime(record.check_in_time()), "\tout ",
+                      ChinaTime(record.check_out_time()), "\traw ", record.raw_minutes(),
+                      " min\tcredited ", record.credited_minutes(), " min",
+                      record.auto_closed() ? "\tauto-closed" : "");
+}
+
+// One line per record, correction: what `records` and `review-hours`, `corrections` and
+// `review-correction` print.
+void PrintRecord(const zhiyuan::v1::ServiceRecord& record) {
+  std::cout << record.name() << "\t" << record.event() << "\t" << RecordState(record) << "\n";
+}
+
+void PrintCorrection(const zhiyuan::v1::Correction& correction) {
+  std::cout << correction.name() << "\t" << Word(correction.state()) << "\tof revision "
+            << correction.record_revision() << "\t"
+            << (correction.withdraw()
+                    ? "withdraw"
+                    : absl::StrCat("in ", ChinaTime(correction.check_in_time(), "unchanged"),
+                                   "\tout ", ChinaTime(correction.check_out_time(), "unchanged")))
+            << "\treason: " << correction.reason() << "\tasked by " << correction.requester() << " "
+            << ChinaTime(correction.create_time());
+  if (!correction.reviewer().empty()) {
+    std::cout << "\treviewed by " << correction.reviewer() << " "
+              << ChinaTime(correction.review_time());
+    if (!correction.review_note().empty()) std::cout << ": " << correction.review_note();
+  }
+  std::cout << "\n";
+}
+
+// "approve" or "reject" as the review's verdict; false for another word.
+bool ParseVerdict(absl::string_view word, bool* approve) {
+  if (word != "approve" && word != "reject") {
+    std::cerr << "zhiyuanctl: say approve or reject, not " << word << "\n";
+    return false;
+  }
+  *approve = word == "approve";
+  return true;
+}
+
 int Usage() {
   std::cerr
       << "usage: zhiyuanctl info | import-regions DIST_DIR | region NAME | regions "
          "[--parent=...] [--prefix=...] [--level=...] | set-population NAME POPULATION "
          "YEAR | load-demo DIST_DIR | whoami | tokens [--show_inactive] | create-token "
          "--role=ROLE --display_name=NAME [scope flags] [--ttl=...] | revoke-token NAME | audit "
-         "[--region=...] [--resource=...] [--limit=N] | reveal NAME\n";
+         "[--region=...] [--resource=...] [--limit=N] | reveal NAME | records "
+         "volunteers/N|events/N | record-history RECORD | explain RECORD | totals volunteers/N "
+         "[--period=month|year] | corrections events/N [--state=pending|approved|rejected] | "
+         "review-correction CORRECTION approve|reject [NOTE] | review-hours RECORD "
+         "approve|reject [REASON] | recompute events/N REASON [--hour_rule_set=...]\n";
   return 2;
 }
 
@@ -210,10 +324,8 @@ int ListTokens(const Client& client) {
 int CreateToken(const Client& client) {
   zhiyuan::v1::CreateTokenRequest request;
   zhiyuan::v1::Token& token = *request.mutable_token();
-  std::string role = absl::AsciiStrToUpper(absl::GetFlag(FLAGS_role));
-  absl::StrReplaceAll({{"-", "_"}}, &role);
   zhiyuan::v1::Role parsed;
-  if (!zhiyuan::v1::Role_Parse(absl::StrCat("ROLE_", role), &parsed)) {
+  if (!ParseWord(absl::GetFlag(FLAGS_role), &parsed)) {
     std::cerr << "zhiyuanctl: --role must be system-admin, region-admin, team-leader, volunteer, "
                  "reporter or kiosk\n";
     return 2;
@@ -276,6 +388,196 @@ int Reveal(const Client& client, const std::string& name) {
     return Fail(status);
   }
   PrintJson(response);
+  return 0;
+}
+
+int ListRecords(const Client& client, const std::string& parent) {
+  auto stub = zhiyuan::v1::ServiceRecordService::NewStub(client.channel);
+  zhiyuan::v1::ListServiceRecordsRequest request;
+  if (absl::StartsWith(parent, "events/")) {
+    request.set_parent("volunteers/-");
+    request.set_event(parent);
+  } else {
+    request.set_parent(parent);
+  }
+  request.set_page_size(1000);
+  int64_t count = 0;
+  do {
+    grpc::ClientContext context;
+    client.Prepare(context);
+    zhiyuan::v1::ListServiceRecordsResponse response;
+    const grpc::Status status = stub->ListServiceRecords(&context, request, &response);
+    if (!status.ok()) return Fail(status);
+    for (const zhiyuan::v1::ServiceRecord& record : response.service_records()) {
+      PrintRecord(record);
+    }
+    count += response.service_records_size();
+    request.set_page_token(response.next_page_token());
+  } while (!request.page_token().empty());
+  std::cerr << count << " records\n";
+  return 0;
+}
+
+int RecordHistory(const Client& client, const std::string& name) {
+  auto stub = zhiyuan::v1::ServiceRecordService::NewStub(client.channel);
+  grpc::ClientContext context;
+  client.Prepare(context);
+  zhiyuan::v1::ListServiceRecordRevisionsRequest request;
+  request.set_name(name);
+  zhiyuan::v1::ListServiceRecordRevisionsResponse response;
+  const grpc::Status status = stub->ListServiceRecordRevisions(&context, request, &response);
+  if (!status.ok()) return Fail(status);
+  for (const zhiyuan::v1::ServiceRecordRevision& revision : response.revisions()) {
+    std::cout << "revision " << revision.service_record().revision() << "\t"
+              << ChinaTime(revision.time()) << "\t" << Word(revision.change()) << "\tby "
+              << (revision.actor().empty() ? "zhiyuand" : revision.actor()) << "\t"
+              << RecordState(revision.service_record());
+    if (!revision.reason().empty()) std::cout << "\treason: " << revision.reason();
+    std::cout << "\n";
+  }
+  std::cerr << response.revisions_size() << " revisions\n";
+  return 0;
+}
+
+int Explain(const Client& client, const std::string& name) {
+  auto stub = zhiyuan::v1::ServiceRecordService::NewStub(client.channel);
+  grpc::ClientContext context;
+  client.Prepare(context);
+  zhiyuan::v1::ExplainHoursRequest request;
+  request.set_name(name);
+  zhiyuan::v1::HoursExplanation explanation;
+  const grpc::Status status = stub->ExplainHours(&context, request, &explanation);
+  if (!status.ok()) return Fail(status);
+  for (const zhiyuan::v1::HoursStep& step : explanation.steps()) {
+    std::cout << step.rule() << "\t" << step.minutes() << " min\t" << step.explanation() << "\n";
+  }
+  const zhiyuan::v1::ServiceRecord& record = explanation.service_record();
+  std::cout << "credited\t" << record.credited_minutes() << " min\t"
+            << Hours(record.credited_minutes()) << " hours, " << Word(record.state()) << "\n";
+  return 0;
+}
+
+int Totals(const Client& client, const std::string& volunteer) {
+  zhiyuan::v1::GetServiceTotalsRequest request;
+  request.set_name(absl::StrCat(absl::StripSuffix(volunteer, "/serviceTotals"), "/serviceTotals"));
+  if (const std::string period = absl::GetFlag(FLAGS_period); !period.empty()) {
+    zhiyuan::v1::TotalsPeriod value;
+    if (!ParseWord(period, &value)) {
+      std::cerr << "zhiyuanctl: --period must be month or year\n";
+      return 2;
+    }
+    request.set_period(value);
+  }
+  auto stub = zhiyuan::v1::ServiceRecordService::NewStub(client.channel);
+  grpc::ClientContext context;
+  client.Prepare(context);
+  zhiyuan::v1::ServiceTotals totals;
+  const grpc::Status status = stub->GetServiceTotals(&context, request, &totals);
+  if (!status.ok()) return Fail(status);
+  auto print = [](absl::string_view label, const zhiyuan::v1::ServiceTotalsPeriod& row) {
+    const int64_t minutes = row.attendance_minutes() + row.manual_minutes();
+    std::cout << label << "\tattendance " << row.attendance_minutes() << " min\tmanual "
+              << row.manual_minutes() << " min\ttotal " << minutes << " min = " << Hours(minutes)
+              << " hours\t" << row.record_count() << " records\n";
+  };
+  std::cout << totals.name() << "\n";
+  print("all", totals.window());
+  for (const zhiyuan::v1::ServiceTotalsPeriod& row : totals.periods()) {
+    print(row.start_date(), row);
+  }
+  std::cout << "lifetime\t" << totals.lifetime_minutes()
+            << " min = " << Hours(totals.lifetime_minutes()) << " hours\n";
+  std::cout << "stars\t" << totals.star_level() << "\t"
+            << (totals.star_level() >= 5
+                    ? std::string("the highest level")
+                    : absl::StrCat("the next star needs ", totals.next_star_minutes(),
+                                   " more min = ", Hours(totals.next_star_minutes()), " hours"))
+            << "\n";
+  return 0;
+}
+
+int ListCorrections(const Client& client, const std::string& event) {
+  zhiyuan::v1::ListCorrectionsRequest request;
+  request.set_parent("volunteers/-/serviceRecords/-");
+  request.set_event(event);
+  if (const std::string state = absl::GetFlag(FLAGS_state); !state.empty()) {
+    zhiyuan::v1::CorrectionState value;
+    if (!ParseWord(state, &value)) {
+      std::cerr << "zhiyuanctl: --state must be pending, approved or rejected\n";
+      return 2;
+    }
+    request.set_state(value);
+  }
+  request.set_page_size(1000);
+  auto stub = zhiyuan::v1::ServiceRecordService::NewStub(client.channel);
+  int64_t count = 0;
+  do {
+    grpc::ClientContext context;
+    client.Prepare(context);
+    zhiyuan::v1::ListCorrectionsResponse response;
+    const grpc::Status status = stub->ListCorrections(&context, request, &response);
+    if (!status.ok()) return Fail(status);
+    for (const zhiyuan::v1::Correction& correction : response.corrections()) {
+      PrintCorrection(correction);
+    }
+    count += response.corrections_size();
+    request.set_page_token(response.next_page_token());
+  } while (!request.page_token().empty());
+  std::cerr << count << " corrections\n";
+  return 0;
+}
+
+int ReviewCorrection(const Client& client, const std::string& name, const std::string& verdict,
+                     const std::string& note) {
+  zhiyuan::v1::ReviewCorrectionRequest request;
+  request.set_name(name);
+  bool approve = false;
+  if (!ParseVerdict(verdict, &approve)) return 2;
+  request.set_approve(approve);
+  request.set_note(note);
+  auto stub = zhiyuan::v1::ServiceRecordService::NewStub(client.channel);
+  grpc::ClientContext context;
+  client.Prepare(context);
+  zhiyuan::v1::Correction correction;
+  const grpc::Status status = stub->ReviewCorrection(&context, request, &correction);
+  if (!status.ok()) return Fail(status);
+  PrintCorrection(correction);
+  return 0;
+}
+
+int ReviewHours(const Client& client, const std::string& name, const std::string& verdict,
+                const std::string& reason) {
+  zhiyuan::v1::ReviewServiceRecordRequest request;
+  request.set_name(name);
+  bool approve = false;
+  if (!ParseVerdict(verdict, &approve)) return 2;
+  request.set_approve(approve);
+  request.set_reason(reason);
+  auto stub = zhiyuan::v1::ServiceRecordService::NewStub(client.channel);
+  grpc::ClientContext context;
+  client.Prepare(context);
+  zhiyuan::v1::ServiceRecord record;
+  const grpc::Status status = stub->ReviewServiceRecord(&context, request, &record);
+  if (!status.ok()) return Fail(status);
+  PrintRecord(record);
+  return 0;
+}
+
+int Recompute(const Client& client, const std::string& event, const std::string& reason) {
+  zhiyuan::v1::RecomputeServiceRecordsRequest request;
+  request.set_event(event);
+  request.set_reason(reason);
+  request.set_hour_rule_set(absl::GetFlag(FLAGS_hour_rule_set));
+  auto stub = zhiyuan::v1::ServiceRecordService::NewStub(client.channel);
+  grpc::ClientContext context;
+  client.Prepare(context);
+  zhiyuan::v1::RecomputeServiceRecordsResponse response;
+  const grpc::Status status = stub->RecomputeServiceRecords(&context, request, &response);
+  if (!status.ok()) return Fail(status);
+  std::cout << event << " under " << response.hour_rule_set() << ": " << response.examined()
+            << " credited attendance records, " << response.changed() << " changed; "
+            << response.credited_minutes_before() << " min before, "
+            << response.credited_minutes_after() << " min after\n";
   return 0;
 }
 
@@ -358,7 +660,7 @@ int ListRegions(const Client& client) {
   request.set_display_name_prefix(absl::GetFlag(FLAGS_prefix));
   if (const std::string level = absl::GetFlag(FLAGS_level); !level.empty()) {
     zhiyuan::v1::RegionLevel value;
-    if (!zhiyuan::v1::RegionLevel_Parse("REGION_LEVEL_" + absl::AsciiStrToUpper(level), &value)) {
+    if (!ParseWord(level, &value)) {
       std::cerr << "zhiyuanctl: --level: not a region level: " << level << "\n";
       return 2;
     }
@@ -490,5 +792,17 @@ int main(int argc, char** argv) {
   if (command == "revoke-token" && args.size() == 3) return RevokeToken(client, args[2]);
   if (command == "audit" && args.size() == 2) return ListAudit(client);
   if (command == "reveal" && args.size() == 3) return Reveal(client, args[2]);
+  if (command == "records" && args.size() == 3) return ListRecords(client, args[2]);
+  if (command == "record-history" && args.size() == 3) return RecordHistory(client, args[2]);
+  if (command == "explain" && args.size() == 3) return Explain(client, args[2]);
+  if (command == "totals" && args.size() == 3) return Totals(client, args[2]);
+  if (command == "corrections" && args.size() == 3) return ListCorrections(client, args[2]);
+  if (command == "review-correction" && (args.size() == 4 || args.size() == 5)) {
+    return ReviewCorrection(client, args[2], args[3], args.size() == 5 ? args[4] : "");
+  }
+  if (command == "review-hours" && (args.size() == 4 || args.size() == 5)) {
+    return ReviewHours(client, args[2], args[3], args.size() == 5 ? args[4] : "");
+  }
+  if (command == "recompute" && args.size() == 4) return Recompute(client, args[2], args[3]);
   return Usage();
 }

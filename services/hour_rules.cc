@@ -21,6 +21,10 @@ int64_t WholeMinutes(absl::Duration duration) {
 
 std::string Minutes(absl::Duration duration) { return absl::StrCat(WholeMinutes(duration)); }
 
+std::string WholeHours(int64_t hours) {
+  return absl::StrCat(hours, hours == 1 ? " whole hour" : " whole hours");
+}
+
 std::string Label(const HourRules& rules) {
   return rules.label.empty() ? absl::StrCat("rules v", rules.version) : rules.label;
 }
@@ -125,8 +129,7 @@ absl::StatusOr<Credit> CreditAttendance(const HourRules& rules, const Attendance
     // Whole hours: no band applies.
     credit.credited_minutes = capped;
     credit.steps.push_back(
-        {"rounding",
-         absl::StrCat(hours, " whole hours: ", capped, " minutes, ", Label(rules)),
+        {"rounding", absl::StrCat(WholeHours(hours), ": ", capped, " minutes, ", Label(rules)),
          capped});
     return credit;
   }
@@ -141,11 +144,10 @@ absl::StatusOr<Credit> CreditAttendance(const HourRules& rules, const Attendance
   credit.credited_minutes = std::min(rounded, cap);
   credit.steps.push_back(
       {"rounding",
-       absl::StrCat(hours, " whole hours and ", remainder, " minutes; ", remainder,
-                    " minutes (up to ", band->up_to_minutes, ") count as ", band->credit_minutes,
-                    ": ", rounded, " minutes",
-                    rounded > cap ? absl::StrCat(", cut to the cap of ", cap) : "", ", ",
-                    Label(rules)),
+       absl::StrCat(
+           WholeHours(hours), " and ", remainder, " minutes; ", remainder, " minutes (up to ",
+           band->up_to_minutes, ") count as ", band->credit_minutes, ": ", rounded, " minutes",
+           rounded > cap ? absl::StrCat(", cut to the cap of ", cap) : "", ", ", Label(rules)),
        credit.credited_minutes});
   return credit;
 }

@@ -605,6 +605,13 @@ grpc::Status ServiceRecordServiceImpl::ExplainHours(grpc::ServerContext* context
         case storage::RecordState::kRejected:
           step("approval", "rejected: nothing credited", 0);
           break;
+        case storage::RecordState::kVoided:
+          step("approval",
+               absl::StrCat("approved by ", TokenName(record.verifier_token_id),
+                            ", then withdrawn by a correction"),
+               record.raw_minutes);
+          step("void", "withdrawn: nothing credited", 0);
+          break;
         default:
           step("approval", "waiting for another person's approval: nothing credited yet", 0);
           break;

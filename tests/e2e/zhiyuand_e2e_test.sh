@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # zhiyuand as a user runs it: the real binary on its embedded PostgreSQL, called with buf curl
 # through server reflection (no proto files at hand) and with zhiyuanctl. Checks health,
-# reflection, the info RPC, a region import and paging through it, error codes, that SIGINT leaves
-# no process behind, and that a second start keeps the data.
+# reflection, the info RPC, a region import and paging through it, error codes, a volunteer's
+# service records through zhiyuanctl (an organiser's entry, manual hours another person approves,
+# a correction), that SIGINT leaves no process behind, and that a second start keeps the data.
 set -euo pipefail
 
 zhiyuand=$(realpath "$1")
@@ -156,6 +157,125 @@ errors=$(call zhiyuan.v1.TeamService/ListTeams '{}' 2>&1 || true)
 check "a revoked token is UNAUTHENTICATED at once" grep -q '"code": "unauthenticated"' <<<"$errors"
 secret=$admin_secret
 check "the log holds no secret" bash -c "! grep -qF -e '$county_secret' -e '$admin_secret' '$work/zhiyuand.log'"
+
+# Service records. An event of the 总队 that ended an hour ago; its leader enters what they saw.
+mint() {  # mint ROLE DISPLAY_NAME [FLAGS...]: a new token's secret; fails without one
+  local role=$1 name=$2
+  shift 2
+  "${ctl[@]}" create-token --role="$role" --display_name="$name" "$@" |
+    sed -n 's/.*"secret": "\(zyt_[A-Za-z0-9_-]*\)".*/\1/p' | grep .
+}
+ctl_as() {  # ctl_as SECRET ARGS...: zhiyuanctl calling with that token
+  local as=$1
+  shift
+  env -u ZHIYUAN_TOKEN_FILE ZHIYUAN_TOKEN="$as" "$zhiyuanctl" --server="$address" "$@"
+}
+at() {  # at MINUTES [FORMAT]: $start plus MINUTES, in UTC as JSON writes it (or FORMAT)
+  date -u -d "@$((start + $1 * 60))" "+${2:-%Y-%m-%dT%H:%M:%SZ}"
+}
+china() {  # china MINUTES: $start plus MINUTES as zhiyuanctl prints it, in China time
+  at $(($1 + 8 * 60)) '%F %T+08:00'
+}
+row() {  # row FIELDS...: a line of zhiyuanctl's output, the fields tab-separated
+  local IFS=$'\t'
+  echo "$*"
+}
+create_event() {  # create_event TITLE STATUS: the name of a 2-hour event of the 总队 from $start
+  call zhiyuan.v1.EventService/CreateEvent '{"event": {"title": "'"$1"'", "organizer":
+    "'"$corps_name"'", "region": "regions/141124", "startTime": "'"$(at 0)"'", "endTime":
+    "'"$(at 120)"'", "category": "SERVICE_CATEGORY_THEORY_OUTREACH", "status":
+    "EVENT_STATUS_'"$2"'"}}' | sed -n 's/.*"name": "\(events\/[0-9]*\)".*/\1/p' | grep .
+}
+leader=$(mint team-leader 临县宣讲总队队长 --team="$corps_name") || fail "mint a team leader"
+county=$(mint region-admin 临县文明办 --region=regions/141124) || fail "mint a county admin"
+county_again=$(mint region-admin 临县文明办 --region=regions/141124) ||
+  fail "mint a second token for the same county admin"
+reviewer=$(mint region-admin 临县文明办审核员 --region=regions/141124) || fail "mint a reviewer"
+start=$(($(date +%s) / 60 * 60 - 3 * 3600))
+event=$(create_event 新时代夜校·政策宣讲 COMPLETED) || fail "CreateEvent COMPLETED"
+entry=$(secret=$leader call zhiyuan.v1.ServiceRecordService/CreateServiceRecord '{"parent":
+  "volunteers/'"$number"'", "serviceRecord": {"event": "'"$event"'", "checkInTime":
+  "'"$(at 0)"'", "checkOutTime": "'"$(at 95)"'"}}') || fail "the leader enters a record"
+record=$(sed -n 's/.*"name": "\(volunteers\/[0-9]*\/serviceRecords\/[0-9]*\)".*/\1/p' <<<"$entry")
+records=$("${ctl[@]}" records "volunteers/$number") || fail "zhiyuanctl records"
+check "zhiyuanctl records lists the entry, credited 95 minutes as 90, in China time" grep -qxF \
+  "$(row "$record" "$event" CREDITED ORGANIZER "in $(china 0)" "out $(china 95)" "raw 95 min" \
+    "credited 90 min")" <<<"$records"
+records=$("${ctl[@]}" records "$event") || fail "zhiyuanctl records of the event"
+check "... and the event's records hold it" grep -qF "$(row "$record" "$event" CREDITED)" <<<"$records"
+explained=$("${ctl[@]}" explain "$record") || fail "zhiyuanctl explain"
+check "explain steps from 95 raw minutes to 90 credited" test \
+  "$(cut -f1,2 <<<"$explained" | tr '\t\n' ' /')" = \
+  "raw 95 min/cap 95 min/rounding 90 min/credited 90 min/"
+
+# Manual hours: one county admin adds them; the same person under another token may not approve
+# them, another person does.
+manual=$(secret=$county call zhiyuan.v1.ServiceRecordService/CreateServiceRecord '{"parent":
+  "volunteers/'"$number"'", "serviceRecord": {"event": "'"$event"'", "hourClass":
+  "HOUR_CLASS_MANUAL", "checkInTime": "'"$(at 0)"'", "creditedMinutes": 120, "note":
+  "会前筹备"}}') || fail "a county admin adds manual hours"
+hours=$(sed -n 's/.*"name": "\(volunteers\/[0-9]*\/serviceRecords\/[0-9]*\)".*/\1/p' <<<"$manual")
+check "manual hours wait for approval" grep -q '"state": "SERVICE_RECORD_STATE_PENDING_APPROVAL"' \
+  <<<"$manual"
+ctl_as "$county_again" review-hours "$hours" approve >"$work/reply" 2>&1 &&
+  fail "the same person approved the hours they added"
+check "the same person under another token may not approve them (FAILED_PRECONDITION)" \
+  grep -q '^zhiyuanctl: 9: .*another person must review' "$work/reply"
+reviewed=$(ctl_as "$reviewer" review-hours "$hours" approve) || fail "zhiyuanctl review-hours"
+check "another county admin approves them: credited" test "$reviewed" = \
+  "$(row "$hours" "$event" CREDITED ADMINISTRATOR "in $(china 0)" "out -" "raw 120 min" \
+    "credited 120 min")"
+totals=$("${ctl[@]}" totals "volunteers/$number") || fail "zhiyuanctl totals"
+check "totals count both records: 210 minutes, 3.50 hours, no star yet" test "$totals" = \
+  "volunteers/$number/serviceTotals
+$(row all "attendance 90 min" "manual 120 min" "total 210 min = 3.50 hours" "2 records")
+$(row lifetime "210 min = 3.50 hours")
+$(row stars 0 "the next star needs 5790 more min = 96.50 hours")"
+
+# A correction: the leader asks for the true check-out; a county admin approves it.
+asked=$(secret=$leader call zhiyuan.v1.ServiceRecordService/CreateCorrection '{"parent":
+  "'"$record"'", "correction": {"checkOutTime": "'"$(at 120)"'", "reason": "签退晚录"}}') ||
+  fail "the leader asks for a correction"
+correction=$(sed -n 's/.*"name": "\(volunteers\/.*\/corrections\/[0-9]*\)".*/\1/p' <<<"$asked")
+queue=$(ctl_as "$reviewer" corrections "$event" --state=pending) || fail "zhiyuanctl corrections"
+check "the reviewer's queue holds the correction" grep -qF \
+  "$(row "$correction" PENDING "of revision 1" "in unchanged" "out $(china 120)" "reason: 签退晚录")" \
+  <<<"$queue"
+ctl_as "$reviewer" review-correction "$correction" approve >"$work/reply" ||
+  fail "zhiyuanctl review-correction"
+check "review-correction approves it" grep -qF "$(row "$correction" APPROVED)" "$work/reply"
+history=$("${ctl[@]}" record-history "$record") || fail "zhiyuanctl record-history"
+check "record-history shows 2 revisions, the second corrected to 120 minutes" test \
+  "$(cut -f1,3,10 <<<"$history" | tr '\t\n' ' /')" = \
+  "revision 1 CREATED credited 90 min/revision 2 CORRECTED credited 120 min/"
+totals=$("${ctl[@]}" totals "volunteers/$number" --period=month) || fail "zhiyuanctl totals month"
+check "totals by month follow the correction: 4.00 hours" grep -qxF \
+  "$(row "$(at 480 %Y-%m-01)" "attendance 120 min" "manual 120 min" "total 240 min = 4.00 hours" \
+    "2 records")" <<<"$totals"
+recomputed=$(ctl_as "$reviewer" recompute "$event" 规则复核) || fail "zhiyuanctl recompute"
+check "recompute under the same rules changes nothing" grep -q \
+  ": 1 credited attendance records, 0 changed; 120 min before, 120 min after$" <<<"$recomputed"
+# The volunteer checks in and out themself at an ONGOING event with the code shown there.
+volunteer=$(mint volunteer 张三 --volunteer="volunteers/$number") || fail "mint a volunteer"
+start=$(($(date +%s) / 60 * 60 - 30 * 60))
+ongoing=$(create_event 红色故事会 ONGOING) || fail "CreateEvent ONGOING"
+code() {  # code: the short code of the moment at $ongoing
+  call zhiyuan.v1.EventService/GetEventCheckInCode '{"name": "'"$ongoing"'"}' |
+    sed -n 's/.*"shortCode": "\([0-9]*\)".*/\1/p' | grep .
+}
+for step in CheckIn CheckOut; do
+  shown=$(code) || fail "GetEventCheckInCode"
+  secret=$volunteer call "zhiyuan.v1.ServiceRecordService/$step" '{"volunteer":
+    "volunteers/'"$number"'", "event": "'"$ongoing"'", "code": {"shortCode": "'"$shown"'"}}' \
+    >"$work/reply" || fail "the volunteer's $step with the event's code"
+done
+records=$("${ctl[@]}" records "$ongoing") || fail "zhiyuanctl records of the ongoing event"
+check "the volunteer checked in and out with the code" grep -q \
+  "^$(row "volunteers/$number/serviceRecords/[0-9]*" "$ongoing" CREDITED VOLUNTEER_CODE)" \
+  <<<"$records"
+"${ctl[@]}" explain "volunteers/$number/serviceRecords/999999999" >"$work/reply" 2>&1 &&
+  fail "explain of a missing record"
+check "a missing record is NOT_FOUND, on stderr" grep -q '^zhiyuanctl: 5: ' "$work/reply"
 
 check "the log holds no request body" bash -c "! grep -q '临县\|141124\|$id_number\|$phone' '$work/zhiyuand.log'"
 
