@@ -1,9 +1,11 @@
 // records_load: the load generator of bench/records.sh, for issue 5's write targets.
 //
 //   records_load seed   --database_url=URL --volunteers=N
-//       Fills a fresh database (migrated by zhiyuand) with a region, a team, N volunteers and an
-//       ONGOING event of the last 30 days (straight into the tables: this is setup, not what is
-//       measured), and `bench_volunteers (k, volunteer_number)` for pgbench. Prints the event id.
+//       Fills a fresh database (migrated by zhiyuand) with a region, a team, N volunteers, an
+//       ONGOING event of the last 30 days and --history records of the year before, with their
+//       revisions and audit entries (straight into the tables: this is setup, not what is
+//       measured), and `bench_volunteers (k, volunteer_number)` for pgbench; then ANALYZE.
+//       Prints the event id.
 //   records_load single --server=ADDR --token_file=F --database_url=URL --event=ID
 //                       --in_flight=64 --seconds=20
 //       Durable single writes: CreateServiceRecord calls (an organiser's entry, credited at once,
@@ -49,6 +51,7 @@ ABSL_FLAG(std::string, database_url, "", "the benchmark's database");
 ABSL_FLAG(std::string, server, "127.0.0.1:50051", "zhiyuand");
 ABSL_FLAG(std::string, token_file, "", "a system admin token");
 ABSL_FLAG(int, volunteers, 100000, "seed: how many volunteers");
+ABSL_FLAG(int, history, 1000000, "seed: how many records the database holds already");
 ABSL_FLAG(int64_t, event, 0, "the event records go to");
 ABSL_FLAG(int, in_flight, 64, "single: calls in flight");
 ABSL_FLAG(int, seconds, 20, "single: how long");
@@ -157,7 +160,32 @@ int Seed() {
              "now() - interval '1 hour', 1, 2) RETURNING id",
              team)[0]
           .as<int64_t>();
+  // The records of the past year, so that the tables and their statistics look like those of a
+  // database in use: what each write reads is found through the indexes.
+  const int history = absl::GetFlag(FLAGS_history);
+  txn.exec_params(
+      "INSERT INTO service_records (volunteer_number, event_id, hour_class, state, method, "
+      "check_in, check_out, raw_minutes, credited_minutes, hour_rule_set_id, close_due, "
+      "recorder_token_id, verifier_token_id, create_time, update_time) "
+      "SELECT b.volunteer_number, $1, 1, 2, 3, t, t + interval '9 minutes', 9, 0, 1, t, 1, 1, "
+      "now(), now() FROM generate_series(1, $2::integer) AS g(i) "
+      "JOIN bench_volunteers b ON b.k = 1 + g.i % $3::integer, "
+      "LATERAL (SELECT now() - interval '400 days' + g.i * interval '20 seconds' AS t) AS s",
+      event, history, count);
+  txn.exec(
+      "INSERT INTO service_record_revisions (volunteer_number, record_id, revision, change, "
+      "event_id, state, check_in, check_out, auto_closed, raw_minutes, credited_minutes, "
+      "hour_rule_set_id, verifier_token_id, note, actor_token_id, client_id, create_time) "
+      "SELECT volunteer_number, id, 1, 1, event_id, state, check_in, check_out, false, 9, 0, 1, "
+      "1, '', 1, gen_random_uuid(), now() FROM service_records");
+  txn.exec(
+      "INSERT INTO audit_log (actor_token_id, method, resource, region_code, request_id) "
+      "SELECT 1, 'zhiyuan.v1.ServiceRecordService.CreateServiceRecord', 'volunteers/' || "
+      "volunteer_number || '/serviceRecords/' || id, '141124', gen_random_uuid() "
+      "FROM service_records");
   txn.commit();
+  pqxx::nontransaction analyze(connection);
+  analyze.exec("ANALYZE");
   std::cout << event << "\n";
   return 0;
 }
@@ -359,7 +387,8 @@ int Csv() {
   std::ofstream revisions(out + "/revisions.csv");
   std::ofstream audit(out + "/audit.csv");
   std::mt19937_64 random(absl::ToUnixNanos(absl::Now()));
-  const int64_t first_id = 1000000000000;  // Far from what the sequence gives out.
+  // Far from what the sequence gives out, and apart for each run.
+  const int64_t first_id = 1000000000000 + absl::GetFlag(FLAGS_first_slot) * 1000000;
   const std::string now =
       absl::FormatTime("%Y-%m-%d %H:%M:%E6S+00", absl::Now(), absl::UTCTimeZone());
   auto time = [](absl::Time t) {

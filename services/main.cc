@@ -66,6 +66,9 @@ ABSL_FLAG(std::string, bootstrap_token_file, "",
 ABSL_FLAG(std::string, issue_admin_token_file, "",
           "make a new system admin token, write its secret to this file (mode 0600) and exit: "
           "the way back in for an operator with database access who lost every admin token");
+ABSL_FLAG(int, record_batches, 2,
+          "service record batches (group commits of concurrent calls) written at once at most "
+          "[ZHIYUAN_RECORD_BATCHES]");
 ABSL_FLAG(absl::Duration, token_cache_ttl, absl::Seconds(5),
           "how long a token read from the database is trusted before it is read again; a token "
           "revoked through another server stops working here within this time "
@@ -96,6 +99,7 @@ void ApplyEnvironment() {
       {"migrate", "ZHIYUAN_MIGRATE"},
       {"bootstrap_token_file", "ZHIYUAN_BOOTSTRAP_TOKEN_FILE"},
       {"token_cache_ttl", "ZHIYUAN_TOKEN_CACHE_TTL"},
+      {"record_batches", "ZHIYUAN_RECORD_BATCHES"},
   };
   for (const auto& [flag_name, env_name] : kFlagsFromEnv) {
     const char* value = std::getenv(env_name);
@@ -158,6 +162,7 @@ int Serve(const std::string& database_url, const std::string& personal_data_key,
   options.migrations = migrations;
   options.personal_data_key = personal_data_key;
   options.token_cache_ttl = absl::GetFlag(FLAGS_token_cache_ttl);
+  options.record_batches = absl::GetFlag(FLAGS_record_batches);
   options.bootstrap_token_file = bootstrap_token_file;
   absl::StatusOr<std::unique_ptr<Server>> server = Server::Start(options);
   if (!server.ok()) {

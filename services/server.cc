@@ -122,7 +122,10 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
       *server->hour_rule_store_, *server->region_store_, authorizer);
   server->service_record_store_ =
       std::make_unique<storage::PostgresServiceRecordStore>(*server->pool_);
-  server->record_writer_ = std::make_unique<RecordWriter>(*server->service_record_store_);
+  RecordWriter::Options writer_options;
+  writer_options.max_running = std::max(1, options.record_batches);
+  server->record_writer_ =
+      std::make_unique<RecordWriter>(*server->service_record_store_, writer_options);
   server->service_record_service_ = std::make_unique<ServiceRecordServiceImpl>(
       *server->service_record_store_, *server->event_store_, *server->hour_rule_store_,
       *server->record_writer_, *server->check_in_codes_, authorizer);

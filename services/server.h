@@ -80,6 +80,8 @@ struct ServerOptions {
   // How long a token read from the database is trusted before it is read again: a token revoked
   // through another server stops working here within this time.
   absl::Duration token_cache_ttl = absl::Seconds(5);
+  // Group-committed batches of service records written at once (services/record_writer.h).
+  int record_batches = 2;
   // How often forgotten check-outs are closed (services/check_out_closer.h).
   absl::Duration close_check_outs_interval = absl::Seconds(60);
   // When set and the database has no tokens yet, makes the first system admin token and writes

@@ -188,12 +188,24 @@ absl::StatusOr<const storage::Event*> ServiceRecordServiceImpl::EventOf(Call& ca
                                                                         absl::string_view field,
                                                                         int64_t id) {
   if (auto it = call.events.find(id); it != call.events.end()) return &it->second;
+  {
+    absl::MutexLock lock(&events_mu_);
+    if (auto it = event_cache_.find(id);
+        it != event_cache_.end() && call.received - it->second.second < kEventCacheTtl) {
+      return &call.events.emplace(id, it->second.first).first->second;
+    }
+  }
   absl::StatusOr<storage::Event> event = events_.Get(id, call.deadline);
   if (absl::IsNotFound(event.status())) {
     return absl::FailedPreconditionError(
         absl::StrCat(field, ": ", IdName("events", id), " does not exist"));
   }
   ZY_RETURN_IF_ERROR(event.status());
+  {
+    absl::MutexLock lock(&events_mu_);
+    if (event_cache_.size() >= kEventCacheSize) event_cache_.clear();
+    event_cache_[id] = {*event, call.received};
+  }
   return &call.events.emplace(id, *std::move(event)).first->second;
 }
 

@@ -28,6 +28,13 @@ namespace zhiyuan::services {
 // (codes are checked against the claimed time, which must lie in the event's window).
 inline constexpr int kMaxWrongCodesPerMinute = 5;
 
+// Authorization reads events through a cache that keeps each this long: an event's region and
+// organizer never change, and a change of its post or practice unit (a kiosk's reach) is seen
+// this late at most. What a write is decided on (the event's status and schedule) is read fresh,
+// under lock, in the write's own transaction.
+inline constexpr absl::Duration kEventCacheTtl = absl::Seconds(5);
+inline constexpr size_t kEventCacheSize = 10000;
+
 class ServiceRecordServiceImpl final : public zhiyuan::v1::ServiceRecordService::Service {
  public:
   // Everything must outlive the service; `clock` gives the time calls are received at.
@@ -139,6 +146,9 @@ class ServiceRecordServiceImpl final : public zhiyuan::v1::ServiceRecordService:
     absl::Time minute_start;
     int count = 0;
   };
+  absl::Mutex events_mu_;
+  absl::flat_hash_map<int64_t, std::pair<storage::Event, absl::Time>> event_cache_
+      ABSL_GUARDED_BY(events_mu_);
   absl::Mutex attempts_mu_;
   absl::flat_hash_map<std::pair<int64_t, int64_t>, WrongCodes> wrong_codes_
       ABSL_GUARDED_BY(attempts_mu_);

@@ -4,10 +4,14 @@
 #include <pqxx/result>
 #include <pqxx/transaction_base>
 
+#include "absl/hash/hash.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "storage/postgres_event_store.h"
 #include "storage/postgres_hour_rule_store.h"
+#include "storage/prepared.h"
 #include "storage/sql_array.h"
 #include "storage/status_macros.h"
 #include "storage/transaction.h"
@@ -32,18 +36,22 @@ namespace {
 constexpr char kLockVolunteersSql[] =
     "SELECT volunteer_number, delete_time IS NULL FROM volunteers "
     "WHERE volunteer_number = ANY($1::text[]) ORDER BY volunteer_number FOR NO KEY UPDATE";
+// Batch reads run with generic plans (prepared once, never planned again), so each is written
+// to have a good one whatever the table's size: pairs of keys are looked up one by one through
+// their index (a LATERAL subquery per pair), never by a join whose plan depends on estimates.
 constexpr char kReplaysSql[] =
-    "SELECT r.volunteer_number, r.client_id::text, r.record_id FROM service_record_revisions r "
-    "JOIN unnest($1::text[], $2::uuid[]) AS k(v, c) ON r.volunteer_number = k.v "
-    "AND r.client_id = k.c";
+    "SELECT k.v, k.c::text, x.record_id FROM unnest($1::text[], $2::uuid[]) AS k(v, c) "
+    "CROSS JOIN LATERAL (SELECT record_id FROM service_record_revisions "
+    "WHERE volunteer_number = k.v AND client_id = k.c) AS x";
 constexpr char kBatchRecordsSql[] =
     "SELECT " ZY_RECORD_COLUMNS
     " FROM service_records WHERE volunteer_number = ANY($1::text[]) AND check_in >= " ZY_TIME(
         "$2::bigint") " UNION SELECT " ZY_RECORD_COLUMNS
                       " FROM service_records WHERE volunteer_number = ANY($1::text[]) AND state = "
                       "1 UNION SELECT " ZY_RECORD_COLUMNS
-                      " FROM service_records JOIN unnest($3::text[], $4::bigint[]) AS k(v, i) ON "
-                      "volunteer_number = k.v AND id = k.i";
+                      " FROM unnest($3::text[], $4::bigint[]) AS k(v, i) CROSS JOIN LATERAL "
+                      "(SELECT * FROM service_records WHERE volunteer_number = k.v AND id = k.i) "
+                      "AS service_records";
 constexpr char kNewIdsSql[] =
     "SELECT nextval('service_record_id') FROM generate_series(1, $1::integer)";
 
@@ -122,12 +130,13 @@ constexpr char kDueSql[] =
                                                   "create_time") ", " ZY_MICROS("review_time")
 constexpr char kCorrectionsByIdSql[] =
     "SELECT " ZY_CORRECTION_COLUMNS
-    " FROM service_record_corrections JOIN unnest($1::text[], $2::bigint[]) AS k(v, i) "
-    "ON volunteer_number = k.v AND id = k.i";
+    " FROM unnest($1::text[], $2::bigint[]) AS k(v, i) CROSS JOIN LATERAL "
+    "(SELECT * FROM service_record_corrections WHERE volunteer_number = k.v AND id = k.i) "
+    "AS service_record_corrections";
 constexpr char kCorrectionReplaysSql[] =
-    "SELECT c.volunteer_number, c.client_id::text, c.id FROM service_record_corrections c "
-    "JOIN unnest($1::text[], $2::uuid[]) AS k(v, u) ON c.volunteer_number = k.v "
-    "AND c.client_id = k.u";
+    "SELECT k.v, k.c::text, x.id FROM unnest($1::text[], $2::uuid[]) AS k(v, c) "
+    "CROSS JOIN LATERAL (SELECT id FROM service_record_corrections "
+    "WHERE volunteer_number = k.v AND client_id = k.c) AS x";
 constexpr char kNewCorrectionIdsSql[] =
     "SELECT nextval('service_record_correction_id') FROM generate_series(1, $1::integer)";
 #define ZY_CORRECTION_ARRAYS                                                                 \
@@ -214,6 +223,63 @@ ServiceRecord FromRow(const pqxx::row& row) {
   return record;
 }
 
+// Several writes as one statement (data-modifying CTEs), so that a batch's writes cost one
+// round trip: each part keeps its own parameters, renumbered after the parts before it.
+class CombinedWrite {
+ public:
+  // Adds `sql`, whose parameters are numbered from $1, with `params`. With `expected_rows` set,
+  // the part's rows are counted, and a different count fails the batch.
+  void Add(absl::string_view sql, std::vector<std::string> params,
+           std::optional<size_t> expected_rows = std::nullopt) {
+    const size_t offset = params_.size();
+    std::string renumbered;
+    for (size_t i = 0; i < sql.size(); ++i) {
+      if (sql[i] != '$' || i + 1 >= sql.size() || !absl::ascii_isdigit(sql[i + 1])) {
+        renumbered += sql[i];
+        continue;
+      }
+      size_t end = i + 1;
+      while (end < sql.size() && absl::ascii_isdigit(sql[end])) ++end;
+      size_t number = 0;
+      (void)absl::SimpleAtoi(sql.substr(i + 1, end - i - 1), &number);
+      absl::StrAppend(&renumbered, "$", number + offset);
+      i = end - 1;
+    }
+    const std::string name = absl::StrCat("w", parts_);
+    absl::StrAppend(&with_, parts_ == 0 ? "WITH " : ", ", name, " AS (", renumbered,
+                    expected_rows.has_value() ? " RETURNING 1" : "", ")");
+    if (expected_rows.has_value()) {
+      absl::StrAppend(&counts_, counted_.empty() ? "" : ", ", "(SELECT count(*) FROM ", name, ")");
+      counted_.push_back(*expected_rows);
+    }
+    ++parts_;
+    for (std::string& param : params) params_.push_back(std::move(param));
+  }
+
+  absl::Status Exec(pqxx::transaction_base& txn) const {
+    if (parts_ == 0) return absl::OkStatus();
+    const std::string sql =
+        absl::StrCat(with_, " SELECT ", counted_.empty() ? std::string("1") : counts_);
+    const std::string name = absl::StrCat("zy_", absl::Hash<std::string>()(sql));
+    txn.conn().prepare(name, sql);
+    const pqxx::row row = txn.exec_prepared1(name, pqxx::prepare::make_dynamic_params(params_));
+    for (size_t i = 0; i < counted_.size(); ++i) {
+      if (row[static_cast<int>(i)].as<size_t>() != counted_[i]) {
+        // The volunteers' locks keep their records still: this is a bug, not a race.
+        return absl::InternalError("a service record changed under its volunteer's lock");
+      }
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  int parts_ = 0;
+  std::string with_;
+  std::string counts_;
+  std::vector<size_t> counted_;
+  std::vector<std::string> params_;
+};
+
 Correction CorrectionFromRow(const pqxx::row& row) {
   Correction c;
   c.volunteer_number = row[0].as<std::string>();
@@ -235,8 +301,8 @@ Correction CorrectionFromRow(const pqxx::row& row) {
   return c;
 }
 
-void WriteCorrections(pqxx::transaction_base& txn, const char* sql,
-                      const std::vector<Correction>& corrections) {
+void AddCorrections(CombinedWrite& write, const char* sql,
+                    const std::vector<Correction>& corrections) {
   if (corrections.empty()) return;
   SqlArray volunteer, id, record, event, revision, check_in, check_out, withdraw, reason, state,
       requester, reviewer, note, client_id, created, reviewed;
@@ -262,10 +328,10 @@ void WriteCorrections(pqxx::transaction_base& txn, const char* sql,
     created.Add(absl::ToUnixMicros(c.create_time));
     reviewed.Add(OptionalMicros(c.review_time));
   }
-  txn.exec_params0(sql, volunteer.str(), id.str(), record.str(), event.str(), revision.str(),
-                   check_in.str(), check_out.str(), withdraw.str(), reason.str(), state.str(),
-                   requester.str(), reviewer.str(), note.str(), client_id.str(), created.str(),
-                   reviewed.str());
+  write.Add(sql,
+            {volunteer.str(), id.str(), record.str(), event.str(), revision.str(), check_in.str(),
+             check_out.str(), withdraw.str(), reason.str(), state.str(), requester.str(),
+             reviewer.str(), note.str(), client_id.str(), created.str(), reviewed.str()});
 }
 
 // The 17 columns of kInsertSql and kUpdateSql.
@@ -296,29 +362,38 @@ struct RecordColumns {
     update_time.Add(absl::ToUnixMicros(r.update_time));
   }
 
-  pqxx::result Exec(pqxx::transaction_base& txn, const char* sql) const {
-    return txn.exec_params(sql, volunteer.str(), id.str(), event.str(), hour_class.str(),
-                           state.str(), method.str(), check_in.str(), check_out.str(),
-                           auto_closed.str(), raw_minutes.str(), credited_minutes.str(),
-                           rules.str(), close_due.str(), recorder.str(), verifier.str(), note.str(),
-                           revision.str(), create_time.str(), update_time.str());
+  std::vector<std::string> Params() const {
+    return {volunteer.str(),
+            id.str(),
+            event.str(),
+            hour_class.str(),
+            state.str(),
+            method.str(),
+            check_in.str(),
+            check_out.str(),
+            auto_closed.str(),
+            raw_minutes.str(),
+            credited_minutes.str(),
+            rules.str(),
+            close_due.str(),
+            recorder.str(),
+            verifier.str(),
+            note.str(),
+            revision.str(),
+            create_time.str(),
+            update_time.str()};
   }
 };
 
-// Writes `records` with `sql`.
-absl::Status WriteRecords(pqxx::transaction_base& txn, const char* sql,
-                          const std::vector<ServiceRecord>& records) {
-  if (records.empty()) return absl::OkStatus();
+// Writes `records` with `sql`, every one of them.
+void AddRecords(CombinedWrite& write, const char* sql, const std::vector<ServiceRecord>& records) {
+  if (records.empty()) return;
   RecordColumns columns;
   for (const ServiceRecord& record : records) columns.Add(record);
-  if (columns.Exec(txn, sql).affected_rows() != records.size()) {
-    // The volunteers' locks keep their records still: this is a bug, not a race.
-    return absl::InternalError("a service record changed under its volunteer's lock");
-  }
-  return absl::OkStatus();
+  write.Add(sql, columns.Params(), records.size());
 }
 
-void WriteRevisions(pqxx::transaction_base& txn, const std::vector<RecordRevision>& revisions) {
+void AddRevisions(CombinedWrite& write, const std::vector<RecordRevision>& revisions) {
   if (revisions.empty()) return;
   SqlArray volunteer, id, revision, change, event, state, check_in, check_out, auto_closed,
       raw_minutes, credited_minutes, rules, verifier, note, actor, reason, client_id, time;
@@ -347,13 +422,14 @@ void WriteRevisions(pqxx::transaction_base& txn, const std::vector<RecordRevisio
     }
     time.Add(absl::ToUnixMicros(rev.time));
   }
-  txn.exec_params0(kInsertRevisionsSql, volunteer.str(), id.str(), revision.str(), change.str(),
-                   event.str(), state.str(), check_in.str(), check_out.str(), auto_closed.str(),
-                   raw_minutes.str(), credited_minutes.str(), rules.str(), verifier.str(),
-                   note.str(), actor.str(), reason.str(), client_id.str(), time.str());
+  write.Add(kInsertRevisionsSql,
+            {volunteer.str(), id.str(), revision.str(), change.str(), event.str(), state.str(),
+             check_in.str(), check_out.str(), auto_closed.str(), raw_minutes.str(),
+             credited_minutes.str(), rules.str(), verifier.str(), note.str(), actor.str(),
+             reason.str(), client_id.str(), time.str()});
 }
 
-void WriteAudit(pqxx::transaction_base& txn, const std::vector<AuditAppend>& entries) {
+void AddAudit(CombinedWrite& write, const std::vector<AuditAppend>& entries) {
   if (entries.empty()) return;
   SqlArray actor, method, resource, region, fields, peer, request;
   for (const AuditAppend& a : entries) {
@@ -366,8 +442,8 @@ void WriteAudit(pqxx::transaction_base& txn, const std::vector<AuditAppend>& ent
     peer.Add(absl::string_view(a.entry.peer));
     request.Add(absl::string_view(a.entry.request_id));
   }
-  txn.exec_params0(kInsertAuditSql, actor.str(), method.str(), resource.str(), region.str(),
-                   fields.str(), peer.str(), request.str());
+  write.Add(kInsertAuditSql, {actor.str(), method.str(), resource.str(), region.str(), fields.str(),
+                              peer.str(), request.str()});
 }
 
 // Reads what a batch needs, under the volunteers' locks.
@@ -375,29 +451,29 @@ RecordBatchState ReadBatch(pqxx::transaction_base& txn, const RecordBatchKeys& k
   RecordBatchState state;
   SqlArray volunteers;
   for (const std::string& number : keys.volunteer_numbers) volunteers.Add(number);
-  for (const pqxx::row& row : txn.exec_params(kLockVolunteersSql, volunteers.str())) {
+  for (const pqxx::row& row : ExecPrepared(txn, kLockVolunteersSql, volunteers.str())) {
     if (row[1].as<bool>()) state.live_volunteers.insert(row[0].as<std::string>());
   }
 
   SqlArray events;
   for (const int64_t id : keys.event_ids) events.Add(id);
   // FOR SHARE: an event's status and schedule stay as read until the batch commits.
-  const std::string events_sql =
+  static const std::string events_sql =
       absl::StrCat("SELECT ", kEventColumns, " FROM events WHERE id = ANY($1::bigint[]) FOR SHARE");
   absl::flat_hash_set<std::string> regions;
-  for (const pqxx::row& row : txn.exec_params(events_sql, events.str())) {
+  for (const pqxx::row& row : ExecPrepared(txn, events_sql, events.str())) {
     Event event = EventFromRow(row);
     regions.insert(event.region_code);
     state.events.emplace(event.id, std::move(event));
   }
   // The rules in force per region: the longest region code that begins it, its newest version.
-  const std::string effective_sql = absl::StrCat(
+  static const std::string effective_sql = absl::StrCat(
       "SELECT DISTINCT ON (k.code) ", kHourRuleColumns, ", k.code",
       " FROM unnest($1::text[]) AS k(code) JOIN hour_rule_sets ON k.code LIKE region_code || '%' "
       "ORDER BY k.code, length(region_code) DESC, version DESC");
   SqlArray region_codes;
   for (const std::string& code : regions) region_codes.Add(absl::string_view(code));
-  for (const pqxx::row& row : txn.exec_params(effective_sql, region_codes.str())) {
+  for (const pqxx::row& row : ExecPrepared(txn, effective_sql, region_codes.str())) {
     HourRuleSet rules = HourRuleSetFromRow(row);  // The code comes after its columns.
     state.rules_by_id.emplace(rules.id, rules);
     state.rules_by_region.emplace(row[row.size() - 1].as<std::string>(), std::move(rules));
@@ -416,16 +492,16 @@ RecordBatchState ReadBatch(pqxx::transaction_base& txn, const RecordBatchKeys& k
   }
   if (!keys.client_ids.empty()) {
     for (const pqxx::row& row :
-         txn.exec_params(kReplaysSql, replay_volunteers.str(), replay_clients.str())) {
+         ExecPrepared(txn, kReplaysSql, replay_volunteers.str(), replay_clients.str())) {
       const int64_t record_id = row[2].as<int64_t>();
       state.replays[{row[0].as<std::string>(), row[1].as<std::string>()}] = record_id;
       named_volunteers.Add(row[0].as<std::string>());
       named_ids.Add(record_id);
     }
   }
-  if (!keys.client_ids.empty()) {
+  if (keys.new_corrections > 0) {
     for (const pqxx::row& row :
-         txn.exec_params(kCorrectionReplaysSql, replay_volunteers.str(), replay_clients.str())) {
+         ExecPrepared(txn, kCorrectionReplaysSql, replay_volunteers.str(), replay_clients.str())) {
       state.correction_replays[{row[0].as<std::string>(), row[1].as<std::string>()}] =
           row[2].as<int64_t>();
       keys_corrections.emplace_back(row[0].as<std::string>(), row[2].as<int64_t>());
@@ -437,8 +513,8 @@ RecordBatchState ReadBatch(pqxx::transaction_base& txn, const RecordBatchKeys& k
       correction_volunteers.Add(absl::string_view(number));
       correction_ids.Add(id);
     }
-    for (const pqxx::row& row :
-         txn.exec_params(kCorrectionsByIdSql, correction_volunteers.str(), correction_ids.str())) {
+    for (const pqxx::row& row : ExecPrepared(txn, kCorrectionsByIdSql, correction_volunteers.str(),
+                                             correction_ids.str())) {
       Correction correction = CorrectionFromRow(row);
       // Its record is read too.
       named_volunteers.Add(absl::string_view(correction.volunteer_number));
@@ -447,7 +523,7 @@ RecordBatchState ReadBatch(pqxx::transaction_base& txn, const RecordBatchKeys& k
     }
   }
   if (keys.new_corrections > 0) {
-    for (const pqxx::row& row : txn.exec_params(kNewCorrectionIdsSql, keys.new_corrections)) {
+    for (const pqxx::row& row : ExecPrepared(txn, kNewCorrectionIdsSql, keys.new_corrections)) {
       state.new_correction_ids.push_back(row[0].as<int64_t>());
     }
   }
@@ -458,8 +534,8 @@ RecordBatchState ReadBatch(pqxx::transaction_base& txn, const RecordBatchKeys& k
   for (const int64_t id : keys.rule_set_ids) {
     if (!state.rules_by_id.contains(id)) rule_ids.insert(id);
   }
-  for (const pqxx::row& row : txn.exec_params(kBatchRecordsSql, volunteers.str(), records_from,
-                                              named_volunteers.str(), named_ids.str())) {
+  for (const pqxx::row& row : ExecPrepared(txn, kBatchRecordsSql, volunteers.str(), records_from,
+                                           named_volunteers.str(), named_ids.str())) {
     ServiceRecord record = FromRow(row);
     if (record.hour_rule_set_id != 0 && !state.rules_by_id.contains(record.hour_rule_set_id)) {
       rule_ids.insert(record.hour_rule_set_id);
@@ -484,7 +560,7 @@ RecordBatchState ReadBatch(pqxx::transaction_base& txn, const RecordBatchKeys& k
     }
   }
   if (any_more) {
-    for (const pqxx::row& row : txn.exec_params(events_sql, more_events.str())) {
+    for (const pqxx::row& row : ExecPrepared(txn, events_sql, more_events.str())) {
       Event event = EventFromRow(row);
       state.events.emplace(event.id, std::move(event));
     }
@@ -492,15 +568,15 @@ RecordBatchState ReadBatch(pqxx::transaction_base& txn, const RecordBatchKeys& k
   if (!rule_ids.empty()) {
     SqlArray ids;
     for (const int64_t id : rule_ids) ids.Add(id);
-    const std::string rules_sql = absl::StrCat("SELECT ", kHourRuleColumns,
-                                               " FROM hour_rule_sets WHERE id = ANY($1::bigint[])");
-    for (const pqxx::row& row : txn.exec_params(rules_sql, ids.str())) {
+    static const std::string rules_sql = absl::StrCat(
+        "SELECT ", kHourRuleColumns, " FROM hour_rule_sets WHERE id = ANY($1::bigint[])");
+    for (const pqxx::row& row : ExecPrepared(txn, rules_sql, ids.str())) {
       HourRuleSet rules = HourRuleSetFromRow(row);
       state.rules_by_id.emplace(rules.id, std::move(rules));
     }
   }
   if (keys.new_records > 0) {
-    for (const pqxx::row& row : txn.exec_params(kNewIdsSql, keys.new_records)) {
+    for (const pqxx::row& row : ExecPrepared(txn, kNewIdsSql, keys.new_records)) {
       state.new_ids.push_back(row[0].as<int64_t>());
     }
   }
@@ -520,15 +596,23 @@ absl::Status PostgresServiceRecordStore::ApplyBatch(
     absl::Time deadline) {
   return RunTransaction(pool_, deadline, "writing service records", Access::kReadWrite,
                         [&](pqxx::transaction_base& txn) -> absl::Status {
+                          // Every statement of a batch is prepared with a plan made once per
+                          // connection (see
+                          // kReplaysSql); PostgreSQL makes it again when the tables' statistics
+                          // change.
+                          txn.exec0("SET LOCAL plan_cache_mode = force_generic_plan");
                           const RecordBatchState state = ReadBatch(txn, keys);
                           ZY_ASSIGN_OR_RETURN(const RecordBatchWrites writes, plan(state));
-                          ZY_RETURN_IF_ERROR(WriteRecords(txn, kInsertSql, writes.inserts));
-                          ZY_RETURN_IF_ERROR(WriteRecords(txn, kUpdateSql, writes.updates));
-                          WriteRevisions(txn, writes.revisions);
-                          WriteCorrections(txn, kInsertCorrectionsSql, writes.correction_inserts);
-                          WriteCorrections(txn, kUpdateCorrectionsSql, writes.correction_updates);
-                          WriteAudit(txn, writes.audit);
-                          return absl::OkStatus();
+                          // The record rows come first: the revisions' and corrections'
+                          // foreign keys are checked at the end of the statement.
+                          CombinedWrite write;
+                          AddRecords(write, kInsertSql, writes.inserts);
+                          AddRecords(write, kUpdateSql, writes.updates);
+                          AddRevisions(write, writes.revisions);
+                          AddCorrections(write, kInsertCorrectionsSql, writes.correction_inserts);
+                          AddCorrections(write, kUpdateCorrectionsSql, writes.correction_updates);
+                          AddAudit(write, writes.audit);
+                          return write.Exec(txn);
                         });
 }
 
