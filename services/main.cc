@@ -49,7 +49,10 @@ ABSL_FLAG(std::string, data_key_file, "",
           "key itself in ZHIYUAN_DATA_KEY; with the embedded PostgreSQL it defaults to "
           "<data_dir>/data.key, made on first use [ZHIYUAN_DATA_KEY_FILE]");
 ABSL_FLAG(int, pool_size, 8, "database connections shared by all calls [ZHIYUAN_POOL_SIZE]");
-ABSL_FLAG(int, worker_threads, 16, "threads serving calls at most [ZHIYUAN_WORKER_THREADS]");
+ABSL_FLAG(int, worker_threads, 128,
+          "threads serving calls at most; a call beyond them is refused with RESOURCE_EXHAUSTED, "
+          "and each call holds its thread while it waits for its write's group commit "
+          "[ZHIYUAN_WORKER_THREADS]");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
           "on SIGINT/SIGTERM, how long calls in flight may take to finish "
           "[ZHIYUAN_SHUTDOWN_GRACE]");

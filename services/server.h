@@ -67,7 +67,7 @@ struct ServerOptions {
   // Connections in the pool shared by all calls.
   int pool_size = 8;
   // Threads serving calls at most; gRPC keeps half of them polling for new calls.
-  int worker_threads = 16;
+  int worker_threads = 128;
   // How often the health monitor checks the database, and how long one check may take. A
   // database that is down refuses at once; one that does not answer within the timeout counts
   // as down.

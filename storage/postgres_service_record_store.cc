@@ -575,11 +575,6 @@ RecordBatchState ReadBatch(pqxx::transaction_base& txn, const RecordBatchKeys& k
       state.rules_by_id.emplace(rules.id, std::move(rules));
     }
   }
-  if (keys.new_records > 0) {
-    for (const pqxx::row& row : ExecPrepared(txn, kNewIdsSql, keys.new_records)) {
-      state.new_ids.push_back(row[0].as<int64_t>());
-    }
-  }
   return state;
 }
 
@@ -601,7 +596,8 @@ absl::Status PostgresServiceRecordStore::ApplyBatch(
                           // kReplaysSql); PostgreSQL makes it again when the tables' statistics
                           // change.
                           txn.exec0("SET LOCAL plan_cache_mode = force_generic_plan");
-                          const RecordBatchState state = ReadBatch(txn, keys);
+                          RecordBatchState state = ReadBatch(txn, keys);
+                          state.new_ids = TakeIds(txn, keys.new_records);
                           ZY_ASSIGN_OR_RETURN(const RecordBatchWrites writes, plan(state));
                           // The record rows come first: the revisions' and corrections'
                           // foreign keys are checked at the end of the statement.
@@ -614,6 +610,29 @@ absl::Status PostgresServiceRecordStore::ApplyBatch(
                           AddAudit(write, writes.audit);
                           return write.Exec(txn);
                         });
+}
+
+std::vector<int64_t> PostgresServiceRecordStore::TakeIds(pqxx::transaction_base& txn, int count) {
+  std::vector<int64_t> ids;
+  if (count <= 0) return ids;
+  {
+    absl::MutexLock lock(&ids_mu_);
+    if (static_cast<int>(spare_ids_.size()) >= count) {
+      ids.assign(spare_ids_.end() - count, spare_ids_.end());
+      spare_ids_.resize(spare_ids_.size() - count);
+      return ids;
+    }
+  }
+  // Sequence values are never given back, even by a rollback: what this batch does not use
+  // stays for the next ones.
+  std::vector<int64_t> taken;
+  for (const pqxx::row& row : ExecPrepared(txn, kNewIdsSql, std::max(count, kIdBlock))) {
+    taken.push_back(row[0].as<int64_t>());
+  }
+  ids.assign(taken.begin(), taken.begin() + count);
+  absl::MutexLock lock(&ids_mu_);
+  spare_ids_.insert(spare_ids_.end(), taken.begin() + count, taken.end());
+  return ids;
 }
 
 absl::StatusOr<ServiceRecord> PostgresServiceRecordStore::Get(const std::string& volunteer_number,

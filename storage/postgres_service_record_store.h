@@ -3,10 +3,13 @@
 #ifndef ZHIYUAN_STORAGE_POSTGRES_SERVICE_RECORD_STORE_H_
 #define ZHIYUAN_STORAGE_POSTGRES_SERVICE_RECORD_STORE_H_
 
+#include <pqxx/transaction_base>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "storage/connection_pool.h"
 #include "storage/service_record_store.h"
 
@@ -36,7 +39,16 @@ class PostgresServiceRecordStore final : public ServiceRecordStore {
       absl::Time now, int limit, absl::Time deadline) override;
 
  private:
+  // Record ids are taken from the sequence this many at a time and handed out from memory, so
+  // that most batches need no round trip for them. Ids are identifiers, not an order: records
+  // are ordered by their check-in.
+  static constexpr int kIdBlock = 1000;
+
+  std::vector<int64_t> TakeIds(pqxx::transaction_base& txn, int count);
+
   ConnectionPool& pool_;
+  absl::Mutex ids_mu_;
+  std::vector<int64_t> spare_ids_ ABSL_GUARDED_BY(ids_mu_);
 };
 
 }  // namespace zhiyuan::storage
