@@ -7,6 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "storage/pg_time.h"
 #include "storage/postgres_audit_log.h"
 #include "storage/revision.h"
 #include "storage/status_macros.h"
@@ -209,11 +210,8 @@ absl::StatusOr<Event> PostgresEventStore::Get(int64_t id, absl::Time deadline) {
 
 absl::StatusOr<EventPage> PostgresEventStore::List(const EventQuery& query, absl::Time deadline) {
   EventPage page;
-  // The window, clamped to years PostgreSQL can hold (an open end becomes the year 1 or 9999).
-  const absl::Time first = absl::FromCivil(absl::CivilSecond(1, 1, 1), absl::UTCTimeZone());
-  const absl::Time last = absl::FromCivil(absl::CivilSecond(10000, 1, 1), absl::UTCTimeZone());
-  const int64_t from = absl::ToUnixMicros(std::clamp(query.start_from, first, last));
-  const int64_t before = absl::ToUnixMicros(std::clamp(query.start_before, first, last));
+  const int64_t from = ClampedMicros(query.start_from);
+  const int64_t before = ClampedMicros(query.start_before);
   ZY_RETURN_IF_ERROR(RunTransaction(
       pool_, deadline, "listing events", Access::kReadOnly,
       [&](pqxx::transaction_base& txn) -> absl::Status {

@@ -9,6 +9,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "storage/pg_time.h"
 #include "storage/postgres_event_store.h"
 #include "storage/postgres_hour_rule_store.h"
 #include "storage/prepared.h"
@@ -527,9 +528,7 @@ RecordBatchState ReadBatch(pqxx::transaction_base& txn, const RecordBatchKeys& k
       state.new_correction_ids.push_back(row[0].as<int64_t>());
     }
   }
-  const absl::Time first = absl::FromCivil(absl::CivilSecond(1, 1, 1), absl::UTCTimeZone());
-  const int64_t records_from =
-      absl::ToUnixMicros(std::clamp(keys.records_from, first, absl::FromUnixSeconds(253402300799)));
+  const int64_t records_from = ClampedMicros(keys.records_from);
   absl::flat_hash_set<int64_t> rule_ids;
   for (const int64_t id : keys.rule_set_ids) {
     if (!state.rules_by_id.contains(id)) rule_ids.insert(id);
@@ -652,10 +651,8 @@ absl::StatusOr<ServiceRecord> PostgresServiceRecordStore::Get(const std::string&
 absl::StatusOr<std::vector<ServiceRecord>> PostgresServiceRecordStore::List(
     const RecordQuery& query, absl::Time deadline) {
   std::vector<ServiceRecord> records;
-  const absl::Time first = absl::FromCivil(absl::CivilSecond(1, 1, 1), absl::UTCTimeZone());
-  const absl::Time last = absl::FromCivil(absl::CivilSecond(10000, 1, 1), absl::UTCTimeZone());
-  const int64_t from = absl::ToUnixMicros(std::clamp(query.check_in_from, first, last));
-  const int64_t before = absl::ToUnixMicros(std::clamp(query.check_in_before, first, last));
+  const int64_t from = ClampedMicros(query.check_in_from);
+  const int64_t before = ClampedMicros(query.check_in_before);
   const bool paged = query.after.has_value();
   const int64_t after_time = paged ? absl::ToUnixMicros(query.after->first) : 0;
   const int64_t after_id = paged ? query.after->second : 0;
@@ -743,10 +740,8 @@ absl::StatusOr<std::vector<Correction>> PostgresServiceRecordStore::ListCorrecti
 absl::StatusOr<Totals> PostgresServiceRecordStore::GetTotals(const TotalsQuery& query,
                                                              absl::Time deadline) {
   Totals totals;
-  const absl::Time first = absl::FromCivil(absl::CivilSecond(1, 1, 1), absl::UTCTimeZone());
-  const absl::Time last = absl::FromCivil(absl::CivilSecond(10000, 1, 1), absl::UTCTimeZone());
-  const int64_t from = absl::ToUnixMicros(std::clamp(query.from, first, last));
-  const int64_t before = absl::ToUnixMicros(std::clamp(query.before, first, last));
+  const int64_t from = ClampedMicros(query.from);
+  const int64_t before = ClampedMicros(query.before);
   auto read = [&](pqxx::transaction_base& txn, const std::string& period,
                   std::vector<TotalsRow>& rows) {
     for (const pqxx::row& row :
