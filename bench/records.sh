@@ -81,13 +81,18 @@ INSERT INTO audit_log (actor_token_id, method, resource, region_code, field_path
 COMMIT;
 SQL
 
-echo "| round | pgbench tps | zhiyuand single writes/s | ratio | p50 / p99 ms | COPY rows/s | sync items/s | ratio |"
+echo "| round | pgbench tps (p99 ms) | zhiyuand single writes/s | ratio | p50 / p99 ms | COPY rows/s | sync items/s | ratio |"
 echo "|---|---|---|---|---|---|---|---|"
 for round in $(seq 1 "$rounds"); do
   slot=$(( (round - 1) * 1000 ))
-  tps=$(pgbench -n -c "$clients" -j 2 -T "$seconds" -M prepared -D nvol="$volunteers" \
-          -D event="$event" -f "$work/single.sql" "$url" 2>"$work/pgbench.err" |
-        sed -n 's/^tps = \([0-9.]*\) .*/\1/p')
+  rm -f "$work"/pgl.*
+  pgbench -n -c "$clients" -j 2 -T "$seconds" -M prepared -D nvol="$volunteers" \
+    -D event="$event" -f "$work/single.sql" -l --log-prefix="$work/pgl" "$url" \
+    >"$work/pgbench.out" 2>"$work/pgbench.err"
+  tps=$(sed -n 's/^tps = \([0-9.]*\) .*/\1/p' "$work/pgbench.out")
+  # pgbench's own p99, from its per-transaction log (the third column is the latency in µs).
+  pg_latency=$(cat "$work"/pgl.* | awk '{ print $3 }' | sort -n |
+               awk '{ a[NR] = $1 } END { printf "%.2f", a[int(NR * 0.99)] / 1000 }')
   single=$("${load[@]}" single --event="$event" --in_flight="$in_flight" --seconds="$seconds" \
              --first_slot="$slot")
   rate=$(sed -n 's/.* = \([0-9]*\) calls\/s.*/\1/p' <<<"$single")
@@ -107,8 +112,8 @@ SQL
   copy=$(awk -v n="$items" -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%d", n / (e - s) }')
   sync=$("${load[@]}" sync --event="$event" --items="$items" --first_slot=$((slot + 600)))
   sync_rate=$(sed -n 's/.* = \([0-9]*\) items\/s.*/\1/p' <<<"$sync")
-  awk -v r="$round" -v t="$tps" -v s="$rate" -v p50="$p50" -v p99="$p99" -v c="$copy" \
-      -v y="$sync_rate" 'BEGIN {
-    printf "| %d | %.0f | %d | %.2f | %s / %s | %d | %d | %.2f |\n", r, t, s, s / t, p50, p99, c, y, y / c
+  awk -v r="$round" -v t="$tps" -v l="$pg_latency" -v s="$rate" -v p50="$p50" -v p99="$p99" \
+      -v c="$copy" -v y="$sync_rate" 'BEGIN {
+    printf "| %d | %.0f (%s) | %d | %.2f | %s / %s | %d | %d | %.2f |\n", r, t, l, s, s / t, p50, p99, c, y, y / c
   }'
 done
