@@ -65,14 +65,8 @@ absl::StatusOr<int> RecordWriter::CloseDue(int limit, absl::Time deadline) {
       store_.DueForClose(clock_(), limit, deadline);
   if (!due.ok()) return due.status();
   std::vector<RecordWrite> closes;
-  for (const auto& [volunteer_number, id] : *due) {
-    RecordWrite& close = closes.emplace_back();
-    close.kind = RecordWrite::Kind::kClose;
-    close.volunteer_number = volunteer_number;
-    close.record_id = id;
-    close.audit.method = "zhiyuand.CloseForgottenCheckOuts";
-    close.audit.field_paths = {"check_out_time", "auto_closed", "credited_minutes"};
-  }
+  for (const auto& [volunteer_number, id] : *due)
+    closes.push_back(CloseWrite(volunteer_number, id));
   int closed = 0;
   for (const RecordWriteResult& result : Write(closes, deadline)) {
     if (!result.status.ok() && !absl::IsFailedPrecondition(result.status)) return result.status;

@@ -22,8 +22,6 @@ using storage::ServiceRecord;
 
 // A check-in may come this long before the event's scheduled start.
 constexpr absl::Duration kEarlyArrival = absl::Hours(1);
-// Who closes forgotten check-outs, in the audit log.
-constexpr char kCloseMethod[] = "zhiyuand.CloseForgottenCheckOuts";
 
 const char* StatusWord(int status) {
   switch (status) {
@@ -508,15 +506,7 @@ class Planner {
         due.push_back(record.id);
       }
     }
-    for (const int64_t id : due) {
-      RecordWrite close;
-      close.kind = RecordWrite::Kind::kClose;
-      close.volunteer_number = volunteer_number;
-      close.record_id = id;
-      close.audit.method = kCloseMethod;
-      close.audit.field_paths = {"check_out_time", "auto_closed", "credited_minutes"};
-      (void)Close(close);
-    }
+    for (const int64_t id : due) (void)Close(CloseWrite(volunteer_number, id));
   }
 
   // Credits `record` under its own rules, closed at `check_out` (none: closed by the rules).
@@ -669,6 +659,16 @@ class Planner {
 };
 
 }  // namespace
+
+RecordWrite CloseWrite(const std::string& volunteer_number, int64_t record_id) {
+  RecordWrite close;
+  close.kind = RecordWrite::Kind::kClose;
+  close.volunteer_number = volunteer_number;
+  close.record_id = record_id;
+  close.audit.method = "zhiyuand.CloseForgottenCheckOuts";
+  close.audit.field_paths = {"check_out_time", "auto_closed", "credited_minutes"};
+  return close;
+}
 
 HourRules ToHourRules(const storage::HourRuleSet& set) {
   HourRules rules;

@@ -94,6 +94,10 @@ struct RecordWriteResult {
 // event (31 days), the hour before it and the longest close delay (72 hours).
 inline constexpr absl::Duration kOverlapLookBack = absl::Hours(24 * 35);
 
+// zhiyuand's close of a forgotten check-out (actor 0, audited as
+// "zhiyuand.CloseForgottenCheckOuts").
+RecordWrite CloseWrite(const std::string& volunteer_number, int64_t record_id);
+
 // The engine's form of a stored rule set, named "hourRuleSets/{id} (… v{version})".
 HourRules ToHourRules(const storage::HourRuleSet& rules);
 
