@@ -450,20 +450,7 @@ grpc::Status ServiceRecordServiceImpl::ReviewServiceRecord(
       return Authorizer::Deny(caller,
                               absl::StrCat("review hours at ", IdName("events", event->id)));
     }
-    // Another person: another token, held under another name.
-    if (record.recorder_token_id == caller.token_id) {
-      return absl::FailedPreconditionError(
-          absl::StrCat(request->name(), ": another person must review the hours you added"));
-    }
-    ZY_ASSIGN_OR_RETURN(const storage::Token recorder,
-                        authorizer_.stores().tokens.Get(record.recorder_token_id, call.deadline));
-    ZY_ASSIGN_OR_RETURN(const storage::Token reviewer,
-                        authorizer_.stores().tokens.Get(caller.token_id, call.deadline));
-    if (recorder.display_name == reviewer.display_name) {
-      return absl::FailedPreconditionError(
-          absl::StrCat(request->name(), ": added by ", TokenName(recorder.id), ", held by \"",
-                       recorder.display_name, "\" too: another person must review them"));
-    }
+    ZY_RETURN_IF_ERROR(AnotherPerson(call, record.recorder_token_id, request->name()));
     RecordWrite write;
     write.kind = RecordWrite::Kind::kReview;
     write.volunteer_number = key.first;
@@ -733,7 +720,7 @@ absl::Status ServiceRecordServiceImpl::AnotherPerson(Call& call, int64_t token_i
                                                      absl::string_view what) {
   if (token_id == call.caller.token_id) {
     return absl::FailedPreconditionError(
-        absl::StrCat(what, ": another person must review it than the one who made it"));
+        absl::StrCat(what, ": another person must review what you made"));
   }
   ZY_ASSIGN_OR_RETURN(const storage::Token maker,
                       authorizer_.stores().tokens.Get(token_id, call.deadline));
