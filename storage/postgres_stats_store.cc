@@ -1,0 +1,662 @@
+#include "storage/postgres_stats_store.h"
+
+#include <functional>
+#include <optional>
+#include <pqxx/prepared_statement>
+#include <pqxx/result>
+#include <pqxx/transaction_base>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "storage/status_macros.h"
+#include "storage/transaction.h"
+
+namespace zhiyuan::storage {
+namespace {
+
+// The length of a region code at each level (1 province .. 5 village).
+constexpr int kCodeLength[] = {0, 2, 4, 6, 9, 12};
+
+// Which dimension an activity rollup row is kept under (activity_rollups.dim_kind).
+enum DimKind { kNoDim = 0, kProgramDim = 1, kCategoryDim = 2, kTeamDim = 3, kPostDim = 4 };
+
+// Directory metrics (directory_counts.metric).
+enum DirectoryMetric {
+  kTeamsMetric = 1,
+  kPostsMetric = 2,
+  kUnitsMetric = 3,
+  kVolunteersMetric = 4,
+  kVillagesMetric = 5,
+  kStationVillagesMetric = 6,
+};
+constexpr int kStationKind = 3;
+
+// Only one compactor at a time across all servers (pg_try_advisory_xact_lock).
+constexpr int64_t kCompactLockKey = 0x7a79737461747301;  // "zystats\1"
+
+// Folds pending activity changes: each into its rows at every depth, for days and months,
+// without a dimension and under each one.
+constexpr char kCompactActivitySql[] = R"sql(
+WITH taken AS (
+  DELETE FROM activity_deltas
+  WHERE ctid = ANY (ARRAY(SELECT ctid FROM activity_deltas LIMIT $1::bigint))
+  RETURNING *),
+grouped AS (
+  SELECT region_code, team_id, program_id, category, post_id, day,
+         sum(events) AS events, sum(headcount) AS headcount,
+         sum(headcount_events) AS headcount_events, sum(audience) AS audience,
+         sum(audience_events) AS audience_events, sum(attendance_records) AS attendance_records,
+         sum(attendance_minutes) AS attendance_minutes, sum(manual_records) AS manual_records,
+         sum(manual_minutes) AS manual_minutes, count(*) AS deltas
+  FROM taken
+  GROUP BY region_code, team_id, program_id, category, post_id, day),
+expanded AS (
+  SELECT dim.kind AS dim_kind, p.kind AS period_kind, depth.d AS depth,
+         left(g.region_code, (ARRAY[2, 4, 6, 9, 12])[depth.d]) AS region_code,
+         CASE p.kind WHEN 1 THEN g.day ELSE date_trunc('month', g.day)::date END AS period,
+         dim.value AS dim_value, g.events, g.headcount, g.headcount_events, g.audience,
+         g.audience_events, g.attendance_records, g.attendance_minutes, g.manual_records,
+         g.manual_minutes
+  FROM grouped g
+  CROSS JOIN generate_series(1, 5) AS depth(d)
+  CROSS JOIN (VALUES (1), (2)) AS p(kind)
+  CROSS JOIN LATERAL (VALUES (0, 0::bigint), (1, g.program_id), (2, g.category::bigint),
+                             (3, g.team_id), (4, g.post_id)) AS dim(kind, value)),
+folded AS (
+  INSERT INTO activity_rollups AS r
+    (dim_kind, period_kind, depth, region_code, period, dim_value, events, headcount,
+     headcount_events, audience, audience_events, attendance_records, attendance_minutes,
+     manual_records, manual_minutes)
+  SELECT dim_kind, period_kind, depth, region_code, period, dim_value, sum(events),
+         sum(headcount), sum(headcount_events), sum(audience), sum(audience_events),
+         sum(attendance_records), sum(attendance_minutes), sum(manual_records),
+         sum(manual_minutes)
+  FROM expanded
+  GROUP BY dim_kind, period_kind, depth, region_code, period, dim_value
+  ON CONFLICT (dim_kind, period_kind, depth, region_code, period, dim_value) DO UPDATE SET
+    events = r.events + excluded.events,
+    headcount = r.headcount + excluded.headcount,
+    headcount_events = r.headcount_events + excluded.headcount_events,
+    audience = r.audience + excluded.audience,
+    audience_events = r.audience_events + excluded.audience_events,
+    attendance_records = r.attendance_records + excluded.attendance_records,
+    attendance_minutes = r.attendance_minutes + excluded.attendance_minutes,
+    manual_records = r.manual_records + excluded.manual_records,
+    manual_minutes = r.manual_minutes + excluded.manual_minutes)
+SELECT coalesce(sum(deltas), 0) FROM grouped
+)sql";
+
+// What pending changes to stations (`source`: rows of metric, region_code, sub_kind, n) do to
+// the villages with a station: +1 for a village that gets its first, -1 for one that loses its
+// last, against the folded counts.
+std::string StationTransitionsSql(absl::string_view source) {
+  return absl::StrCat(
+      "SELECT 6::smallint AS metric, s.region_code, 0::smallint AS sub_kind, "
+      "(coalesce(c.n, 0) + s.net > 0)::integer - (coalesce(c.n, 0) > 0)::integer AS n "
+      "FROM (SELECT region_code, sum(n) AS net FROM ",
+      source,
+      " WHERE metric = 3 AND sub_kind = 3 AND length(region_code) = 12 GROUP BY region_code) s "
+      "LEFT JOIN directory_counts c ON c.metric = 3 AND c.depth = 5 "
+      "AND c.region_code = s.region_code AND c.sub_kind = 3");
+}
+
+std::string CompactDirectorySql() {
+  return absl::StrCat(
+      "WITH taken AS (DELETE FROM directory_deltas "
+      "WHERE ctid = ANY (ARRAY(SELECT ctid FROM directory_deltas LIMIT $1::bigint)) "
+      "RETURNING metric, region_code, sub_kind, n), "
+      "changes AS (SELECT * FROM taken UNION ALL ",
+      StationTransitionsSql("taken"),
+      "), folded AS (INSERT INTO directory_counts AS c (metric, depth, region_code, sub_kind, n) "
+      "SELECT ch.metric, depth.d, left(ch.region_code, (ARRAY[2, 4, 6, 9, 12])[depth.d]), "
+      "ch.sub_kind, sum(ch.n) FROM changes ch CROSS JOIN generate_series(1, 5) AS depth(d) "
+      "GROUP BY 1, 2, 3, 4 "
+      "ON CONFLICT (metric, depth, region_code, sub_kind) DO UPDATE SET n = c.n + excluded.n) "
+      "SELECT count(*) FROM taken");
+}
+
+// Statement parameters, passed as text and cast where they are used.
+class Params {
+ public:
+  std::string Add(std::string value, absl::string_view type) {
+    values_.push_back(std::move(value));
+    return absl::StrCat("$", values_.size(), "::", type);
+  }
+  const std::vector<std::string>& values() const { return values_; }
+
+ private:
+  std::vector<std::string> values_;
+};
+
+std::string DayText(absl::CivilDay day) { return absl::FormatCivilTime(day); }
+
+bool IsTimeGroup(StatsGroup group) {
+  switch (group) {
+    case StatsGroup::kDay:
+    case StatsGroup::kWeek:
+    case StatsGroup::kMonth:
+    case StatsGroup::kQuarter:
+    case StatsGroup::kYear:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// The first day of `group`'s period holding the date `column`.
+std::string PeriodOf(StatsGroup group, absl::string_view column) {
+  switch (group) {
+    case StatsGroup::kWeek:
+      return absl::StrCat("date_trunc('week', ", column, ")::date");
+    case StatsGroup::kMonth:
+      return absl::StrCat("date_trunc('month', ", column, ")::date");
+    case StatsGroup::kQuarter:
+      return absl::StrCat("date_trunc('quarter', ", column, ")::date");
+    case StatsGroup::kYear:
+      return absl::StrCat("date_trunc('year', ", column, ")::date");
+    default:
+      return std::string(column);
+  }
+}
+
+// `column` (a region code) within the scope.
+std::string InScope(absl::string_view column, const std::string& scope, Params& params) {
+  if (scope.empty()) return "true";
+  // Codes are digits, and ':' follows '9': the subtree is [scope, scope + ":").
+  return absl::StrCat(column, " >= ", params.Add(scope, "text"), " AND ", column, " < ",
+                      params.Add(absl::StrCat(scope, ":"), "text"));
+}
+
+std::string RegionKey(absl::string_view column, int level) {
+  return absl::StrCat("left(", column, ", ", kCodeLength[level], ")");
+}
+
+// The depth whose rows a query reads: the grouping level, or the scope's own.
+int DepthOf(const StatsQuery& query) {
+  for (StatsGroup group : query.group_by) {
+    if (group == StatsGroup::kRegion) return query.region_level;
+  }
+  for (int level = 5; level >= 1; --level) {
+    if (static_cast<int>(query.scope.size()) == kCodeLength[level]) return level;
+  }
+  return 1;
+}
+
+// A measure's value, second value and existence count (a group is listed when it is positive),
+// as sums over columns of activity_rollups or activity_deltas.
+struct MeasureSums {
+  std::string value;
+  std::string second = "0";
+  std::string exists;
+};
+
+MeasureSums ActivitySums(StatsMeasure measure) {
+  switch (measure) {
+    case StatsMeasure::kEvents:
+      return {"events", "0", "events"};
+    case StatsMeasure::kPersonTimes:
+      return {"attendance_records", "0", "attendance_records"};
+    case StatsMeasure::kAttendanceMinutes:
+      return {"attendance_minutes", "0", "attendance_records"};
+    case StatsMeasure::kManualMinutes:
+      return {"manual_minutes", "0", "manual_records"};
+    case StatsMeasure::kReportedHeadcount:
+      return {"headcount", "headcount_events", "headcount_events"};
+    case StatsMeasure::kReportedAudience:
+      return {"audience", "audience_events", "audience_events"};
+    default:  // kServiceMinutes; kActiveVolunteers uses the records it would count.
+      return {"attendance_minutes + manual_minutes", "0", "attendance_records + manual_records"};
+  }
+}
+
+// The dimension an activity query needs the rollups kept under (at most one besides region
+// and time), or nullopt when it needs two (the raw rows answer those).
+std::optional<DimKind> RollupDim(const StatsQuery& query) {
+  std::optional<DimKind> dim;
+  auto need = [&dim](DimKind kind) {
+    if (dim.has_value() && *dim != kind) return false;
+    dim = kind;
+    return true;
+  };
+  for (StatsGroup group : query.group_by) {
+    bool ok = true;
+    if (group == StatsGroup::kProgram) ok = need(kProgramDim);
+    if (group == StatsGroup::kCategory) ok = need(kCategoryDim);
+    if (group == StatsGroup::kTeam) ok = need(kTeamDim);
+    if (group == StatsGroup::kPostKind) ok = need(kPostDim);
+    if (!ok) return std::nullopt;
+  }
+  if (query.program_id.has_value() && !need(kProgramDim)) return std::nullopt;
+  if (query.category.has_value() && !need(kCategoryDim)) return std::nullopt;
+  if (query.team_id.has_value() && !need(kTeamDim)) return std::nullopt;
+  return dim.value_or(kNoDim);
+}
+
+const char* DeltaDimColumn(DimKind dim) {
+  switch (dim) {
+    case kProgramDim:
+      return "program_id";
+    case kCategoryDim:
+      return "category::bigint";
+    case kTeamDim:
+      return "team_id";
+    case kPostDim:
+      return "post_id";
+    default:
+      return "0::bigint";
+  }
+}
+
+
+// The window as days [first, end); open ends become far-off days.
+struct Window {
+  absl::CivilDay first;
+  absl::CivilDay end;
+};
+
+Window WindowOf(const StatsQuery& query) {
+  return {query.first_day.value_or(absl::CivilDay(1, 1, 1)),
+          query.last_day.has_value() ? *query.last_day + 1 : absl::CivilDay(9999, 1, 1)};
+}
+
+std::optional<StatsGroup> TimeGroupOf(const StatsQuery& query) {
+  for (StatsGroup group : query.group_by) {
+    if (IsTimeGroup(group)) return group;
+  }
+  return std::nullopt;
+}
+
+// The value the query's one filtered dimension must have, if it has one.
+std::optional<int64_t> DimFilter(const StatsQuery& query) {
+  if (query.program_id.has_value()) return *query.program_id;
+  if (query.category.has_value()) return *query.category;
+  if (query.team_id.has_value()) return *query.team_id;
+  return std::nullopt;
+}
+
+// One row per source row, keyed k0..kN by `key(group)`, with columns v, s and e.
+std::string KeyedRows(const StatsQuery& query, const std::function<std::string(StatsGroup)>& key,
+                      const MeasureSums& sums, absl::string_view from_where) {
+  std::vector<std::string> columns;
+  for (size_t i = 0; i < query.group_by.size(); ++i) {
+    columns.push_back(absl::StrCat(key(query.group_by[i]), " AS k", i));
+  }
+  columns.push_back(absl::StrCat(sums.value, " AS v"));
+  columns.push_back(absl::StrCat(sums.second, " AS s"));
+  columns.push_back(absl::StrCat(sums.exists, " AS e"));
+  return absl::StrCat("SELECT ", absl::StrJoin(columns, ", "), " FROM ", from_where);
+}
+
+// Rows (k0..kN, v, s, e) of an activity query from the rollups kept under `dim`, and from the
+// changes not yet folded into them. Post kinds come out as post ids (GroupRows maps them).
+std::string ActivityRollupRows(const StatsQuery& query, DimKind dim, const MeasureSums& sums,
+                               Params& params) {
+  const int depth = DepthOf(query);
+  const std::optional<StatsGroup> time_group = TimeGroupOf(query);
+  const std::optional<int64_t> dim_filter = DimFilter(query);
+  const Window window = WindowOf(query);
+
+  auto rollup_key = [](StatsGroup group) -> std::string {
+    if (group == StatsGroup::kRegion) return "region_code";
+    if (IsTimeGroup(group)) return PeriodOf(group, "period");
+    return "dim_value";
+  };
+  std::string where = absl::StrCat("dim_kind = ", static_cast<int>(dim), " AND depth = ", depth,
+                                   " AND ", InScope("region_code", query.scope, params));
+  if (dim_filter.has_value()) {
+    absl::StrAppend(&where, " AND dim_value = ", params.Add(absl::StrCat(*dim_filter), "bigint"));
+  }
+  std::vector<std::string> parts;
+  auto rollup = [&](int period_kind, absl::CivilDay from, absl::CivilDay to) {
+    parts.push_back(KeyedRows(
+        query, rollup_key, sums,
+        absl::StrCat("activity_rollups WHERE ", where, " AND period_kind = ", period_kind,
+                     " AND period >= ", params.Add(DayText(from), "date"), " AND period < ",
+                     params.Add(DayText(to), "date"))));
+  };
+  // Whole months of the window from the monthly rows and the days at either edge from the
+  // daily ones; days and weeks all from the daily ones.
+  absl::CivilMonth month_from(window.first);
+  if (absl::CivilDay(month_from) < window.first) ++month_from;
+  const absl::CivilDay months_begin(month_from);
+  const absl::CivilDay months_end(absl::CivilMonth(window.end));
+  const bool by_days = time_group == StatsGroup::kDay || time_group == StatsGroup::kWeek;
+  if (by_days || months_begin >= months_end) {
+    rollup(1, window.first, window.end);
+  } else {
+    rollup(2, months_begin, months_end);
+    if (window.first < months_begin) rollup(1, window.first, months_begin);
+    if (months_end < window.end) rollup(1, months_end, window.end);
+  }
+
+  auto delta_key = [depth, dim](StatsGroup group) -> std::string {
+    if (group == StatsGroup::kRegion) return RegionKey("region_code", depth);
+    if (IsTimeGroup(group)) return PeriodOf(group, "day");
+    return DeltaDimColumn(dim);
+  };
+  std::string delta_where =
+      absl::StrCat("activity_deltas WHERE ", InScope("region_code", query.scope, params),
+                   " AND day >= ", params.Add(DayText(window.first), "date"), " AND day < ",
+                   params.Add(DayText(window.end), "date"));
+  if (dim_filter.has_value()) {
+    absl::StrAppend(&delta_where, " AND ", DeltaDimColumn(dim), " = ",
+                    params.Add(absl::StrCat(*dim_filter), "bigint"));
+  }
+  parts.push_back(KeyedRows(query, delta_key, sums, delta_where));
+  return absl::StrJoin(parts, " UNION ALL ");
+}
+
+// Groups rows (k0..kN, v, s, e) into one row per group with something counted; with
+// `post_ids`, post-kind keys are post ids, mapped to their posts' host kinds.
+std::string GroupRows(const StatsQuery& query, const std::string& rows, bool post_ids) {
+  std::vector<std::string> keys;
+  std::vector<std::string> columns;
+  std::string joins;
+  for (size_t i = 0; i < query.group_by.size(); ++i) {
+    std::string key = absl::StrCat("x.k", i);
+    if (post_ids && query.group_by[i] == StatsGroup::kPostKind) {
+      absl::StrAppend(&joins, " LEFT JOIN posts p", i, " ON p", i, ".id = x.k", i);
+      key = absl::StrCat("coalesce(p", i, ".host_kind, 0)::bigint");
+    }
+    columns.push_back(absl::StrCat(key, " AS k", i));
+    keys.push_back(key);
+  }
+  columns.push_back("sum(x.v) AS v");
+  columns.push_back("sum(x.s) AS s");
+  return absl::StrCat("SELECT ", absl::StrJoin(columns, ", "), " FROM (", rows, ") x", joins,
+                      keys.empty() ? "" : " GROUP BY ", absl::StrJoin(keys, ", "),
+                      " HAVING sum(x.e) > 0");
+}
+
+bool CountsRecords(StatsMeasure measure) {
+  return measure != StatsMeasure::kEvents && measure != StatsMeasure::kReportedHeadcount &&
+         measure != StatsMeasure::kReportedAudience;
+}
+
+// The measure's sums over the raw rows (records r of events e, or events e).
+MeasureSums RawSums(StatsMeasure measure) {
+  switch (measure) {
+    case StatsMeasure::kEvents:
+    case StatsMeasure::kPersonTimes:
+      return {"count(*)", "0", "count(*)"};
+    case StatsMeasure::kReportedHeadcount:
+      return {"sum(coalesce(e.headcount, 0))", "count(e.headcount)", "count(e.headcount)"};
+    case StatsMeasure::kReportedAudience:
+      return {"sum(coalesce(e.audience, 0))", "count(e.audience)", "count(e.audience)"};
+    case StatsMeasure::kActiveVolunteers:
+      return {"count(DISTINCT r.volunteer_number)", "0", "count(*)"};
+    default:  // Minutes.
+      return {"sum(r.credited_minutes)", "0", "count(*)"};
+  }
+}
+
+// FROM and WHERE of an activity query over the raw rows: credited records and their events,
+// or the events that count.
+std::string RawActivityFromWhere(const StatsQuery& query, Params& params) {
+  const bool records = CountsRecords(query.measure);
+  const Window window = WindowOf(query);
+  const char* time = records ? "r.check_in" : "e.start_time";
+  std::string sql =
+      records ? "service_records r JOIN events e ON e.id = r.event_id" : "events e";
+  for (StatsGroup group : query.group_by) {
+    if (group == StatsGroup::kPostKind) sql += " LEFT JOIN posts p ON p.id = e.post_id";
+  }
+  absl::StrAppend(&sql, " WHERE ",
+                  records ? "r.state = 2" : "e.status <> 4 AND e.delete_time IS NULL", " AND ",
+                  InScope("e.region_code", query.scope, params), " AND ", time, " >= (",
+                  params.Add(DayText(window.first), "date"),
+                  "::timestamp AT TIME ZONE 'Asia/Shanghai') AND ", time, " < (",
+                  params.Add(DayText(window.end), "date"),
+                  "::timestamp AT TIME ZONE 'Asia/Shanghai')");
+  if (query.measure == StatsMeasure::kPersonTimes ||
+      query.measure == StatsMeasure::kAttendanceMinutes) {
+    sql += " AND r.hour_class = 1";
+  }
+  if (query.measure == StatsMeasure::kManualMinutes) sql += " AND r.hour_class = 2";
+  if (query.program_id.has_value()) {
+    absl::StrAppend(&sql, " AND e.program_id = ",
+                    params.Add(absl::StrCat(*query.program_id), "bigint"));
+  }
+  if (query.category.has_value()) {
+    absl::StrAppend(&sql, " AND e.category = ",
+                    params.Add(absl::StrCat(*query.category), "smallint"));
+  }
+  if (query.team_id.has_value()) {
+    absl::StrAppend(&sql, " AND e.organizer_team_id = ",
+                    params.Add(absl::StrCat(*query.team_id), "bigint"));
+  }
+  return sql;
+}
+
+// An activity query grouped over the raw rows: (k0..kN, v, s), one row per group.
+std::string RawActivityGroups(const StatsQuery& query, Params& params) {
+  const int depth = DepthOf(query);
+  const std::string day = CountsRecords(query.measure)
+                              ? "(r.check_in AT TIME ZONE 'Asia/Shanghai')::date"
+                              : "(e.start_time AT TIME ZONE 'Asia/Shanghai')::date";
+  std::vector<std::string> keys;
+  for (StatsGroup group : query.group_by) {
+    switch (group) {
+      case StatsGroup::kRegion:
+        keys.push_back(RegionKey("e.region_code", depth));
+        break;
+      case StatsGroup::kProgram:
+        keys.push_back("coalesce(e.program_id, 0)");
+        break;
+      case StatsGroup::kCategory:
+        keys.push_back("e.category::bigint");
+        break;
+      case StatsGroup::kTeam:
+        keys.push_back("e.organizer_team_id");
+        break;
+      case StatsGroup::kPostKind:
+        keys.push_back("coalesce(p.host_kind, 0)::bigint");
+        break;
+      default:
+        keys.push_back(PeriodOf(group, day));
+    }
+  }
+  const MeasureSums sums = RawSums(query.measure);
+  std::vector<std::string> columns;
+  for (size_t i = 0; i < keys.size(); ++i) columns.push_back(absl::StrCat(keys[i], " AS k", i));
+  columns.push_back(absl::StrCat(sums.value, " AS v"));
+  columns.push_back(absl::StrCat(sums.second, " AS s"));
+  return absl::StrCat("SELECT ", absl::StrJoin(columns, ", "), " FROM ",
+                      RawActivityFromWhere(query, params), keys.empty() ? "" : " GROUP BY ",
+                      absl::StrJoin(keys, ", "), " HAVING ", sums.exists, " > 0");
+}
+
+// A directory query: (k0..kN, v, s), one row per group, from the folded counts and the
+// changes not yet folded.
+std::string DirectoryGroups(const StatsQuery& query, Params& params) {
+  const int depth = DepthOf(query);
+  const bool coverage = query.measure == StatsMeasure::kStationCoverage;
+  int metric = kTeamsMetric;
+  if (query.measure == StatsMeasure::kPosts) metric = kPostsMetric;
+  if (query.measure == StatsMeasure::kPracticeUnits) metric = kUnitsMetric;
+  if (query.measure == StatsMeasure::kRegisteredVolunteers) metric = kVolunteersMetric;
+  const std::string metrics =
+      coverage ? absl::StrCat("metric IN (", kStationVillagesMetric, ", ", kVillagesMetric, ")")
+               : absl::StrCat("metric = ", metric);
+  bool by_sub_kind = false;
+  for (StatsGroup group : query.group_by) by_sub_kind |= group == StatsGroup::kSubKind;
+  std::string sub_kind = "sub_kind = 0";
+  if (query.category.has_value()) {
+    sub_kind =
+        absl::StrCat("sub_kind = ", params.Add(absl::StrCat(*query.category), "smallint"));
+  } else if (by_sub_kind) {
+    sub_kind = "sub_kind <> 0";
+  }
+  const std::string villages = absl::StrCat("CASE WHEN metric = ", kVillagesMetric, " THEN n ELSE 0 END");
+  const MeasureSums sums =
+      coverage ? MeasureSums{absl::StrCat("CASE WHEN metric = ", kStationVillagesMetric,
+                                          " THEN n ELSE 0 END"),
+                             villages, villages}
+               : MeasureSums{"n", "0", "n"};
+  auto counts_key = [](StatsGroup group) -> std::string {
+    return group == StatsGroup::kRegion ? "region_code" : "sub_kind::bigint";
+  };
+  auto delta_key = [depth](StatsGroup group) -> std::string {
+    return group == StatsGroup::kRegion ? RegionKey("region_code", depth) : "sub_kind::bigint";
+  };
+  const std::string scope = InScope("region_code", query.scope, params);
+  const std::string pending =
+      coverage ? absl::StrCat("(SELECT metric, region_code, sub_kind, n FROM directory_deltas "
+                              "UNION ALL ",
+                              StationTransitionsSql("directory_deltas"), ") d")
+               : "directory_deltas";
+  const std::string rows = absl::StrCat(
+      KeyedRows(query, counts_key, sums,
+                absl::StrCat("directory_counts WHERE ", metrics, " AND depth = ", depth, " AND ",
+                             scope, " AND ", sub_kind)),
+      " UNION ALL ",
+      KeyedRows(query, delta_key, sums,
+                absl::StrCat(pending, " WHERE ", metrics, " AND ", scope, " AND ", sub_kind)));
+  return GroupRows(query, rows, /*post_ids=*/false);
+}
+
+// The whole statement: the groups with their keys as text, the names of regions, programs and
+// teams (and regions' populations), sorted and cut.
+std::string Presented(const StatsQuery& query, const std::string& grouped) {
+  std::vector<std::string> columns;
+  std::vector<std::string> order;
+  std::string joins;
+  for (size_t i = 0; i < query.group_by.size(); ++i) {
+    const StatsGroup group = query.group_by[i];
+    const std::string key = absl::StrCat("g.k", i);
+    const std::string table = group == StatsGroup::kRegion    ? "regions"
+                              : group == StatsGroup::kProgram ? "programs"
+                              : group == StatsGroup::kTeam    ? "teams"
+                                                              : "";
+    std::string text = IsTimeGroup(group) ? absl::StrCat("to_char(", key, ", 'YYYY-MM-DD')")
+                                          : absl::StrCat(key, "::text");
+    std::string name = "''";
+    if (!table.empty()) {
+      absl::StrAppend(&joins, " LEFT JOIN ", table, " n", i, " ON n", i,
+                      group == StatsGroup::kRegion ? ".code = " : ".id = ", key);
+      name = absl::StrCat("coalesce(n", i, ".display_name, '')");
+    }
+    columns.push_back(absl::StrCat(text, ", ", name, ", ",
+                                   group == StatsGroup::kRegion
+                                       ? absl::StrCat("n", i, ".population")
+                                       : std::string("NULL::bigint")));
+    order.push_back(key);
+  }
+  columns.push_back("g.v::bigint");
+  columns.push_back("g.s::bigint");
+  if (query.sort == StatsSort::kValueDescending) order.insert(order.begin(), "g.v DESC");
+  if (query.sort == StatsSort::kValueAscending) order.insert(order.begin(), "g.v");
+  std::string sql =
+      absl::StrCat("SELECT ", absl::StrJoin(columns, ", "), " FROM (", grouped, ") g", joins);
+  if (!order.empty()) absl::StrAppend(&sql, " ORDER BY ", absl::StrJoin(order, ", "));
+  if (query.limit > 0) absl::StrAppend(&sql, " LIMIT ", query.limit);
+  return sql;
+}
+
+pqxx::result Exec(pqxx::transaction_base& txn, const std::string& sql, const Params& params) {
+  return txn.exec_params(sql, pqxx::prepare::make_dynamic_params(params.values()));
+}
+
+StatsResult ToResult(const StatsQuery& query, const pqxx::result& rows, StatsSourceKind source) {
+  StatsResult result;
+  result.source = source;
+  const int keys = static_cast<int>(query.group_by.size());
+  for (const pqxx::row& row : rows) {
+    StatsRowValue value;
+    for (int i = 0; i < keys; ++i) {
+      StatsKeyValue key;
+      key.value = row[3 * i].as<std::string>();
+      key.display_name = row[3 * i + 1].as<std::string>();
+      if (!row[3 * i + 2].is_null()) key.population = row[3 * i + 2].as<int64_t>();
+      value.keys.push_back(std::move(key));
+    }
+    value.value = row[3 * keys].as<int64_t>(0);
+    value.second = row[3 * keys + 1].as<int64_t>(0);
+    result.rows.push_back(std::move(value));
+  }
+  return result;
+}
+
+// How many credited records ACTIVE_VOLUNTEERS would read: from the rollups when they keep the
+// query's dimension, else from the records, counting no further than `limit` + 1.
+int64_t RecordsToCount(pqxx::transaction_base& txn, const StatsQuery& query,
+                       std::optional<DimKind> dim, int64_t limit) {
+  StatsQuery total = query;
+  total.group_by.clear();
+  Params params;
+  std::string sql;
+  if (dim.has_value()) {
+    MeasureSums sums = ActivitySums(StatsMeasure::kServiceMinutes);
+    sums.value = sums.exists;
+    sql = absl::StrCat("SELECT coalesce(sum(v), 0)::bigint FROM (",
+                       ActivityRollupRows(total, *dim, sums, params), ") x");
+  } else {
+    sql = absl::StrCat("SELECT count(*) FROM (SELECT 1 FROM ",
+                       RawActivityFromWhere(total, params), " LIMIT ", limit + 1, ") x");
+  }
+  return Exec(txn, sql, params)[0][0].as<int64_t>();
+}
+
+}  // namespace
+
+absl::StatusOr<StatsResult> PostgresStatsStore::Query(const StatsQuery& query,
+                                                      absl::Time deadline) {
+  StatsResult result;
+  ZY_RETURN_IF_ERROR(RunTransaction(
+      pool_, deadline, "reading figures", Access::kReadOnly,
+      [&](pqxx::transaction_base& txn) -> absl::Status {
+        Params params;
+        if (IsDirectoryMeasure(query.measure)) {
+          result = ToResult(query,
+                            Exec(txn, Presented(query, DirectoryGroups(query, params)), params),
+                            StatsSourceKind::kRollups);
+          return absl::OkStatus();
+        }
+        const std::optional<DimKind> dim = RollupDim(query);
+        if (query.measure == StatsMeasure::kActiveVolunteers) {
+          const int64_t limit = options_.max_distinct_records;
+          if (RecordsToCount(txn, query, dim, limit) > limit) {
+            result.source = StatsSourceKind::kRawRows;
+            result.unavailable = absl::StrCat(
+                "the scope and window hold more than ", limit,
+                " credited records, too many to count distinct volunteers exactly in time; ask "
+                "for a smaller region or a shorter window");
+            return absl::OkStatus();
+          }
+        } else if (dim.has_value()) {
+          const std::string rows =
+              ActivityRollupRows(query, *dim, ActivitySums(query.measure), params);
+          result = ToResult(
+              query,
+              Exec(txn, Presented(query, GroupRows(query, rows, /*post_ids=*/true)), params),
+              StatsSourceKind::kRollups);
+          return absl::OkStatus();
+        }
+        result = ToResult(query,
+                          Exec(txn, Presented(query, RawActivityGroups(query, params)), params),
+                          StatsSourceKind::kRawRows);
+        return absl::OkStatus();
+      }));
+  return result;
+}
+
+absl::StatusOr<int64_t> PostgresStatsStore::Compact(int64_t max_deltas, absl::Time deadline) {
+  int64_t folded = 0;
+  ZY_RETURN_IF_ERROR(RunTransaction(
+      pool_, deadline, "folding figures", Access::kReadWrite,
+      [&](pqxx::transaction_base& txn) -> absl::Status {
+        if (!txn.exec_params1("SELECT pg_try_advisory_xact_lock($1)", kCompactLockKey)[0]
+                 .as<bool>()) {
+          return absl::OkStatus();
+        }
+        folded = txn.exec_params1(kCompactActivitySql, max_deltas)[0].as<int64_t>();
+        folded += txn.exec_params1(CompactDirectorySql(), max_deltas)[0].as<int64_t>();
+        return absl::OkStatus();
+      }));
+  return folded;
+}
+
+}  // namespace zhiyuan::storage

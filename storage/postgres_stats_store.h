@@ -1,0 +1,34 @@
+// StatsStore on PostgreSQL: rollups that triggers and a compactor keep exact (migration 0016,
+// docs/design/stats.md), read together with the changes not yet folded into them; the raw rows
+// for what the rollups do not keep.
+#ifndef ZHIYUAN_STORAGE_POSTGRES_STATS_STORE_H_
+#define ZHIYUAN_STORAGE_POSTGRES_STATS_STORE_H_
+
+#include "storage/connection_pool.h"
+#include "storage/stats_store.h"
+
+namespace zhiyuan::storage {
+
+class PostgresStatsStore final : public StatsStore {
+ public:
+  struct Options {
+    // ACTIVE_VOLUNTEERS counts distinct people from the records themselves; a query whose
+    // scope and window hold more credited records than this says so instead of counting.
+    int64_t max_distinct_records = 50000;
+  };
+
+  // `pool` must outlive the store.
+  PostgresStatsStore(ConnectionPool& pool, const Options& options)
+      : pool_(pool), options_(options) {}
+
+  absl::StatusOr<StatsResult> Query(const StatsQuery& query, absl::Time deadline) override;
+  absl::StatusOr<int64_t> Compact(int64_t max_deltas, absl::Time deadline) override;
+
+ private:
+  ConnectionPool& pool_;
+  const Options options_;
+};
+
+}  // namespace zhiyuan::storage
+
+#endif  // ZHIYUAN_STORAGE_POSTGRES_STATS_STORE_H_
