@@ -129,6 +129,12 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   server->service_record_service_ = std::make_unique<ServiceRecordServiceImpl>(
       *server->service_record_store_, *server->event_store_, *server->hour_rule_store_,
       *server->record_writer_, *server->check_in_codes_, authorizer);
+  server->stats_store_ = std::make_unique<storage::PostgresStatsStore>(
+      *server->pool_, storage::PostgresStatsStore::Options{options.max_distinct_records});
+  server->stats_service_ = std::make_unique<StatsServiceImpl>(
+      StatsServiceImpl::Stores{*server->stats_store_, *server->region_store_,
+                               *server->program_store_},
+      authorizer);
 
   // Reflection serves the descriptors in the generated pool. gRPC's built-in health service is
   // written without the generated grpc.health.v1 classes; naming one here links them in, so that
@@ -151,6 +157,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   builder.RegisterService(server->event_service_.get());
   builder.RegisterService(server->hour_rule_service_.get());
   builder.RegisterService(server->service_record_service_.get());
+  builder.RegisterService(server->stats_service_.get());
   grpc::ResourceQuota quota("zhiyuand");
   quota.SetMaxThreads(options.worker_threads);
   builder.SetResourceQuota(quota);
@@ -183,6 +190,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
       options.health_check_interval, options.health_check_timeout);
   server->check_out_closer_ =
       std::make_unique<CheckOutCloser>(*server->record_writer_, options.close_check_outs_interval);
+  server->stats_compactor_ =
+      std::make_unique<StatsCompactor>(*server->stats_store_, options.compact_stats_interval);
   return server;
 }
 
@@ -223,6 +232,7 @@ void Server::Shutdown(absl::Duration grace) {
   canceller.join();
   health_monitor_.reset();
   check_out_closer_.reset();
+  stats_compactor_.reset();
   pool_->Close();
   health_pool_->Close();
   shutdown_done_.Notify();

@@ -30,6 +30,8 @@
 #include "services/region_service.h"
 #include "services/server_info_service.h"
 #include "services/service_record_service.h"
+#include "services/stats_compactor.h"
+#include "services/stats_service.h"
 #include "services/team_service.h"
 #include "services/token_service.h"
 #include "services/volunteer_service.h"
@@ -44,6 +46,7 @@
 #include "storage/postgres_program_store.h"
 #include "storage/postgres_region_store.h"
 #include "storage/postgres_service_record_store.h"
+#include "storage/postgres_stats_store.h"
 #include "storage/postgres_team_member_store.h"
 #include "storage/postgres_team_store.h"
 #include "storage/postgres_token_store.h"
@@ -84,6 +87,10 @@ struct ServerOptions {
   int record_batches = 2;
   // How often forgotten check-outs are closed (services/check_out_closer.h).
   absl::Duration close_check_outs_interval = absl::Seconds(60);
+  // How often changes to the figures are folded into their rollups (services/stats_compactor.h).
+  absl::Duration compact_stats_interval = absl::Seconds(1);
+  // ACTIVE_VOLUNTEERS counts at most this many records (storage/postgres_stats_store.h).
+  int64_t max_distinct_records = storage::PostgresStatsStore::Options().max_distinct_records;
   // When set and the database has no tokens yet, makes the first system admin token and writes
   // its secret to this file (services/admin_token.h).
   std::string bootstrap_token_file;
@@ -147,6 +154,9 @@ class Server {
   std::unique_ptr<RecordWriter> record_writer_;
   std::unique_ptr<ServiceRecordServiceImpl> service_record_service_;
   std::unique_ptr<CheckOutCloser> check_out_closer_;
+  std::unique_ptr<storage::PostgresStatsStore> stats_store_;
+  std::unique_ptr<StatsServiceImpl> stats_service_;
+  std::unique_ptr<StatsCompactor> stats_compactor_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<HealthMonitor> health_monitor_;
   int port_ = 0;
