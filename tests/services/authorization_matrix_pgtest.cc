@@ -433,6 +433,13 @@ const std::map<std::string, Rule>& Rules() {
         {O, O, N, N, O, N},
         "name: 'volunteers/$W/serviceTotals'",
         kReadRecordOut}},
+
+      // Figures: of the caller's region, for region admins and reporters.
+      {"zhiyuan.v1.StatsService.QueryStats",
+       {"metric: STATS_METRIC_TEAMS region: 'regions/141124'", {O, O, O, P, P, P},
+        "metric: STATS_METRIC_TEAMS region: 'regions/652302'", kAdminOnly}},
+      {"zhiyuan.v1.StatsService.GetRegionSummary",
+       {"region: 'regions/141124'", {O, O, O, P, P, P}, "region: 'regions/652302'", kAdminOnly}},
   };
   return *rules;
 }
