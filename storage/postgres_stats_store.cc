@@ -37,12 +37,37 @@ constexpr int kStationKind = 3;
 // Only one compactor at a time across all servers (pg_try_advisory_xact_lock).
 constexpr int64_t kCompactLockKey = 0x7a79737461747301;  // "zystats\1"
 
+// What each pending change of a volunteer's credited records under a key (rows of `nets`:
+// volunteer_number, depth, region_code, period and its span, dim_kind and dim_value, and net, the
+// records it adds) does to the key's distinct volunteers: 1 when the records the volunteer has
+// under the key now are the first, -1 when it took the last, else 0 (column `moved`).
+std::string PeopleMovedSql(absl::string_view nets) {
+  return absl::StrCat(
+      "SELECT p.*, (n.records > 0)::integer - (n.records - p.net > 0)::integer AS moved FROM ",
+      nets,
+      " p CROSS JOIN LATERAL (SELECT count(*) AS records FROM service_records r "
+      "JOIN events e ON e.id = r.event_id WHERE r.volunteer_number = p.volunteer_number "
+      "AND r.state = 2 AND r.check_in >= (p.period::timestamp AT TIME ZONE 'Asia/Shanghai') "
+      "AND r.check_in < ((p.period + p.span::interval)::timestamp AT TIME ZONE "
+      "'Asia/Shanghai') AND left(e.region_code, (ARRAY[2, 4, 6, 9, 12])[p.depth]) = "
+      "p.region_code AND (p.dim_kind = 0 OR coalesce(e.program_id, 0) = p.dim_value)) n");
+}
+
 // Folds pending activity changes: each into its rows at every depth, for days and months,
-// without a dimension and under each one.
-constexpr char kCompactActivitySql[] = R"sql(
-WITH taken AS (
+// without a dimension and under each one; and into the distinct volunteers per month, quarter and
+// year. A volunteer's changes are folded all at once, so that the records as they are now, less
+// the changes, are the records as they were.
+std::string CompactActivitySql() {
+  return absl::StrCat(R"sql(
+WITH volunteers AS (
+  SELECT DISTINCT volunteer_number
+  FROM (SELECT volunteer_number FROM activity_deltas WHERE volunteer_number <> ''
+        LIMIT $1::bigint) AS sample),
+taken AS (
   DELETE FROM activity_deltas
-  WHERE ctid = ANY (ARRAY(SELECT ctid FROM activity_deltas LIMIT $1::bigint))
+  WHERE ctid = ANY (ARRAY(SELECT ctid FROM activity_deltas WHERE volunteer_number = ''
+                          LIMIT $1::bigint))
+     OR volunteer_number IN (SELECT volunteer_number FROM volunteers)
   RETURNING *),
 grouped AS (
   SELECT region_code, team_id, program_id, category, post_id, day,
@@ -85,9 +110,33 @@ folded AS (
     attendance_records = r.attendance_records + excluded.attendance_records,
     attendance_minutes = r.attendance_minutes + excluded.attendance_minutes,
     manual_records = r.manual_records + excluded.manual_records,
-    manual_minutes = r.manual_minutes + excluded.manual_minutes)
+    manual_minutes = r.manual_minutes + excluded.manual_minutes),
+people_nets AS (
+  SELECT t.volunteer_number, k.kind AS dim_kind, p.kind AS period_kind, p.unit, p.span,
+         depth.d AS depth,
+         left(t.region_code, (ARRAY[2, 4, 6, 9, 12])[depth.d]) AS region_code,
+         date_trunc(p.unit, t.day)::date AS period, k.value AS dim_value,
+         sum(t.attendance_records + t.manual_records) AS net
+  FROM taken t
+  CROSS JOIN generate_series(1, 5) AS depth(d)
+  CROSS JOIN (VALUES (3, 'month', '1 month'), (4, 'quarter', '3 months'),
+                     (5, 'year', '1 year')) AS p(kind, unit, span)
+  CROSS JOIN LATERAL (VALUES (0, 0::bigint), (1, t.program_id)) AS k(kind, value)
+  WHERE t.volunteer_number <> ''
+  GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
+  HAVING sum(t.attendance_records + t.manual_records) <> 0),
+people AS (
+  INSERT INTO active_counts AS a
+    (dim_kind, period_kind, depth, region_code, period, dim_value, people)
+  SELECT dim_kind, period_kind, depth, region_code, period, dim_value, sum(moved)
+  FROM ()sql", PeopleMovedSql("people_nets"), R"sql() AS moves
+  GROUP BY dim_kind, period_kind, depth, region_code, period, dim_value
+  HAVING sum(moved) <> 0
+  ON CONFLICT (dim_kind, period_kind, depth, region_code, period, dim_value) DO UPDATE SET
+    people = a.people + excluded.people)
 SELECT coalesce(sum(deltas), 0) FROM grouped
-)sql";
+)sql");
+}
 
 // What pending changes to stations (`source`: rows of metric, region_code, sub_kind, n) do to
 // the villages with a station: +1 for a village that gets its first, -1 for one that loses its
@@ -580,6 +629,85 @@ StatsResult ToResult(const StatsQuery& query, const pqxx::result& rows, StatsSou
   return result;
 }
 
+// A calendar period whose distinct volunteers active_counts keeps.
+struct PeoplePeriod {
+  int kind;  // active_counts.period_kind.
+  const char* unit;
+  const char* span;
+  StatsGroup group;
+};
+constexpr PeoplePeriod kPeoplePeriods[] = {{3, "month", "1 month", StatsGroup::kMonth},
+                                           {4, "quarter", "3 months", StatsGroup::kQuarter},
+                                           {5, "year", "1 year", StatsGroup::kYear}};
+
+bool StartsPeriod(absl::CivilDay day, const PeoplePeriod& period) {
+  if (day.day() != 1) return false;
+  if (period.kind == 4) return (day.month() - 1) % 3 == 0;
+  if (period.kind == 5) return day.month() == 1;
+  return true;
+}
+
+absl::CivilDay NextPeriod(absl::CivilDay day, const PeoplePeriod& period) {
+  if (period.kind == 5) return absl::CivilDay(absl::CivilYear(day) + 1);
+  return absl::CivilDay(absl::CivilMonth(day) + (period.kind == 4 ? 3 : 1));
+}
+
+// The period whose kept counts answer an ACTIVE_VOLUNTEERS query, if any: one grouped by month,
+// quarter or year over whole periods, or ungrouped over exactly one, by nothing but region and
+// program. Distinct counts do not add up, so other windows are counted from the records.
+std::optional<PeoplePeriod> PeoplePeriodOf(const StatsQuery& query, std::optional<DimKind> dim) {
+  if (!dim.has_value() || (*dim != kNoDim && *dim != kProgramDim)) return std::nullopt;
+  const Window window = WindowOf(query);
+  const std::optional<StatsGroup> time_group = TimeGroupOf(query);
+  for (const PeoplePeriod& period : kPeoplePeriods) {
+    if (!StartsPeriod(window.first, period)) continue;
+    if (time_group.has_value() ? *time_group == period.group && StartsPeriod(window.end, period)
+                               : window.end == NextPeriod(window.first, period)) {
+      return period;
+    }
+  }
+  return std::nullopt;
+}
+
+// Rows (k0..kN, v, s, e) of distinct volunteers from active_counts, and what the changes not yet
+// folded into them move.
+std::string PeopleRows(const StatsQuery& query, DimKind dim, const PeoplePeriod& period,
+                       Params& params) {
+  const int depth = DepthOf(query);
+  const Window window = WindowOf(query);
+  const std::optional<int64_t> dim_filter = DimFilter(query);
+  auto key = [](StatsGroup group) -> std::string {
+    if (group == StatsGroup::kRegion) return "region_code";
+    if (IsTimeGroup(group)) return "period";
+    return "dim_value";
+  };
+  const std::string first = params.Add(DayText(window.first), "date");
+  const std::string end = params.Add(DayText(window.end), "date");
+  std::string counts = absl::StrCat(
+      "active_counts WHERE dim_kind = ", static_cast<int>(dim), " AND period_kind = ",
+      period.kind, " AND depth = ", depth, " AND ", InScope("region_code", query.scope, params),
+      " AND period >= ", first, " AND period < ", end);
+  std::string pending = absl::StrCat(
+      "activity_deltas WHERE volunteer_number <> '' AND ",
+      InScope("region_code", query.scope, params), " AND day >= ", first, " AND day < ", end);
+  if (dim_filter.has_value()) {
+    const std::string value = params.Add(absl::StrCat(*dim_filter), "bigint");
+    absl::StrAppend(&counts, " AND dim_value = ", value);
+    absl::StrAppend(&pending, " AND program_id = ", value);
+  }
+  const std::string nets = absl::StrCat(
+      "(SELECT volunteer_number, ", depth, " AS depth, ", RegionKey("region_code", depth),
+      " AS region_code, '", period.unit, "'::text AS unit, '", period.span,
+      "'::text AS span, date_trunc('", period.unit, "', day)::date AS period, ",
+      static_cast<int>(dim), " AS dim_kind, ", DeltaDimColumn(dim),
+      " AS dim_value, sum(attendance_records + manual_records) AS net FROM ", pending,
+      " GROUP BY 1, 3, 6, 8 HAVING sum(attendance_records + manual_records) <> 0)");
+  return absl::StrCat(
+      KeyedRows(query, key, {"people", "0", "people"}, counts), " UNION ALL ",
+      KeyedRows(query, key, {"moved", "0", "moved"},
+                absl::StrCat("(", PeopleMovedSql(nets), ") moves")));
+}
+
 // How many credited records ACTIVE_VOLUNTEERS would read: from the rollups when they keep the
 // query's dimension, else from the records, counting no further than `limit` + 1.
 int64_t RecordsToCount(pqxx::transaction_base& txn, const StatsQuery& query,
@@ -617,6 +745,14 @@ absl::StatusOr<StatsResult> PostgresStatsStore::Query(const StatsQuery& query,
         }
         const std::optional<DimKind> dim = RollupDim(query);
         if (query.measure == StatsMeasure::kActiveVolunteers) {
+          if (const std::optional<PeoplePeriod> period = PeoplePeriodOf(query, dim)) {
+            const std::string rows = PeopleRows(query, *dim, *period, params);
+            result = ToResult(
+                query,
+                Exec(txn, Presented(query, GroupRows(query, rows, /*post_ids=*/false)), params),
+                StatsSourceKind::kRollups);
+            return absl::OkStatus();
+          }
           const int64_t limit = options_.max_distinct_records;
           if (RecordsToCount(txn, query, dim, limit) > limit) {
             result.source = StatsSourceKind::kRawRows;
@@ -652,7 +788,7 @@ absl::StatusOr<int64_t> PostgresStatsStore::Compact(int64_t max_deltas, absl::Ti
                  .as<bool>()) {
           return absl::OkStatus();
         }
-        folded = txn.exec_params1(kCompactActivitySql, max_deltas)[0].as<int64_t>();
+        folded = txn.exec_params1(CompactActivitySql(), max_deltas)[0].as<int64_t>();
         folded += txn.exec_params1(CompactDirectorySql(), max_deltas)[0].as<int64_t>();
         return absl::OkStatus();
       }));

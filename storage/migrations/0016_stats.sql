@@ -60,6 +60,21 @@ CREATE INDEX activity_rollups_dim_value
   ON activity_rollups (dim_kind, period_kind, depth, dim_value, region_code, period)
   WHERE dim_kind <> 0;
 
+-- Distinct volunteers with a credited record, per depth and region, calendar month (period_kind
+-- 3), quarter (4) or year (5) in China time, without a dimension (dim_kind 0) or per program (1,
+-- dim_value 0 for none). The compactor keeps it: a change moves the count only when it gives a
+-- volunteer their first credited record under a key, or takes away their last.
+CREATE TABLE active_counts (
+  dim_kind    smallint NOT NULL,
+  period_kind smallint NOT NULL,
+  depth       smallint NOT NULL,
+  region_code text COLLATE "C" NOT NULL,
+  period      date NOT NULL,
+  dim_value   bigint NOT NULL,
+  people      bigint NOT NULL,
+  PRIMARY KEY (dim_kind, period_kind, depth, region_code, period, dim_value)
+);
+
 -- Directory counts: 1 teams (sub_kind: 0 all, else a category the team serves), 2 posts (0, or
 -- the host kind), 3 practice units (0, or the kind), 4 registered volunteers (by residence; 0),
 -- 5 villages (0), 6 villages with a station (0). Deleted rows do not count.
@@ -217,7 +232,8 @@ END $$;
 CREATE TRIGGER regions_stats AFTER INSERT ON regions
   REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION stats_regions_inserted();
 
--- What is already stored, as deltas for the compactor to fold.
+-- What is already stored: as deltas for the compactor to fold (those of records summed, under
+-- no volunteer), and the distinct volunteers counted at once.
 INSERT INTO directory_deltas (metric, region_code, sub_kind, n)
 SELECT 5, code, 0, 1 FROM regions WHERE length(code) = 12;
 INSERT INTO directory_deltas (metric, region_code, sub_kind, n)
@@ -244,10 +260,24 @@ WHERE status <> 4 AND delete_time IS NULL;
 INSERT INTO activity_deltas (volunteer_number, region_code, team_id, program_id, category,
                              post_id, day, attendance_records, attendance_minutes,
                              manual_records, manual_minutes)
-SELECT r.volunteer_number, e.region_code, e.organizer_team_id, coalesce(e.program_id, 0),
-       e.category, coalesce(e.post_id, 0), (r.check_in AT TIME ZONE 'Asia/Shanghai')::date,
-       (r.hour_class = 1)::integer, (r.hour_class = 1)::integer * r.credited_minutes,
-       (r.hour_class = 2)::integer, (r.hour_class = 2)::integer * r.credited_minutes
+SELECT '', e.region_code, e.organizer_team_id, coalesce(e.program_id, 0), e.category,
+       coalesce(e.post_id, 0), (r.check_in AT TIME ZONE 'Asia/Shanghai')::date,
+       count(*) FILTER (WHERE r.hour_class = 1),
+       coalesce(sum(r.credited_minutes) FILTER (WHERE r.hour_class = 1), 0),
+       count(*) FILTER (WHERE r.hour_class = 2),
+       coalesce(sum(r.credited_minutes) FILTER (WHERE r.hour_class = 2), 0)
 FROM service_records r
 JOIN events e ON e.id = r.event_id
-WHERE r.state = 2;
+WHERE r.state = 2
+GROUP BY 1, 2, 3, 4, 5, 6, 7;
+INSERT INTO active_counts (dim_kind, period_kind, depth, region_code, period, dim_value, people)
+SELECT k.kind, p.kind, depth.d, left(e.region_code, (ARRAY[2, 4, 6, 9, 12])[depth.d]),
+       date_trunc(p.unit, (r.check_in AT TIME ZONE 'Asia/Shanghai')::date)::date, k.value,
+       count(DISTINCT r.volunteer_number)
+FROM service_records r
+JOIN events e ON e.id = r.event_id
+CROSS JOIN generate_series(1, 5) AS depth(d)
+CROSS JOIN (VALUES (3, 'month'), (4, 'quarter'), (5, 'year')) AS p(kind, unit)
+CROSS JOIN LATERAL (VALUES (0, 0::bigint), (1, coalesce(e.program_id, 0))) AS k(kind, value)
+WHERE r.state = 2
+GROUP BY 1, 2, 3, 4, 5, 6;

@@ -438,7 +438,7 @@ class StatsServiceTest : public ::zhiyuan::testing::PgTest {
               "service_record_revisions, service_records, events, team_members, teams, posts, "
               "programs, practice_units, volunteers, volunteer_identities, "
               "volunteer_create_requests, regions, activity_deltas, activity_rollups, "
-              "directory_deltas, directory_counts CASCADE");
+              "directory_deltas, directory_counts, active_counts CASCADE");
       pqxx::nontransaction(connection).exec("DELETE FROM hour_rule_sets WHERE region_code <> ''");
     }
     StartServer(storage::PostgresStatsStore::Options().max_distinct_records);
@@ -837,6 +837,9 @@ class StatsServiceTest : public ::zhiyuan::testing::PgTest {
         v1::STATS_METRIC_POSTS,
         v1::STATS_METRIC_PRACTICE_UNITS,
         v1::STATS_METRIC_REGISTERED_VOLUNTEERS,
+        // Thrice: distinct counts have the most ways to go wrong.
+        v1::STATS_METRIC_ACTIVE_VOLUNTEERS,
+        v1::STATS_METRIC_ACTIVE_VOLUNTEERS,
         v1::STATS_METRIC_ACTIVE_VOLUNTEERS,
         v1::STATS_METRIC_EVENTS,
         v1::STATS_METRIC_PERSON_TIMES,
@@ -888,7 +891,7 @@ class StatsServiceTest : public ::zhiyuan::testing::PgTest {
       request.set_region_level(static_cast<v1::RegionLevel>(Uniform(std::max(1, scope_level), 5)));
     }
     if (activity) {
-      switch (Uniform(0, 4)) {
+      switch (Uniform(0, 5)) {
         case 0:
           break;
         case 1:
@@ -905,6 +908,12 @@ class StatsServiceTest : public ::zhiyuan::testing::PgTest {
           request.set_start_date(Chance(0.5) ? "2026-01-01" : "2025-12-31");
           request.set_end_date(request.start_date());
           break;
+        case 4: {
+          const absl::CivilMonth month = absl::CivilMonth(2025, 6) + Uniform(0, 16);
+          request.set_start_date(absl::FormatCivilTime(absl::CivilDay(month)));
+          request.set_end_date(absl::FormatCivilTime(absl::CivilDay(month + 1) - 1));
+          break;
+        }
         default:
           request.set_start_date(absl::FormatCivilTime(absl::CivilDay(2025, 6, 1) + Uniform(0, 500)));
       }
@@ -932,6 +941,7 @@ class StatsServiceTest : public ::zhiyuan::testing::PgTest {
       ASSERT_TRUE(status.ok()) << phase << " seed " << seed_ << ": " << status.error_message()
                                << "\n" << request.DebugString();
       ASSERT_EQ(response.unavailable(), "") << request.DebugString();
+      ++answers_[{request.metric(), response.source()}];
       const Figures expected = Expected(request, scope, raw);
       const Figures actual = Actual(response, request.metric());
       ASSERT_EQ(Describe(actual), Describe(expected))
@@ -973,6 +983,8 @@ class StatsServiceTest : public ::zhiyuan::testing::PgTest {
   std::vector<std::string> teams_, posts_, post_regions_, programs_, volunteers_, stations_;
   std::vector<Made> events_;
   std::vector<std::pair<std::string, Made>> records_;  // Each with its event.
+  // How many queries of each metric each source answered.
+  std::map<std::pair<v1::StatsMetric, v1::StatsSource>, int> answers_;
 };
 
 TEST_F(StatsServiceTest, EveryFigureEqualsTheRawRowsBeforeAndAfterFoldsAndChanges) {
@@ -996,6 +1008,11 @@ TEST_F(StatsServiceTest, EveryFigureEqualsTheRawRowsBeforeAndAfterFoldsAndChange
   CheckRandomQueries(150, "changed");
   CompactAll();
   CheckRandomQueries(150, "changed and folded");
+  // Both sources answered, distinct volunteers included.
+  EXPECT_GT((answers_[{v1::STATS_METRIC_ACTIVE_VOLUNTEERS, v1::STATS_SOURCE_ROLLUPS}]), 5);
+  EXPECT_GT((answers_[{v1::STATS_METRIC_ACTIVE_VOLUNTEERS, v1::STATS_SOURCE_RAW_ROWS}]), 5);
+  EXPECT_GT((answers_[{v1::STATS_METRIC_PERSON_TIMES, v1::STATS_SOURCE_ROLLUPS}]), 10);
+  EXPECT_GT((answers_[{v1::STATS_METRIC_SERVICE_MINUTES, v1::STATS_SOURCE_RAW_ROWS}]), 2);
 }
 
 }  // namespace
