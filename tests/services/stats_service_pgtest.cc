@@ -1017,3 +1017,222 @@ TEST_F(StatsServiceTest, EveryFigureEqualsTheRawRowsBeforeAndAfterFoldsAndChange
 
 }  // namespace
 }  // namespace zhiyuan::services
+
+namespace zhiyuan::services {
+namespace {
+
+// The figures of one query as the admin, or the call's status.
+grpc::Status Query(v1::StatsService::Stub& stub, const std::string& text,
+                   v1::QueryStatsResponse* response) {
+  v1::QueryStatsRequest request;
+  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(text, &request)) << text;
+  grpc::ClientContext context;
+  return stub.QueryStats(&context, request, response);
+}
+
+TEST_F(StatsServiceTest, ChinaTimeDecidesTheDayMonthAndYearOfARecord) {
+  if (IsSkipped()) return;
+  MakeDirectory();
+  // New Year's Eve until 01:00, China time: one volunteer before midnight, one after.
+  const std::string event = Make(
+      "zhiyuan.v1.EventService.CreateEvent",
+      absl::StrCat("event { title: '跨年' organizer: '", teams_[0], "' region: 'regions/",
+                   counties_[0], "' start_time { seconds: ",
+                   absl::ToUnixSeconds(China(2025, 12, 31, 23, 0)), " } end_time { seconds: ",
+                   absl::ToUnixSeconds(China(2026, 1, 1, 1, 0)),
+                   " } category: 1 status: EVENT_STATUS_COMPLETED }"));
+  const std::pair<absl::Time, absl::Time> stints[] = {
+      {China(2025, 12, 31, 23, 10), China(2025, 12, 31, 23, 50)},
+      {China(2026, 1, 1, 0, 10), China(2026, 1, 1, 0, 50)}};
+  for (int i = 0; i < 2; ++i) {
+    Make("zhiyuan.v1.ServiceRecordService.CreateServiceRecord",
+         absl::StrCat("parent: '", volunteers_[i], "' service_record { event: '", event,
+                      "' check_in_time { seconds: ", absl::ToUnixSeconds(stints[i].first),
+                      " } check_out_time { seconds: ", absl::ToUnixSeconds(stints[i].second),
+                      " } }"));
+  }
+  auto stats = Stats(admin_);
+  for (bool folded : {false, true}) {
+    if (folded) CompactAll();
+    v1::QueryStatsResponse response;
+    ASSERT_THAT(Query(*stats, "metric: STATS_METRIC_PERSON_TIMES group_by: STATS_DIMENSION_DAY",
+                      &response),
+                IsOk());
+    EXPECT_EQ(Describe(Actual(response, v1::STATS_METRIC_PERSON_TIMES)),
+              "[2025-12-31] 1/0\n[2026-01-01] 1/0");
+    ASSERT_THAT(
+        Query(*stats, "metric: STATS_METRIC_ACTIVE_VOLUNTEERS group_by: STATS_DIMENSION_YEAR",
+              &response),
+        IsOk());
+    EXPECT_EQ(response.source(), v1::STATS_SOURCE_ROLLUPS);
+    EXPECT_EQ(Describe(Actual(response, v1::STATS_METRIC_ACTIVE_VOLUNTEERS)),
+              "[2025-01-01] 1/0\n[2026-01-01] 1/0");
+    ASSERT_THAT(Query(*stats,
+                      "metric: STATS_METRIC_PERSON_TIMES start_date: '2025-12-01' "
+                      "end_date: '2025-12-31'",
+                      &response),
+                IsOk());
+    EXPECT_EQ(Describe(Actual(response, v1::STATS_METRIC_PERSON_TIMES)), "[] 1/0");
+    // The event counts on the day it starts.
+    ASSERT_THAT(Query(*stats, "metric: STATS_METRIC_EVENTS group_by: STATS_DIMENSION_MONTH",
+                      &response),
+                IsOk());
+    EXPECT_EQ(Describe(Actual(response, v1::STATS_METRIC_EVENTS)), "[2025-12-01] 1/0");
+  }
+}
+
+TEST_F(StatsServiceTest, AReporterReadsTheFiguresOfItsRegionOnly) {
+  if (IsSkipped()) return;
+  MakeDirectory();
+  for (int i = 0; i < 15; ++i) MakeEvent();
+  for (int i = 0; i < 60; ++i) MakeRecord();
+  const std::string county = counties_[0];
+  const std::string reporter = MakeToken(absl::StrCat(
+      "display_name: '县文明办' role: ROLE_REPORTER region: 'regions/", county, "'"));
+  const std::string volunteer = MakeToken(absl::StrCat(
+      "display_name: '志愿者' role: ROLE_VOLUNTEER volunteer: '", volunteers_[0], "'"));
+  const std::string leader = MakeToken(
+      absl::StrCat("display_name: '队长' role: ROLE_TEAM_LEADER team: '", teams_[0], "'"));
+  const Raw raw = ReadRaw();
+  auto stats = Stats(reporter);
+  for (const char* text :
+       {"metric: STATS_METRIC_PERSON_TIMES group_by: STATS_DIMENSION_REGION "
+        "region_level: REGION_LEVEL_VILLAGE",
+        "metric: STATS_METRIC_TEAMS", "metric: STATS_METRIC_SERVICE_MINUTES"}) {
+    v1::QueryStatsRequest request;
+    ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(text, &request));
+    v1::QueryStatsResponse response;
+    ASSERT_THAT(Query(*stats, text, &response), IsOk());
+    EXPECT_EQ(Describe(Actual(response, request.metric())),
+              Describe(Expected(request, county, raw)))
+        << text;
+  }
+  v1::QueryStatsResponse response;
+  const std::string other = counties_.back();
+  EXPECT_THAT(Query(*stats, absl::StrCat("metric: STATS_METRIC_TEAMS region: 'regions/", other, "'"),
+                    &response),
+              StatusIs(grpc::StatusCode::PERMISSION_DENIED));
+  EXPECT_THAT(Query(*stats, "metric: STATS_METRIC_TEAMS region: 'regions/14'", &response),
+              StatusIs(grpc::StatusCode::PERMISSION_DENIED));
+  for (const std::string& secret : {volunteer, leader}) {
+    EXPECT_THAT(Query(*Stats(secret), "metric: STATS_METRIC_TEAMS", &response),
+                StatusIs(grpc::StatusCode::PERMISSION_DENIED));
+  }
+}
+
+TEST_F(StatsServiceTest, DistinctVolunteersOverAnUnevenWindowSayTheyCannotBeCounted) {
+  if (IsSkipped()) return;
+  MakeDirectory();
+  for (int i = 0; i < 10; ++i) MakeEvent();
+  for (int i = 0; i < 40; ++i) MakeRecord();
+  StartServer(/*max_distinct_records=*/3);
+  v1::QueryStatsResponse response;
+  ASSERT_THAT(Query(*Stats(admin_),
+                    "metric: STATS_METRIC_ACTIVE_VOLUNTEERS start_date: '2025-06-15' "
+                    "end_date: '2026-10-14'",
+                    &response),
+              IsOk());
+  EXPECT_THAT(response.unavailable(), ::testing::HasSubstr("more than 3 credited records"));
+  EXPECT_THAT(response.rows(), ::testing::IsEmpty());
+  // Whole calendar years come from the kept counts, whatever their size.
+  ASSERT_THAT(Query(*Stats(admin_),
+                    "metric: STATS_METRIC_ACTIVE_VOLUNTEERS start_date: '2025-01-01' "
+                    "end_date: '2026-12-31' group_by: STATS_DIMENSION_YEAR",
+                    &response),
+              IsOk());
+  EXPECT_EQ(response.unavailable(), "");
+  EXPECT_FALSE(response.rows().empty());
+}
+
+TEST_F(StatsServiceTest, ARegionSummaryHoldsTheFiguresOfItsQueries) {
+  if (IsSkipped()) return;
+  MakeDirectory();
+  for (int i = 0; i < 20; ++i) MakeEvent();
+  for (int i = 0; i < 80; ++i) MakeRecord();
+  for (int i = 0; i < 6; ++i) MakeManualHours();
+  const Raw raw = ReadRaw();
+  for (const std::string& scope : {std::string("14"), counties_[0]}) {
+    v1::GetRegionSummaryRequest request;
+    request.set_region(absl::StrCat("regions/", scope));
+    request.set_start_date("2026-01-01");
+    request.set_end_date("2026-12-31");
+    v1::RegionSummary summary;
+    grpc::ClientContext context;
+    ASSERT_THAT(Stats(admin_)->GetRegionSummary(&context, request, &summary), IsOk());
+    auto figure = [&](const std::string& text) {
+      v1::QueryStatsRequest query;
+      EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(text, &query)) << text;
+      const Figures figures = Expected(query, scope, raw);
+      return figures.empty() ? Figure() : figures.begin()->second;
+    };
+    const std::string window = " start_date: '2026-01-01' end_date: '2026-12-31'";
+    EXPECT_EQ(summary.teams(), figure("metric: STATS_METRIC_TEAMS").value);
+    EXPECT_EQ(summary.posts(), figure("metric: STATS_METRIC_POSTS").value);
+    EXPECT_EQ(summary.practice_centers() + summary.practice_institutes() +
+                  summary.practice_stations() + summary.practice_points(),
+              figure("metric: STATS_METRIC_PRACTICE_UNITS").value);
+    EXPECT_EQ(summary.registered_volunteers(),
+              figure("metric: STATS_METRIC_REGISTERED_VOLUNTEERS").value);
+    EXPECT_EQ(summary.villages(), figure("metric: STATS_METRIC_STATION_COVERAGE").second);
+    EXPECT_EQ(summary.villages_with_station(),
+              figure("metric: STATS_METRIC_STATION_COVERAGE").value);
+    EXPECT_EQ(summary.events(), figure("metric: STATS_METRIC_EVENTS" + window).value);
+    EXPECT_EQ(summary.person_times(), figure("metric: STATS_METRIC_PERSON_TIMES" + window).value);
+    EXPECT_EQ(summary.attendance_minutes(),
+              figure("metric: STATS_METRIC_SERVICE_MINUTES hour_class: HOUR_CLASS_ATTENDANCE" +
+                     window)
+                  .value);
+    EXPECT_EQ(summary.manual_minutes(),
+              figure("metric: STATS_METRIC_SERVICE_MINUTES hour_class: HOUR_CLASS_MANUAL" + window)
+                  .value);
+    EXPECT_EQ(summary.active_volunteers(),
+              static_cast<int64_t>(
+                  figure("metric: STATS_METRIC_ACTIVE_VOLUNTEERS" + window).people.size()));
+    EXPECT_EQ(summary.active_volunteers_unavailable(), "");
+    EXPECT_EQ(summary.reported_headcount(),
+              figure("metric: STATS_METRIC_REPORTED_HEADCOUNT" + window).value);
+    EXPECT_EQ(summary.headcount_reporting_events(),
+              figure("metric: STATS_METRIC_REPORTED_HEADCOUNT" + window).second);
+    EXPECT_EQ(summary.reported_audience(),
+              figure("metric: STATS_METRIC_REPORTED_AUDIENCE" + window).value);
+    EXPECT_EQ(summary.population(), raw.regions.at(scope).value_or(0));
+  }
+}
+
+TEST_F(StatsServiceTest, BadQueriesNameTheFieldAndTheRule) {
+  if (IsSkipped()) return;
+  MakeDirectory();
+  auto stats = Stats(admin_);
+  const std::pair<const char*, const char*> invalid[] = {
+      {"", "metric"},
+      {"metric: STATS_METRIC_TEAMS group_by: STATS_DIMENSION_TEAM", "TEAM dimension"},
+      {"metric: STATS_METRIC_EVENTS group_by: STATS_DIMENSION_DAY group_by: STATS_DIMENSION_YEAR",
+       "one time bucket"},
+      {"metric: STATS_METRIC_EVENTS group_by: STATS_DIMENSION_DAY group_by: STATS_DIMENSION_DAY",
+       "twice"},
+      {"metric: STATS_METRIC_EVENTS group_by: STATS_DIMENSION_REGION", "region_level"},
+      {"metric: STATS_METRIC_EVENTS region: 'regions/1411' group_by: STATS_DIMENSION_REGION "
+       "region_level: REGION_LEVEL_PROVINCE",
+       "region_level"},
+      {"metric: STATS_METRIC_TEAMS start_date: '2026-01-01'", "start_date"},
+      {"metric: STATS_METRIC_EVENTS start_date: '2026-02-01' end_date: '2026-01-01'", "end_date"},
+      {"metric: STATS_METRIC_EVENTS start_date: '2026-02-30'", "start_date"},
+      {"metric: STATS_METRIC_EVENTS hour_class: HOUR_CLASS_MANUAL", "hour_class"},
+      {"metric: STATS_METRIC_EVENTS limit: -1", "limit"},
+      {"metric: STATS_METRIC_POSTS team: 'teams/1'", "team"},
+  };
+  for (const auto& [text, field] : invalid) {
+    v1::QueryStatsResponse response;
+    EXPECT_THAT(Query(*stats, text, &response),
+                StatusIs(grpc::StatusCode::INVALID_ARGUMENT, ::testing::HasSubstr(field)))
+        << text;
+  }
+  v1::QueryStatsResponse response;
+  EXPECT_THAT(Query(*stats, "metric: STATS_METRIC_EVENTS program: 'programs/999999'", &response),
+              StatusIs(grpc::StatusCode::NOT_FOUND, ::testing::HasSubstr("program")));
+  EXPECT_THAT(Query(*stats, "metric: STATS_METRIC_EVENTS region: 'regions/99'", &response),
+              StatusIs(grpc::StatusCode::NOT_FOUND, ::testing::HasSubstr("regions/99")));
+}
+
+}  // namespace
+}  // namespace zhiyuan::services
