@@ -33,6 +33,17 @@
 //                                                 approves or rejects manual hours
 //   zhiyuanctl recompute events/N REASON [--hour_rule_set=hourRuleSets/K]
 //                                                 credits the event's records again
+//   zhiyuanctl stats METRIC [--by=region,month] [--level=county] [--region=regions/141124]
+//              [--from=2026-01-01] [--to=2026-12-31] [--program=programs/N] [--category=health]
+//              [--team=teams/N] [--hour_class=attendance|manual] [--order=desc|asc] [--top=N]
+//                                                 figures (METRIC: teams, posts, practice-units,
+//                                                 registered-volunteers, active-volunteers,
+//                                                 events, person-times, service-minutes,
+//                                                 reported-headcount, reported-audience,
+//                                                 volunteers-per-100-residents,
+//                                                 station-coverage), tab-separated
+//   zhiyuanctl summary regions/141124|regions/- [--from=...] [--to=...]
+//                                                 a region's headline figures (this year's)
 //
 // Times print in China time (+08:00); minutes are authoritative, hours are minutes / 60.
 //
@@ -61,6 +72,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
@@ -71,6 +83,7 @@
 #include "zhiyuan/v1/region.grpc.pb.h"
 #include "zhiyuan/v1/server_info.grpc.pb.h"
 #include "zhiyuan/v1/service_record.grpc.pb.h"
+#include "zhiyuan/v1/stats.grpc.pb.h"
 #include "zhiyuan/v1/token.grpc.pb.h"
 #include "zhiyuan/v1/volunteer.grpc.pb.h"
 
@@ -86,7 +99,8 @@ ABSL_FLAG(std::string, tls_cert_file, "",
 ABSL_FLAG(std::string, tls_key_file, "", "PEM private key of --tls_cert_file");
 ABSL_FLAG(std::string, parent, "", "regions: the parent region, e.g. regions/141124");
 ABSL_FLAG(std::string, prefix, "", "regions: search the subtree for names starting with this");
-ABSL_FLAG(std::string, level, "", "regions: province, city, county, township or village");
+ABSL_FLAG(std::string, level, "",
+          "regions, stats: province, city, county, township or village");
 ABSL_FLAG(std::string, token_file, "",
           "file holding the bearer token to call with [ZHIYUAN_TOKEN_FILE; else the secret in "
           "ZHIYUAN_TOKEN; else var/admin.token]");
@@ -94,8 +108,10 @@ ABSL_FLAG(bool, show_inactive, false, "tokens: include revoked and expired token
 ABSL_FLAG(std::string, role, "",
           "create-token: system-admin, region-admin, team-leader, volunteer, reporter or kiosk");
 ABSL_FLAG(std::string, display_name, "", "create-token: who or what holds the token");
-ABSL_FLAG(std::string, region, "", "create-token: the region of a region admin or reporter");
-ABSL_FLAG(std::string, team, "", "create-token: the team of a team leader");
+ABSL_FLAG(std::string, region, "",
+          "create-token: the region of a region admin or reporter; stats: only this region");
+ABSL_FLAG(std::string, team, "",
+          "create-token: the team of a team leader; stats: only events this team organises");
 ABSL_FLAG(std::string, volunteer, "", "create-token: the volunteer of a volunteer token");
 ABSL_FLAG(std::vector<std::string>, posts, {}, "create-token: a kiosk's posts, comma-separated");
 ABSL_FLAG(std::vector<std::string>, practice_units, {},
@@ -108,6 +124,17 @@ ABSL_FLAG(std::string, period, "", "totals: also per month or year");
 ABSL_FLAG(std::string, state, "", "corrections: only pending, approved or rejected ones");
 ABSL_FLAG(std::string, hour_rule_set, "",
           "recompute: credit under these rules, e.g. hourRuleSets/3; default: those in force");
+
+ABSL_FLAG(std::vector<std::string>, by, {},
+          "stats: group by these, comma-separated: region, program, category, team, post-kind, "
+          "practice-unit-kind, day, week, month, quarter, year");
+ABSL_FLAG(std::string, from, "", "stats, summary: the first day counted, YYYY-MM-DD (China time)");
+ABSL_FLAG(std::string, to, "", "stats, summary: the last day counted, inclusive");
+ABSL_FLAG(std::string, program, "", "stats: only events of this program, e.g. programs/3");
+ABSL_FLAG(std::string, category, "", "stats: only this service category, e.g. health");
+ABSL_FLAG(std::string, hour_class, "", "stats: service-minutes of attendance or manual only");
+ABSL_FLAG(std::string, order, "", "stats: sort by value, desc or asc (default: by keys)");
+ABSL_FLAG(int, top, 0, "stats: at most this many rows (0: all)");
 
 namespace {
 
@@ -184,6 +211,15 @@ std::string Word(Enum value) {
       google::protobuf::GetEnumDescriptor<Enum>()->FindValueByNumber(value);
   if (found == nullptr) return absl::StrCat(static_cast<int>(value));
   return std::string(absl::StripPrefix(found->name(), WordPrefix<Enum>()));
+}
+
+// An enum value as a user types it: Word's, lower case, with dashes ("person-times").
+template <typename Enum>
+std::string TypedWord(Enum value) {
+  std::string word = Word(value);
+  absl::AsciiStrToLower(&word);
+  absl::StrReplaceAll({{"_", "-"}}, &word);
+  return word;
 }
 
 // Parses a word as a user types it ("region-admin", "month") into its enum value; false for
@@ -496,6 +532,121 @@ int Totals(const Client& client, const std::string& volunteer) {
   return 0;
 }
 
+int Stats(const Client& client, const std::string& metric) {
+  zhiyuan::v1::QueryStatsRequest request;
+  zhiyuan::v1::StatsMetric metric_value;
+  if (!ParseWord(metric, &metric_value)) {
+    std::cerr << "zhiyuanctl: unknown metric \"" << metric << "\" (see --help)\n";
+    return 2;
+  }
+  request.set_metric(metric_value);
+  for (const std::string& by : absl::GetFlag(FLAGS_by)) {
+    zhiyuan::v1::StatsDimension dimension;
+    if (!ParseWord(by, &dimension)) {
+      std::cerr << "zhiyuanctl: --by: unknown dimension \"" << by << "\"\n";
+      return 2;
+    }
+    request.add_group_by(dimension);
+  }
+  if (const std::string level = absl::GetFlag(FLAGS_level); !level.empty()) {
+    zhiyuan::v1::RegionLevel value;
+    if (!ParseWord(level, &value)) {
+      std::cerr << "zhiyuanctl: --level must be province, city, county, township or village\n";
+      return 2;
+    }
+    request.set_region_level(value);
+  }
+  if (const std::string category = absl::GetFlag(FLAGS_category); !category.empty()) {
+    zhiyuan::v1::ServiceCategory value;
+    if (!ParseWord(category, &value)) {
+      std::cerr << "zhiyuanctl: --category: unknown category \"" << category << "\"\n";
+      return 2;
+    }
+    request.set_category(value);
+  }
+  if (const std::string hour_class = absl::GetFlag(FLAGS_hour_class); !hour_class.empty()) {
+    zhiyuan::v1::HourClass value;
+    if (!ParseWord(hour_class, &value)) {
+      std::cerr << "zhiyuanctl: --hour_class must be attendance or manual\n";
+      return 2;
+    }
+    request.set_hour_class(value);
+  }
+  if (const std::string order = absl::GetFlag(FLAGS_order); !order.empty()) {
+    if (order != "desc" && order != "asc") {
+      std::cerr << "zhiyuanctl: --order must be desc or asc\n";
+      return 2;
+    }
+    request.set_order_by(order == "desc" ? zhiyuan::v1::STATS_ORDER_VALUE_DESCENDING
+                                         : zhiyuan::v1::STATS_ORDER_VALUE_ASCENDING);
+  }
+  request.set_region(absl::GetFlag(FLAGS_region));
+  request.set_start_date(absl::GetFlag(FLAGS_from));
+  request.set_end_date(absl::GetFlag(FLAGS_to));
+  request.set_program(absl::GetFlag(FLAGS_program));
+  request.set_team(absl::GetFlag(FLAGS_team));
+  request.set_limit(absl::GetFlag(FLAGS_top));
+  auto stub = zhiyuan::v1::StatsService::NewStub(client.channel);
+  grpc::ClientContext context;
+  client.Prepare(context);
+  zhiyuan::v1::QueryStatsResponse response;
+  const grpc::Status status = stub->QueryStats(&context, request, &response);
+  if (!status.ok()) return Fail(status);
+  if (!response.unavailable().empty()) {
+    std::cerr << "zhiyuanctl: not counted: " << response.unavailable() << "\n";
+    return 1;
+  }
+  const bool minutes = metric_value == zhiyuan::v1::STATS_METRIC_SERVICE_MINUTES;
+  const bool reported = metric_value == zhiyuan::v1::STATS_METRIC_REPORTED_HEADCOUNT ||
+                        metric_value == zhiyuan::v1::STATS_METRIC_REPORTED_AUDIENCE;
+  const bool ratio = metric_value == zhiyuan::v1::STATS_METRIC_VOLUNTEERS_PER_100_RESIDENTS ||
+                     metric_value == zhiyuan::v1::STATS_METRIC_STATION_COVERAGE;
+  std::vector<std::string> header;
+  for (int dimension : request.group_by()) {
+    header.push_back(TypedWord(static_cast<zhiyuan::v1::StatsDimension>(dimension)));
+  }
+  header.push_back(TypedWord(metric_value));
+  if (minutes) header.push_back("hours");
+  if (reported) header.push_back("reporting events");
+  if (ratio) {
+    header.push_back("denominator");
+    header.push_back("ratio");
+  }
+  std::cout << absl::StrJoin(header, "\t") << "\n";
+  for (const zhiyuan::v1::StatsRow& row : response.rows()) {
+    std::vector<std::string> cells;
+    for (const zhiyuan::v1::StatsKey& key : row.keys()) {
+      const std::string value = key.value().empty() ? "(none)" : key.value();
+      cells.push_back(key.display_name().empty() ? value
+                                                 : absl::StrCat(value, " ", key.display_name()));
+    }
+    cells.push_back(absl::StrCat(row.value()));
+    if (minutes) cells.push_back(Hours(row.value()));
+    if (reported) cells.push_back(absl::StrCat(row.reporting_events()));
+    if (ratio) {
+      cells.push_back(absl::StrCat(row.denominator()));
+      cells.push_back(absl::StrFormat("%.4f", row.ratio()));
+    }
+    std::cout << absl::StrJoin(cells, "\t") << "\n";
+  }
+  return 0;
+}
+
+int Summary(const Client& client, const std::string& region) {
+  zhiyuan::v1::GetRegionSummaryRequest request;
+  request.set_region(region);
+  request.set_start_date(absl::GetFlag(FLAGS_from));
+  request.set_end_date(absl::GetFlag(FLAGS_to));
+  auto stub = zhiyuan::v1::StatsService::NewStub(client.channel);
+  grpc::ClientContext context;
+  client.Prepare(context);
+  zhiyuan::v1::RegionSummary summary;
+  const grpc::Status status = stub->GetRegionSummary(&context, request, &summary);
+  if (!status.ok()) return Fail(status);
+  PrintJson(summary);
+  return 0;
+}
+
 int ListCorrections(const Client& client, const std::string& event) {
   zhiyuan::v1::ListCorrectionsRequest request;
   request.set_parent("volunteers/-/serviceRecords/-");
@@ -804,5 +955,7 @@ int main(int argc, char** argv) {
     return ReviewHours(client, args[2], args[3], args.size() == 5 ? args[4] : "");
   }
   if (command == "recompute" && args.size() == 4) return Recompute(client, args[2], args[3]);
+  if (command == "stats" && args.size() == 3) return Stats(client, args[2]);
+  if (command == "summary" && args.size() == 3) return Summary(client, args[2]);
   return Usage();
 }

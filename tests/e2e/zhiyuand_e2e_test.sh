@@ -277,6 +277,34 @@ check "the volunteer checked in and out with the code" grep -q \
   fail "explain of a missing record"
 check "a missing record is NOT_FOUND, on stderr" grep -q '^zhiyuanctl: 5: ' "$work/reply"
 
+# Figures, through zhiyuanctl, right after the writes above: a reporter of 临县 reads 临县's.
+reporter=$(mint reporter 临县统计员 --region=regions/141124) || fail "mint a reporter"
+ctl_as "$reporter" stats teams --by=region --level=township --region=regions/141124 \
+  >"$work/reply" || fail "zhiyuanctl stats teams"
+figures=$(cat "$work/reply")
+check "stats counts 临县's own team (the 总队) and one in each of its 5 townships" test \
+  "$figures" = "$(row region teams)
+$(row "regions/141124 临县" 1)
+$(row "regions/141124100 临泉镇" 1)
+$(row "regions/141124101 白文镇" 1)
+$(row "regions/141124102 城庄镇" 1)
+$(row "regions/141124103 兔坂镇" 1)
+$(row "regions/141124104 克虎镇" 1)"
+figures=$(ctl_as "$reporter" stats person-times --by=region --level=county) ||
+  fail "zhiyuanctl stats person-times"
+check "stats counts the 2 credited attendance records at 临县's events as 2 person-times" \
+  test "$figures" = "$(row region person-times)
+$(row "regions/141124 临县" 2)"
+figures=$(ctl_as "$reporter" stats service-minutes --hour_class=manual) ||
+  fail "zhiyuanctl stats service-minutes"
+check "stats counts the approved manual hours: 120 minutes, 2.00 hours" \
+  test "$(tail -1 <<<"$figures")" = "$(row 120 2.00)"
+ctl_as "$reporter" stats teams --region=regions/14 >"$work/reply" 2>&1 &&
+  fail "a reporter of 临县 read 山西's figures"
+check "... and may not read 山西's (PERMISSION_DENIED)" grep -q '^zhiyuanctl: 7: ' "$work/reply"
+summary=$(ctl_as "$reporter" summary regions/141124) || fail "zhiyuanctl summary"
+check "the summary of 临县 holds its 6 teams" grep -q '"teams": "6"' <<<"$summary"
+
 check "the log holds no request body" bash -c "! grep -q '临县\|141124\|$id_number\|$phone' '$work/zhiyuand.log'"
 
 check "SIGINT stops cleanly" stop
