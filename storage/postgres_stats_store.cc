@@ -63,12 +63,18 @@ WITH volunteers AS (
   SELECT DISTINCT volunteer_number
   FROM (SELECT volunteer_number FROM activity_deltas WHERE volunteer_number <> ''
         LIMIT $1::bigint) AS sample),
-taken AS (
+-- Two deletes, not one with OR: `ctid = ANY (...)` alone is a TID scan, under OR a linear
+-- search of the array for every row of the table.
+taken_events AS (
   DELETE FROM activity_deltas
   WHERE ctid = ANY (ARRAY(SELECT ctid FROM activity_deltas WHERE volunteer_number = ''
                           LIMIT $1::bigint))
-     OR volunteer_number IN (SELECT volunteer_number FROM volunteers)
   RETURNING *),
+taken_records AS (
+  DELETE FROM activity_deltas
+  WHERE volunteer_number IN (SELECT volunteer_number FROM volunteers)
+  RETURNING *),
+taken AS (SELECT * FROM taken_events UNION ALL SELECT * FROM taken_records),
 grouped AS (
   SELECT region_code, team_id, program_id, category, post_id, day,
          sum(events) AS events, sum(headcount) AS headcount,
