@@ -985,8 +985,19 @@ class Generator {
   std::string WriteDeltas() {
     std::unique_ptr<pqxx::connection> connection = LoadingSession();
     pqxx::work txn(*connection);
+    const int64_t starred = txn.exec(R"sql(
+INSERT INTO volunteer_stars (volunteer_number, region_code, star)
+SELECT v.volunteer_number, v.residence_region_code, stats_star_level(l.minutes)
+FROM (SELECT volunteer_number, sum(credited_minutes) AS minutes FROM service_records
+      WHERE state = 2 GROUP BY volunteer_number HAVING sum(credited_minutes) >= 6000) l
+JOIN volunteers v ON v.volunteer_number = l.volunteer_number
+WHERE v.delete_time IS NULL
+)sql")
+                                .affected_rows();
     const int64_t directory = txn.exec(R"sql(
 INSERT INTO directory_deltas (metric, region_code, sub_kind, n)
+SELECT 7, region_code, star, count(*) FROM volunteer_stars GROUP BY region_code, star
+UNION ALL
 SELECT 5, code, 0, 1 FROM regions WHERE length(code) = 12
 UNION ALL
 SELECT 1, d.region_code, d.sub_kind, count(*)
@@ -1043,7 +1054,8 @@ GROUP BY region_code, team_id, program_id, category, post_id, day
     txn.commit();
     pqxx::nontransaction analyze(*connection);
     analyze.exec("ANALYZE stats_gen_activity_deltas; ANALYZE directory_deltas");
-    return absl::StrCat(activity, " activity deltas, ", directory, " directory deltas");
+    return absl::StrCat(activity, " activity deltas, ", directory, " directory deltas, ", starred,
+                        " volunteers with stars");
   }
 
   // Folds every delta with zhiyuand's own compactor, a batch at a time. The activity deltas

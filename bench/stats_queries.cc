@@ -102,14 +102,18 @@ std::string ApiKey(v1::StatsDimension dimension, const std::string& raw) {
   }
 }
 
-// The summary's figures as "field = value" lines, all int64 fields (display texts aside).
+// The summary's figures as "field = value" lines, all single int64 fields (display texts aside).
 std::vector<std::string> SummaryRows(const v1::RegionSummary& summary) {
   std::vector<std::string> rows;
   const google::protobuf::Descriptor* descriptor = summary.GetDescriptor();
   const google::protobuf::Reflection* reflection = summary.GetReflection();
   for (int i = 0; i < descriptor->field_count(); ++i) {
     const google::protobuf::FieldDescriptor* field = descriptor->field(i);
-    if (field->cpp_type() != google::protobuf::FieldDescriptor::CPPTYPE_INT64) continue;
+    // The star levels (repeated) are compared by a shape of their own.
+    if (field->cpp_type() != google::protobuf::FieldDescriptor::CPPTYPE_INT64 ||
+        field->is_repeated()) {
+      continue;
+    }
     rows.push_back(absl::StrCat(field->name(), " = ", reflection->GetInt64(summary, field)));
   }
   return rows;
@@ -541,6 +545,19 @@ std::vector<Shape> Shapes(Bench& bench) {
                                        "SELECT left(residence_region_code, 4), count(*), 0 "
                                        "FROM volunteers WHERE delete_time IS NULL AND "
                                        "residence_region_code LIKE $1 || '%' GROUP BY 1");
+                    }});
+  shapes.push_back({"registered volunteers per star level in a province", [=](int i) {
+                      return Directory(
+                          v1::STATS_METRIC_REGISTERED_VOLUNTEERS,
+                          {v1::STATS_DIMENSION_STAR_LEVEL}, v1::REGION_LEVEL_UNSPECIFIED,
+                          at(provinces, i),
+                          "SELECT CASE WHEN m >= 90000 THEN 5 WHEN m >= 60000 THEN 4 "
+                          "WHEN m >= 36000 THEN 3 WHEN m >= 18000 THEN 2 WHEN m >= 6000 THEN 1 "
+                          "ELSE 0 END, count(*), 0 FROM (SELECT coalesce((SELECT "
+                          "sum(credited_minutes) FROM service_records r WHERE "
+                          "r.volunteer_number = v.volunteer_number AND r.state = 2), 0) AS m "
+                          "FROM volunteers v WHERE v.delete_time IS NULL AND "
+                          "v.residence_region_code LIKE $1 || '%') x GROUP BY 1");
                     }});
   shapes.push_back({"volunteers per 100 residents per county of a province", [=](int i) {
                       Case c = Directory(

@@ -41,7 +41,9 @@
 //                                                 events, person-times, service-minutes,
 //                                                 reported-headcount, reported-audience,
 //                                                 volunteers-per-100-residents,
-//                                                 station-coverage), tab-separated
+//                                                 station-coverage), tab-separated;
+//                                                 registered-volunteers --by=star-level
+//                                                 counts them per star level (0 to 5)
 //   zhiyuanctl summary regions/141124|regions/- [--from=...] [--to=...]
 //                                                 a region's headline figures (this year's)
 //
@@ -127,7 +129,7 @@ ABSL_FLAG(std::string, hour_rule_set, "",
 
 ABSL_FLAG(std::vector<std::string>, by, {},
           "stats: group by these, comma-separated: region, program, category, team, post-kind, "
-          "practice-unit-kind, day, week, month, quarter, year");
+          "practice-unit-kind, star-level, day, week, month, quarter, year");
 ABSL_FLAG(std::string, from, "", "stats, summary: the first day counted, YYYY-MM-DD (China time)");
 ABSL_FLAG(std::string, to, "", "stats, summary: the last day counted, inclusive");
 ABSL_FLAG(std::string, program, "", "stats: only events of this program, e.g. programs/3");

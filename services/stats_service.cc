@@ -1,6 +1,8 @@
 #include "services/stats_service.h"
 
 #include <algorithm>
+#include <array>
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -127,6 +129,9 @@ absl::StatusOr<StatsGroup> GroupOf(v1::StatsMetric metric, v1::StatsDimension di
       break;
     case v1::STATS_DIMENSION_YEAR:
       if (activity) return StatsGroup::kYear;
+      break;
+    case v1::STATS_DIMENSION_STAR_LEVEL:
+      if (metric == v1::STATS_METRIC_REGISTERED_VOLUNTEERS) return StatsGroup::kStarLevel;
       break;
     default:
       return InvalidField("group_by", "holds something that is not a StatsDimension");
@@ -458,10 +463,28 @@ grpc::Status StatsServiceImpl::GetRegionSummary(grpc::ServerContext* context,
         if (number == v1::PRACTICE_UNIT_KIND_POINT) response->set_practice_points(kind.value);
       }
     }
-    ZY_ASSIGN_OR_RETURN(row, figure(StatsMeasure::kRegisteredVolunteers));
-    response->set_registered_volunteers(row.value);
-    response->set_volunteers_per_100_residents(
-        Ratio(row.value, response->population(), 100));
+    {
+      storage::StatsQuery query = base;
+      query.measure = StatsMeasure::kRegisteredVolunteers;
+      query.first_day.reset();
+      query.last_day.reset();
+      query.group_by = {StatsGroup::kStarLevel};
+      ZY_ASSIGN_OR_RETURN(const storage::StatsResult levels, stores_.stats.Query(query, deadline));
+      std::array<int64_t, 6> by_level{};
+      for (const storage::StatsRowValue& level : levels.rows) {
+        int stars = 0;
+        if (absl::SimpleAtoi(level.keys.front().value, &stars) && stars >= 0 && stars <= 5) {
+          by_level[stars] = level.value;
+        }
+      }
+      int64_t registered = 0;
+      for (int64_t volunteers : by_level) {
+        response->add_volunteers_by_star_level(volunteers);
+        registered += volunteers;
+      }
+      response->set_registered_volunteers(registered);
+      response->set_volunteers_per_100_residents(Ratio(registered, response->population(), 100));
+    }
     ZY_ASSIGN_OR_RETURN(row, figure(StatsMeasure::kStationCoverage));
     response->set_villages_with_station(row.value);
     response->set_villages(row.second);

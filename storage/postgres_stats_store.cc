@@ -31,6 +31,7 @@ enum DirectoryMetric {
   kVolunteersMetric = 4,
   kVillagesMetric = 5,
   kStationVillagesMetric = 6,
+  kStarredVolunteersMetric = 7,
 };
 constexpr int kStationKind = 3;
 
@@ -53,13 +54,36 @@ std::string PeopleMovedSql(absl::string_view nets) {
       "p.region_code AND (p.dim_kind = 0 OR coalesce(e.program_id, 0) = p.dim_value)) n");
 }
 
+// The residence and star level now (rows of volunteer_number, region_code, star) of the
+// volunteers in `numbers` (rows of volunteer_number) who are registered.
+std::string StarsNowSql(absl::string_view numbers) {
+  return absl::StrCat(
+      "SELECT v.volunteer_number, v.residence_region_code AS region_code, "
+      "stats_star_level(l.minutes) AS star FROM ",
+      numbers,
+      " x JOIN volunteers v ON v.volunteer_number = x.volunteer_number "
+      "CROSS JOIN LATERAL (SELECT coalesce(sum(r.credited_minutes), 0)::bigint AS minutes "
+      "FROM service_records r WHERE r.volunteer_number = x.volunteer_number AND r.state = 2) l "
+      "WHERE v.delete_time IS NULL");
+}
+
+// What the star levels of the volunteers in `numbers` do to the counts of volunteers with
+// stars (rows of region_code, star, n): their levels `now` (StarsNowSql's rows), less those
+// volunteer_stars holds.
+std::string StarMovesSql(absl::string_view now, absl::string_view numbers) {
+  return absl::StrCat("SELECT region_code, star, 1 AS n FROM ", now,
+                      " now WHERE star > 0 UNION ALL SELECT region_code, star, -1 FROM "
+                      "volunteer_stars WHERE volunteer_number IN (SELECT volunteer_number FROM ",
+                      numbers, " x)");
+}
+
 // Folds pending activity changes: each into its rows at every depth, for days and months,
 // without a dimension and under each one; and into the distinct volunteers per month, quarter and
 // year. A volunteer's changes are folded all at once, so that the records as they are now, less
 // the changes, are the records as they were.
 std::string CompactActivitySql() {
   return absl::StrCat(R"sql(
-WITH volunteers AS (
+WITH sampled AS (
   SELECT DISTINCT volunteer_number
   FROM (SELECT volunteer_number FROM activity_deltas WHERE volunteer_number <> ''
         LIMIT $1::bigint) AS sample),
@@ -72,7 +96,7 @@ taken_events AS (
   RETURNING *),
 taken_records AS (
   DELETE FROM activity_deltas
-  WHERE volunteer_number IN (SELECT volunteer_number FROM volunteers)
+  WHERE volunteer_number IN (SELECT volunteer_number FROM sampled)
   RETURNING *),
 taken AS (SELECT * FROM taken_events UNION ALL SELECT * FROM taken_records),
 grouped AS (
@@ -131,6 +155,29 @@ people_nets AS (
   WHERE t.volunteer_number <> ''
   GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
   HAVING sum(t.attendance_records + t.manual_records) <> 0),
+-- Star levels: every volunteer whose records, residence or registration changed is looked at
+-- again; what moved goes to directory_deltas, for CompactDirectorySql to fold.
+changed AS (
+  DELETE FROM volunteer_changes
+  WHERE ctid = ANY (ARRAY(SELECT ctid FROM volunteer_changes LIMIT $1::bigint))
+  RETURNING volunteer_number),
+restarred AS (SELECT volunteer_number FROM sampled UNION SELECT volunteer_number FROM changed),
+stars_now AS ()sql", StarsNowSql("restarred"), R"sql(),
+stars_moved AS (
+  INSERT INTO directory_deltas (metric, region_code, sub_kind, n)
+  SELECT 7, region_code, star, sum(n)
+  FROM ()sql", StarMovesSql("stars_now", "restarred"), R"sql() AS moves
+  GROUP BY region_code, star
+  HAVING sum(n) <> 0),
+stars_kept AS (
+  INSERT INTO volunteer_stars AS s (volunteer_number, region_code, star)
+  SELECT volunteer_number, region_code, star FROM stars_now WHERE star > 0
+  ON CONFLICT (volunteer_number) DO UPDATE SET region_code = excluded.region_code,
+                                               star = excluded.star),
+stars_dropped AS (
+  DELETE FROM volunteer_stars
+  WHERE volunteer_number IN (SELECT volunteer_number FROM restarred)
+    AND volunteer_number NOT IN (SELECT volunteer_number FROM stars_now WHERE star > 0)),
 people AS (
   INSERT INTO active_counts AS a
     (dim_kind, period_kind, depth, region_code, period, dim_value, people)
@@ -140,7 +187,7 @@ people AS (
   HAVING sum(moved) <> 0
   ON CONFLICT (dim_kind, period_kind, depth, region_code, period, dim_value) DO UPDATE SET
     people = a.people + excluded.people)
-SELECT coalesce(sum(deltas), 0) FROM grouped
+SELECT coalesce(sum(deltas), 0) + (SELECT count(*) FROM changed) FROM grouped
 )sql");
 }
 
@@ -537,7 +584,11 @@ std::string DirectoryGroups(const StatsQuery& query, Params& params) {
       coverage ? absl::StrCat("metric IN (", kStationVillagesMetric, ", ", kVillagesMetric, ")")
                : absl::StrCat("metric = ", metric);
   bool by_sub_kind = false;
-  for (StatsGroup group : query.group_by) by_sub_kind |= group == StatsGroup::kSubKind;
+  bool by_star = false;
+  for (StatsGroup group : query.group_by) {
+    by_sub_kind |= group == StatsGroup::kSubKind;
+    by_star |= group == StatsGroup::kStarLevel;
+  }
   std::string sub_kind = "sub_kind = 0";
   if (query.category.has_value()) {
     sub_kind =
@@ -551,11 +602,13 @@ std::string DirectoryGroups(const StatsQuery& query, Params& params) {
                                           " THEN n ELSE 0 END"),
                              villages, villages}
                : MeasureSums{"n", "0", "n"};
-  auto counts_key = [](StatsGroup group) -> std::string {
-    return group == StatsGroup::kRegion ? "region_code" : "sub_kind::bigint";
+  // Registered volunteers by star level count at level 0 here; those with stars move below.
+  const std::string other_key = by_star ? "0::bigint" : "sub_kind::bigint";
+  auto counts_key = [&other_key](StatsGroup group) -> std::string {
+    return group == StatsGroup::kRegion ? "region_code" : other_key;
   };
-  auto delta_key = [depth](StatsGroup group) -> std::string {
-    return group == StatsGroup::kRegion ? RegionKey("region_code", depth) : "sub_kind::bigint";
+  auto delta_key = [depth, &other_key](StatsGroup group) -> std::string {
+    return group == StatsGroup::kRegion ? RegionKey("region_code", depth) : other_key;
   };
   const std::string scope = InScope("region_code", query.scope, params);
   const std::string pending =
@@ -563,13 +616,37 @@ std::string DirectoryGroups(const StatsQuery& query, Params& params) {
                               "UNION ALL ",
                               StationTransitionsSql("directory_deltas"), ") d")
                : "directory_deltas";
-  const std::string rows = absl::StrCat(
+  std::string rows = absl::StrCat(
       KeyedRows(query, counts_key, sums,
                 absl::StrCat("directory_counts WHERE ", metrics, " AND depth = ", depth, " AND ",
                              scope, " AND ", sub_kind)),
       " UNION ALL ",
       KeyedRows(query, delta_key, sums,
                 absl::StrCat(pending, " WHERE ", metrics, " AND ", scope, " AND ", sub_kind)));
+  if (by_star) {
+    // Volunteers with stars (region_code, star, n): the folded counts, the moves not yet folded
+    // into them, and the moves of the volunteers with changes the compactor has not looked at.
+    // Each counts at its level and is taken from level 0.
+    const std::string changed =
+        "(SELECT volunteer_number FROM activity_deltas WHERE volunteer_number <> '' "
+        "UNION SELECT volunteer_number FROM volunteer_changes)";
+    const std::string starred = absl::StrCat(
+        "SELECT region_code, sub_kind AS star, n FROM directory_counts WHERE metric = ",
+        kStarredVolunteersMetric, " AND depth = ", depth, " AND ", scope,
+        " UNION ALL SELECT ", RegionKey("region_code", depth),
+        ", sub_kind, n FROM directory_deltas WHERE metric = ", kStarredVolunteersMetric, " AND ",
+        scope, " UNION ALL SELECT ", RegionKey("region_code", depth), ", star, n FROM (",
+        StarMovesSql(absl::StrCat("(", StarsNowSql(changed), ")"), changed), ") m WHERE ",
+        scope);
+    auto star_key = [](StatsGroup group) -> std::string {
+      return group == StatsGroup::kRegion ? "st.region_code" : "k.star";
+    };
+    absl::StrAppend(&rows, " UNION ALL ",
+                    KeyedRows(query, star_key, {"k.n", "0", "k.n"},
+                              absl::StrCat("(", starred,
+                                           ") st CROSS JOIN LATERAL (VALUES (st.star::bigint, "
+                                           "st.n::bigint), (0, -st.n::bigint)) AS k(star, n)")));
+  }
   return GroupRows(query, rows, /*post_ids=*/false);
 }
 

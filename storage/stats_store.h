@@ -59,6 +59,7 @@ enum class StatsGroup {
   kMonth,
   kQuarter,
   kYear,
+  kStarLevel,  // kRegisteredVolunteers only: 0 to 5 stars.
 };
 
 enum class StatsSort { kKeys, kValueDescending, kValueAscending };

@@ -77,7 +77,8 @@ CREATE TABLE active_counts (
 
 -- Directory counts: 1 teams (sub_kind: 0 all, else a category the team serves), 2 posts (0, or
 -- the host kind), 3 practice units (0, or the kind), 4 registered volunteers (by residence; 0),
--- 5 villages (0), 6 villages with a station (0). Deleted rows do not count.
+-- 5 villages (0), 6 villages with a station (0), 7 registered volunteers with stars (the star
+-- level, 1 to 5; see volunteer_stars). Deleted rows do not count.
 CREATE TABLE directory_deltas (
   metric      smallint NOT NULL,
   region_code text COLLATE "C" NOT NULL,
@@ -221,6 +222,41 @@ CREATE TRIGGER practice_units_stats AFTER INSERT OR UPDATE OF region_code, kind,
 CREATE TRIGGER volunteers_stats AFTER INSERT OR UPDATE OF residence_region_code, delete_time
   ON volunteers FOR EACH ROW EXECUTE FUNCTION stats_directory_changed(4);
 
+-- Star levels. A volunteer's level, 0 to 5, follows from their lifetime credited minutes: 100,
+-- 300, 600, 1,000 and 1,500 hours give 1 to 5 stars (as kStarHours in
+-- services/service_record_service.cc, which GetServiceTotals reports).
+CREATE FUNCTION stats_star_level(minutes bigint) RETURNS smallint LANGUAGE sql IMMUTABLE AS $$
+  SELECT (CASE WHEN minutes >= 90000 THEN 5 WHEN minutes >= 60000 THEN 4
+               WHEN minutes >= 36000 THEN 3 WHEN minutes >= 18000 THEN 2
+               WHEN minutes >= 6000 THEN 1 ELSE 0 END)::smallint
+$$;
+
+-- The volunteers with stars as directory_counts (metric 7) holds them: each one's residence and
+-- level when the compactor last looked. The compactor looks again at every volunteer whose
+-- credited records changed (their activity_deltas) or whose residence or registration did
+-- (volunteer_changes), and moves the counts by the difference.
+CREATE TABLE volunteer_stars (
+  volunteer_number text COLLATE "C" PRIMARY KEY,
+  region_code      text COLLATE "C" NOT NULL,
+  star             smallint NOT NULL CHECK (star BETWEEN 1 AND 5)
+);
+
+CREATE TABLE volunteer_changes (
+  volunteer_number text COLLATE "C" NOT NULL
+);
+
+CREATE FUNCTION stats_volunteer_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO volunteer_changes (volunteer_number) VALUES (NEW.volunteer_number);
+  RETURN NULL;
+END $$;
+
+CREATE TRIGGER volunteers_stars AFTER UPDATE OF residence_region_code, delete_time ON volunteers
+  FOR EACH ROW
+  WHEN (OLD.residence_region_code IS DISTINCT FROM NEW.residence_region_code
+        OR OLD.delete_time IS DISTINCT FROM NEW.delete_time)
+  EXECUTE FUNCTION stats_volunteer_changed();
+
 -- Villages, for station coverage. Regions are only ever inserted, in bulk.
 CREATE FUNCTION stats_regions_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -281,3 +317,11 @@ CROSS JOIN (VALUES (3, 'month'), (4, 'quarter'), (5, 'year')) AS p(kind, unit)
 CROSS JOIN LATERAL (VALUES (0, 0::bigint), (1, coalesce(e.program_id, 0))) AS k(kind, value)
 WHERE r.state = 2
 GROUP BY 1, 2, 3, 4, 5, 6;
+INSERT INTO volunteer_stars (volunteer_number, region_code, star)
+SELECT v.volunteer_number, v.residence_region_code, stats_star_level(l.minutes)
+FROM (SELECT volunteer_number, sum(credited_minutes) AS minutes FROM service_records
+      WHERE state = 2 GROUP BY volunteer_number HAVING sum(credited_minutes) >= 6000) l
+JOIN volunteers v ON v.volunteer_number = l.volunteer_number
+WHERE v.delete_time IS NULL;
+INSERT INTO directory_deltas (metric, region_code, sub_kind, n)
+SELECT 7, region_code, star, count(*) FROM volunteer_stars GROUP BY region_code, star;

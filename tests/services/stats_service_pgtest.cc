@@ -97,7 +97,7 @@ struct Raw {
   std::map<int64_t, int> post_kinds;                       // Every post.
   std::vector<std::pair<std::string, int>> posts;          // Live: region, host kind.
   std::vector<std::pair<std::string, int>> units;          // Live: region, kind.
-  std::vector<std::string> volunteers;                     // Live: residence.
+  std::vector<std::pair<std::string, int>> volunteers;     // Live: residence, star level.
   std::map<int64_t, RawEvent> events;
   std::vector<RawRecord> records;
 };
@@ -129,9 +129,11 @@ Raw ReadRaw() {
        txn.exec("SELECT region_code, kind FROM practice_units WHERE delete_time IS NULL")) {
     raw.units.emplace_back(row[0].as<std::string>(), row[1].as<int>());
   }
-  for (const auto& row :
-       txn.exec("SELECT residence_region_code FROM volunteers WHERE delete_time IS NULL")) {
-    raw.volunteers.push_back(row[0].as<std::string>());
+  std::map<std::string, std::string> residences;  // Live volunteers by number.
+  for (const auto& row : txn.exec(
+           "SELECT volunteer_number, residence_region_code FROM volunteers "
+           "WHERE delete_time IS NULL")) {
+    residences[row[0].as<std::string>()] = row[1].as<std::string>();
   }
   for (const auto& row : txn.exec(
            "SELECT id, region_code, organizer_team_id, coalesce(program_id, 0), category, "
@@ -157,6 +159,18 @@ Raw ReadRaw() {
     raw.records.push_back({row[0].as<std::string>(), row[1].as<int64_t>(), row[2].as<int>(),
                            row[3].as<int>(), absl::FromUnixMicros(row[4].as<int64_t>()),
                            row[5].as<int64_t>()});
+  }
+  // Star levels as GetServiceTotals gives them: 100, 300, 600, 1,000 and 1,500 lifetime hours.
+  std::map<std::string, int64_t> lifetimes;
+  for (const RawRecord& record : raw.records) {
+    if (record.state == v1::SERVICE_RECORD_STATE_CREDITED) {
+      lifetimes[record.volunteer] += record.credited;
+    }
+  }
+  for (const auto& [number, residence] : residences) {
+    int stars = 0;
+    for (int64_t hours : {100, 300, 600, 1000, 1500}) stars += lifetimes[number] >= hours * 60;
+    raw.volunteers.emplace_back(residence, stars);
   }
   return raw;
 }
@@ -318,8 +332,10 @@ Figures Expected(const v1::QueryStatsRequest& request, const std::string& scope,
       break;
     case v1::STATS_METRIC_REGISTERED_VOLUNTEERS:
     case v1::STATS_METRIC_VOLUNTEERS_PER_100_RESIDENTS:
-      for (const std::string& region : raw.volunteers) {
-        if (InScope(region, scope)) add(DirectoryKeys(request, region, {}), 1, 0, 1);
+      for (const auto& [region, stars] : raw.volunteers) {
+        if (InScope(region, scope)) {
+          add(DirectoryKeys(request, region, {absl::StrCat(stars)}), 1, 0, 1);
+        }
       }
       break;
     case v1::STATS_METRIC_STATION_COVERAGE: {
@@ -716,23 +732,30 @@ class StatsServiceTest : public ::zhiyuan::testing::PgTest {
     }
   }
 
-  // Manual minutes, approved or rejected by another person, or left pending.
-  void MakeManualHours() {
+  // Manual minutes, approved or rejected by another person, or left pending; by default a few
+  // hours for anyone, else many hours (up to 333) for a volunteer with stars.
+  void MakeManualHours(bool veteran = false) {
+    const int fate = Uniform(0, 2);
+    AddManualHours(veteran ? Pick(veterans_) : Pick(volunteers_),
+                   veteran ? Uniform(1000, 20000) : Uniform(10, 600),
+                   fate == 0 ? "true" : fate == 1 ? "false" : "");
+  }
+
+  // Manual minutes for `volunteer`, then approved ("true"), rejected ("false") or left ("").
+  void AddManualHours(const std::string& volunteer, int minutes, const std::string& approve) {
     const Made& event = Pick(events_);
     std::string name;
     if (!Try(admin_, "zhiyuan.v1.ServiceRecordService.CreateServiceRecord",
-             absl::StrCat("parent: '", Pick(volunteers_), "' service_record { event: '",
-                          event.name, "' hour_class: HOUR_CLASS_MANUAL credited_minutes: ",
-                          Uniform(10, 600), " check_in_time { seconds: ",
+             absl::StrCat("parent: '", volunteer, "' service_record { event: '", event.name,
+                          "' hour_class: HOUR_CLASS_MANUAL credited_minutes: ", minutes,
+                          " check_in_time { seconds: ",
                           absl::ToUnixSeconds(event.start + absl::Minutes(5)), " } }"),
-             &name)) {
+             &name) ||
+        approve.empty()) {
       return;
     }
-    const int fate = Uniform(0, 2);
-    if (fate == 2) return;
     Try(second_admin_, "zhiyuan.v1.ServiceRecordService.ReviewServiceRecord",
-        absl::StrCat("name: '", name, "' approve: ", fate == 0 ? "true" : "false",
-                     " reason: '核实'"));
+        absl::StrCat("name: '", name, "' approve: ", approve, " reason: '核实'"));
   }
 
   // Later changes: corrections (new times, withdrawals), events moved to another program,
@@ -821,13 +844,16 @@ class StatsServiceTest : public ::zhiyuan::testing::PgTest {
       Try(admin_, "zhiyuan.v1.PracticeUnitService.DeletePracticeUnit",
           absl::StrCat("name: '", Pick(stations_), "'"));
     }
+    // Veterans: one moved, one gone, the others' stars changed by more hours.
     Try(admin_, "zhiyuan.v1.VolunteerService.UpdateVolunteer",
-        absl::StrCat("volunteer { name: '", Pick(volunteers_), "' residence_region: 'regions/",
+        absl::StrCat("volunteer { name: '", veterans_[0], "' residence_region: 'regions/",
                      Pick(villages_), "' } update_mask { paths: 'residence_region' }"));
-    const std::string leaving = Pick(volunteers_);
+    const std::string leaving = veterans_.back();
     Try(admin_, "zhiyuan.v1.VolunteerService.DeleteVolunteer",
         absl::StrCat("name: '", leaving, "'"));
     volunteers_.erase(std::find(volunteers_.begin(), volunteers_.end(), leaving));
+    veterans_.erase(std::remove(veterans_.begin(), veterans_.end(), leaving), veterans_.end());
+    for (int i = 0; i < 8; ++i) MakeManualHours(/*veteran=*/true);
   }
 
   // A random query of a random metric.
@@ -872,6 +898,8 @@ class StatsServiceTest : public ::zhiyuan::testing::PgTest {
       others = {v1::STATS_DIMENSION_POST_KIND};
     } else if (request.metric() == v1::STATS_METRIC_PRACTICE_UNITS) {
       others = {v1::STATS_DIMENSION_PRACTICE_UNIT_KIND};
+    } else if (request.metric() == v1::STATS_METRIC_REGISTERED_VOLUNTEERS) {
+      others = {v1::STATS_DIMENSION_STAR_LEVEL};
     }
     std::vector<v1::StatsDimension> dimensions;
     if (Chance(0.6)) dimensions.push_back(v1::STATS_DIMENSION_REGION);
@@ -981,6 +1009,7 @@ class StatsServiceTest : public ::zhiyuan::testing::PgTest {
   std::string admin_, second_admin_;
   std::vector<std::string> codes_, counties_, townships_, villages_;
   std::vector<std::string> teams_, posts_, post_regions_, programs_, volunteers_, stations_;
+  std::vector<std::string> veterans_;  // A few volunteers given many hours, for star levels.
   std::vector<Made> events_;
   std::vector<std::pair<std::string, Made>> records_;  // Each with its event.
   // How many queries of each metric each source answered.
@@ -993,7 +1022,14 @@ TEST_F(StatsServiceTest, EveryFigureEqualsTheRawRowsBeforeAndAfterFoldsAndChange
   for (int i = 0; i < 30; ++i) MakeEvent();
   for (int i = 0; i < 150; ++i) MakeRecord();
   for (int i = 0; i < 12; ++i) MakeManualHours();
+  veterans_.assign(volunteers_.begin(), volunteers_.begin() + 5);
+  for (int i = 0; i < 16; ++i) MakeManualHours(/*veteran=*/true);
+  AddManualHours(veterans_.back(), 6000, "true");  // A star at least, before it leaves.
   ASSERT_GT(records_.size(), 60u);
+  const Raw raw = ReadRaw();
+  ASSERT_GT(std::count_if(raw.volunteers.begin(), raw.volunteers.end(),
+                          [](const auto& volunteer) { return volunteer.second > 0; }),
+            1);
 
   // Nothing folded yet: every figure comes from the pending changes.
   CheckRandomQueries(150, "unfolded");
@@ -1008,6 +1044,13 @@ TEST_F(StatsServiceTest, EveryFigureEqualsTheRawRowsBeforeAndAfterFoldsAndChange
   CheckRandomQueries(150, "changed");
   CompactAll();
   CheckRandomQueries(150, "changed and folded");
+  // Folded, the compactor's record of star levels holds the volunteers with stars, no more.
+  const Raw changed = ReadRaw();
+  pqxx::connection connection(TestDatabaseUrl());
+  pqxx::nontransaction txn(connection);
+  EXPECT_EQ(txn.exec1("SELECT count(*) FROM volunteer_stars")[0].as<int64_t>(),
+            std::count_if(changed.volunteers.begin(), changed.volunteers.end(),
+                          [](const auto& volunteer) { return volunteer.second > 0; }));
   // Both sources answered, distinct volunteers included.
   EXPECT_GT((answers_[{v1::STATS_METRIC_ACTIVE_VOLUNTEERS, v1::STATS_SOURCE_ROLLUPS}]), 5);
   EXPECT_GT((answers_[{v1::STATS_METRIC_ACTIVE_VOLUNTEERS, v1::STATS_SOURCE_RAW_ROWS}]), 5);
@@ -1150,6 +1193,7 @@ TEST_F(StatsServiceTest, ARegionSummaryHoldsTheFiguresOfItsQueries) {
   for (int i = 0; i < 20; ++i) MakeEvent();
   for (int i = 0; i < 80; ++i) MakeRecord();
   for (int i = 0; i < 6; ++i) MakeManualHours();
+  AddManualHours(volunteers_[0], 20000, "true");  // 2 stars.
   const Raw raw = ReadRaw();
   for (const std::string& scope : {std::string("14"), counties_[0]}) {
     v1::GetRegionSummaryRequest request;
@@ -1173,6 +1217,14 @@ TEST_F(StatsServiceTest, ARegionSummaryHoldsTheFiguresOfItsQueries) {
               figure("metric: STATS_METRIC_PRACTICE_UNITS").value);
     EXPECT_EQ(summary.registered_volunteers(),
               figure("metric: STATS_METRIC_REGISTERED_VOLUNTEERS").value);
+    v1::QueryStatsRequest by_star;
+    by_star.set_metric(v1::STATS_METRIC_REGISTERED_VOLUNTEERS);
+    by_star.add_group_by(v1::STATS_DIMENSION_STAR_LEVEL);
+    const Figures levels = Expected(by_star, scope, raw);
+    ASSERT_GE(levels.size(), scope.size() == 2 ? 2u : 1u);
+    std::vector<int64_t> by_level(6);
+    for (const auto& [keys, level] : levels) by_level[std::stoi(keys[0])] = level.value;
+    EXPECT_THAT(summary.volunteers_by_star_level(), ::testing::ElementsAreArray(by_level));
     EXPECT_EQ(summary.villages(), figure("metric: STATS_METRIC_STATION_COVERAGE").second);
     EXPECT_EQ(summary.villages_with_station(),
               figure("metric: STATS_METRIC_STATION_COVERAGE").value);
