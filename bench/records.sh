@@ -7,7 +7,9 @@
 #   - the sync stream: SyncServiceRecords streams of 500 entries, against COPY of the same rows
 #     (records, revisions, audit entries) in one transaction. Target: ≥ 0.6× COPY.
 # zhiyuand runs with its defaults on a private PostgreSQL (tools/pgcluster, as the embedded one is
-# set up), seeded with VOLUNTEERS volunteers (100,000) and one event.
+# set up), seeded with VOLUNTEERS volunteers (100,000) and one event. STATS=off drops the
+# figures' triggers on service records and events (migration 0016) after seeding, to measure
+# what keeping the figures costs the writes (issue 6: at most 20% of their throughput).
 #
 #   bench/records.sh [ROUNDS]     (after `make build`; prints a Markdown table)
 set -euo pipefail
@@ -51,6 +53,10 @@ address=127.0.0.1:$(sed -n 's/.*serving on port \([0-9]*\)$/\1/p' "$work/zhiyuan
 load=("$bin/bench/records_load" --database_url="$url" --server="$address"
       --token_file="$work/admin.token")
 event=$("${load[@]}" seed --volunteers="$volunteers")
+if [[ "${STATS:-on}" == off ]]; then
+  psql -q -v ON_ERROR_STOP=1 "$url" -c "DROP TRIGGER service_records_stats_insert ON service_records;
+    DROP TRIGGER service_records_stats_update ON service_records; DROP TRIGGER events_stats ON events"
+fi
 
 # What zhiyuand's store does for one organiser's entry, as one pgbench transaction. Its records lie
 # a year before the event's, out of the way of the overlap checks of zhiyuand's writes.

@@ -1,7 +1,6 @@
 #include "services/stats_service.h"
 
 #include <algorithm>
-#include <array>
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -416,20 +415,6 @@ grpc::Status StatsServiceImpl::GetRegionSummary(grpc::ServerContext* context,
         return InvalidField("end_date", "must not be before start_date");
       }
     }
-    // One figure (value, second) of the whole scope.
-    auto figure = [&](StatsMeasure measure) -> absl::StatusOr<storage::StatsRowValue> {
-      storage::StatsQuery query = base;
-      query.measure = measure;
-      if (storage::IsDirectoryMeasure(measure)) {
-        query.first_day.reset();
-        query.last_day.reset();
-      }
-      ZY_ASSIGN_OR_RETURN(const storage::StatsResult result, stores_.stats.Query(query, deadline));
-      if (!result.unavailable.empty()) {
-        response->set_active_volunteers_unavailable(result.unavailable);
-      }
-      return result.rows.empty() ? storage::StatsRowValue() : result.rows.front();
-    };
     response->set_region(scope.empty() ? kWholeCountry : RegionName(scope));
     if (scope.empty()) {
       response->set_display_name("全国");
@@ -441,69 +426,72 @@ grpc::Status StatsServiceImpl::GetRegionSummary(grpc::ServerContext* context,
     if (base.first_day.has_value()) response->set_start_date(absl::FormatCivilTime(*base.first_day));
     if (base.last_day.has_value()) response->set_end_date(absl::FormatCivilTime(*base.last_day));
 
-    ZY_ASSIGN_OR_RETURN(storage::StatsRowValue row, figure(StatsMeasure::kTeams));
-    response->set_teams(row.value);
-    ZY_ASSIGN_OR_RETURN(row, figure(StatsMeasure::kPosts));
-    response->set_posts(row.value);
-    {
-      storage::StatsQuery query = base;
-      query.measure = StatsMeasure::kPracticeUnits;
-      query.first_day.reset();
-      query.last_day.reset();
-      query.group_by = {StatsGroup::kSubKind};
-      ZY_ASSIGN_OR_RETURN(const storage::StatsResult units, stores_.stats.Query(query, deadline));
-      for (const storage::StatsRowValue& kind : units.rows) {
-        int number = 0;
-        if (!absl::SimpleAtoi(kind.keys.front().value, &number)) continue;
-        if (number == v1::PRACTICE_UNIT_KIND_CENTER) response->set_practice_centers(kind.value);
-        if (number == v1::PRACTICE_UNIT_KIND_INSTITUTE) {
-          response->set_practice_institutes(kind.value);
-        }
-        if (number == v1::PRACTICE_UNIT_KIND_STATION) response->set_practice_stations(kind.value);
-        if (number == v1::PRACTICE_UNIT_KIND_POINT) response->set_practice_points(kind.value);
+    // Every figure of the whole scope, from one snapshot: the directory's as it stands, the
+    // activity's in the window.
+    enum Figure { kTeams, kPosts, kUnits, kStars, kCoverage, kEvents, kPersonTimes, kAttendance,
+                  kManual, kActive, kHeadcount, kAudience, kFigures };
+    const StatsMeasure measures[kFigures] = {
+        StatsMeasure::kTeams,           StatsMeasure::kPosts,
+        StatsMeasure::kPracticeUnits,   StatsMeasure::kRegisteredVolunteers,
+        StatsMeasure::kStationCoverage, StatsMeasure::kEvents,
+        StatsMeasure::kPersonTimes,     StatsMeasure::kAttendanceMinutes,
+        StatsMeasure::kManualMinutes,   StatsMeasure::kActiveVolunteers,
+        StatsMeasure::kReportedHeadcount, StatsMeasure::kReportedAudience};
+    std::vector<storage::StatsQuery> queries(kFigures, base);
+    for (int figure = 0; figure < kFigures; ++figure) {
+      storage::StatsQuery& query = queries[figure];
+      query.measure = measures[figure];
+      if (storage::IsDirectoryMeasure(query.measure)) {
+        query.first_day.reset();
+        query.last_day.reset();
       }
     }
-    {
-      storage::StatsQuery query = base;
-      query.measure = StatsMeasure::kRegisteredVolunteers;
-      query.first_day.reset();
-      query.last_day.reset();
-      query.group_by = {StatsGroup::kStarLevel};
-      ZY_ASSIGN_OR_RETURN(const storage::StatsResult levels, stores_.stats.Query(query, deadline));
-      std::array<int64_t, 6> by_level{};
-      for (const storage::StatsRowValue& level : levels.rows) {
-        int stars = 0;
-        if (absl::SimpleAtoi(level.keys.front().value, &stars) && stars >= 0 && stars <= 5) {
-          by_level[stars] = level.value;
+    queries[kUnits].group_by = {StatsGroup::kSubKind};
+    queries[kStars].group_by = {StatsGroup::kStarLevel};
+    ZY_ASSIGN_OR_RETURN(const std::vector<storage::StatsResult> results,
+                        stores_.stats.QueryAll(queries, deadline));
+    // An ungrouped figure's (value, second).
+    auto total = [&results](Figure figure) {
+      const std::vector<storage::StatsRowValue>& rows = results[figure].rows;
+      return rows.empty() ? storage::StatsRowValue() : rows.front();
+    };
+    // A grouped figure's values by their (numeric) key, keys 0 to `size` - 1.
+    auto by_key = [&results](Figure figure, int size) {
+      std::vector<int64_t> values(size);
+      for (const storage::StatsRowValue& row : results[figure].rows) {
+        int key = 0;
+        if (absl::SimpleAtoi(row.keys.front().value, &key) && key >= 0 && key < size) {
+          values[key] = row.value;
         }
       }
-      int64_t registered = 0;
-      for (int64_t volunteers : by_level) {
-        response->add_volunteers_by_star_level(volunteers);
-        registered += volunteers;
-      }
-      response->set_registered_volunteers(registered);
-      response->set_volunteers_per_100_residents(Ratio(registered, response->population(), 100));
+      return values;
+    };
+    response->set_teams(total(kTeams).value);
+    response->set_posts(total(kPosts).value);
+    const std::vector<int64_t> units = by_key(kUnits, v1::PracticeUnitKind_ARRAYSIZE);
+    response->set_practice_centers(units[v1::PRACTICE_UNIT_KIND_CENTER]);
+    response->set_practice_institutes(units[v1::PRACTICE_UNIT_KIND_INSTITUTE]);
+    response->set_practice_stations(units[v1::PRACTICE_UNIT_KIND_STATION]);
+    response->set_practice_points(units[v1::PRACTICE_UNIT_KIND_POINT]);
+    int64_t registered = 0;
+    for (int64_t volunteers : by_key(kStars, 6)) {
+      response->add_volunteers_by_star_level(volunteers);
+      registered += volunteers;
     }
-    ZY_ASSIGN_OR_RETURN(row, figure(StatsMeasure::kStationCoverage));
-    response->set_villages_with_station(row.value);
-    response->set_villages(row.second);
-    ZY_ASSIGN_OR_RETURN(row, figure(StatsMeasure::kEvents));
-    response->set_events(row.value);
-    ZY_ASSIGN_OR_RETURN(row, figure(StatsMeasure::kPersonTimes));
-    response->set_person_times(row.value);
-    ZY_ASSIGN_OR_RETURN(row, figure(StatsMeasure::kAttendanceMinutes));
-    response->set_attendance_minutes(row.value);
-    ZY_ASSIGN_OR_RETURN(row, figure(StatsMeasure::kManualMinutes));
-    response->set_manual_minutes(row.value);
-    ZY_ASSIGN_OR_RETURN(row, figure(StatsMeasure::kActiveVolunteers));
-    response->set_active_volunteers(row.value);
-    ZY_ASSIGN_OR_RETURN(row, figure(StatsMeasure::kReportedHeadcount));
-    response->set_reported_headcount(row.value);
-    response->set_headcount_reporting_events(row.second);
-    ZY_ASSIGN_OR_RETURN(row, figure(StatsMeasure::kReportedAudience));
-    response->set_reported_audience(row.value);
-    response->set_audience_reporting_events(row.second);
+    response->set_registered_volunteers(registered);
+    response->set_volunteers_per_100_residents(Ratio(registered, response->population(), 100));
+    response->set_villages_with_station(total(kCoverage).value);
+    response->set_villages(total(kCoverage).second);
+    response->set_events(total(kEvents).value);
+    response->set_person_times(total(kPersonTimes).value);
+    response->set_attendance_minutes(total(kAttendance).value);
+    response->set_manual_minutes(total(kManual).value);
+    response->set_active_volunteers(total(kActive).value);
+    response->set_active_volunteers_unavailable(results[kActive].unavailable);
+    response->set_reported_headcount(total(kHeadcount).value);
+    response->set_headcount_reporting_events(total(kHeadcount).second);
+    response->set_reported_audience(total(kAudience).value);
+    response->set_audience_reporting_events(total(kAudience).second);
     return absl::OkStatus();
   });
 }

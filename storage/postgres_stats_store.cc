@@ -627,9 +627,20 @@ std::string DirectoryGroups(const StatsQuery& query, Params& params) {
     // Volunteers with stars (region_code, star, n): the folded counts, the moves not yet folded
     // into them, and the moves of the volunteers with changes the compactor has not looked at.
     // Each counts at its level and is taken from level 0.
-    const std::string changed =
+    // Those volunteers, as far as they live in the scope now or did when last looked at.
+    std::string changed =
         "(SELECT volunteer_number FROM activity_deltas WHERE volunteer_number <> '' "
         "UNION SELECT volunteer_number FROM volunteer_changes)";
+    if (!query.scope.empty()) {
+      changed = absl::StrCat(
+          "(SELECT c.volunteer_number FROM ", changed,
+          " c WHERE EXISTS (SELECT 1 FROM volunteers v WHERE v.volunteer_number = "
+          "c.volunteer_number AND ",
+          InScope("v.residence_region_code", query.scope, params),
+          ") OR EXISTS (SELECT 1 FROM volunteer_stars s WHERE s.volunteer_number = "
+          "c.volunteer_number AND ",
+          InScope("s.region_code", query.scope, params), "))");
+    }
     const std::string starred = absl::StrCat(
         "SELECT region_code, sub_kind AS star, n FROM directory_counts WHERE metric = ",
         kStarredVolunteersMetric, " AND depth = ", depth, " AND ", scope,
@@ -813,53 +824,59 @@ int64_t RecordsToCount(pqxx::transaction_base& txn, const StatsQuery& query,
 
 }  // namespace
 
+StatsResult PostgresStatsStore::QueryIn(pqxx::transaction_base& txn,
+                                        const StatsQuery& query) const {
+  Params params;
+  if (IsDirectoryMeasure(query.measure)) {
+    return ToResult(query, Exec(txn, Presented(query, DirectoryGroups(query, params)), params),
+                    StatsSourceKind::kRollups);
+  }
+  const std::optional<DimKind> dim = RollupDim(query);
+  if (query.measure == StatsMeasure::kActiveVolunteers) {
+    if (const std::optional<PeoplePeriod> period = PeoplePeriodOf(query, dim)) {
+      const std::string rows = PeopleRows(query, *dim, *period, params);
+      return ToResult(
+          query, Exec(txn, Presented(query, GroupRows(query, rows, /*post_ids=*/false)), params),
+          StatsSourceKind::kRollups);
+    }
+    const int64_t limit = options_.max_distinct_records;
+    if (RecordsToCount(txn, query, dim, limit) > limit) {
+      StatsResult result;
+      result.source = StatsSourceKind::kRawRows;
+      result.unavailable = absl::StrCat(
+          "the scope and window hold more than ", limit,
+          " credited records, too many to count distinct volunteers exactly in time; ask for a "
+          "smaller region or a shorter window");
+      return result;
+    }
+  } else if (dim.has_value()) {
+    const std::string rows = ActivityRollupRows(query, *dim, ActivitySums(query.measure), params);
+    return ToResult(query,
+                    Exec(txn, Presented(query, GroupRows(query, rows, /*post_ids=*/true)), params),
+                    StatsSourceKind::kRollups);
+  }
+  return ToResult(query, Exec(txn, Presented(query, RawActivityGroups(query, params)), params),
+                  StatsSourceKind::kRawRows);
+}
+
 absl::StatusOr<StatsResult> PostgresStatsStore::Query(const StatsQuery& query,
                                                       absl::Time deadline) {
-  StatsResult result;
-  ZY_RETURN_IF_ERROR(RunTransaction(
-      pool_, deadline, "reading figures", Access::kReadOnly,
-      [&](pqxx::transaction_base& txn) -> absl::Status {
-        Params params;
-        if (IsDirectoryMeasure(query.measure)) {
-          result = ToResult(query,
-                            Exec(txn, Presented(query, DirectoryGroups(query, params)), params),
-                            StatsSourceKind::kRollups);
-          return absl::OkStatus();
-        }
-        const std::optional<DimKind> dim = RollupDim(query);
-        if (query.measure == StatsMeasure::kActiveVolunteers) {
-          if (const std::optional<PeoplePeriod> period = PeoplePeriodOf(query, dim)) {
-            const std::string rows = PeopleRows(query, *dim, *period, params);
-            result = ToResult(
-                query,
-                Exec(txn, Presented(query, GroupRows(query, rows, /*post_ids=*/false)), params),
-                StatsSourceKind::kRollups);
-            return absl::OkStatus();
-          }
-          const int64_t limit = options_.max_distinct_records;
-          if (RecordsToCount(txn, query, dim, limit) > limit) {
-            result.source = StatsSourceKind::kRawRows;
-            result.unavailable = absl::StrCat(
-                "the scope and window hold more than ", limit,
-                " credited records, too many to count distinct volunteers exactly in time; ask "
-                "for a smaller region or a shorter window");
-            return absl::OkStatus();
-          }
-        } else if (dim.has_value()) {
-          const std::string rows =
-              ActivityRollupRows(query, *dim, ActivitySums(query.measure), params);
-          result = ToResult(
-              query,
-              Exec(txn, Presented(query, GroupRows(query, rows, /*post_ids=*/true)), params),
-              StatsSourceKind::kRollups);
-          return absl::OkStatus();
-        }
-        result = ToResult(query,
-                          Exec(txn, Presented(query, RawActivityGroups(query, params)), params),
-                          StatsSourceKind::kRawRows);
-        return absl::OkStatus();
-      }));
-  return result;
+  ZY_ASSIGN_OR_RETURN(std::vector<StatsResult> results, QueryAll({query}, deadline));
+  return std::move(results.front());
+}
+
+absl::StatusOr<std::vector<StatsResult>> PostgresStatsStore::QueryAll(
+    const std::vector<StatsQuery>& queries, absl::Time deadline) {
+  std::vector<StatsResult> results;
+  ZY_RETURN_IF_ERROR(RunTransaction(pool_, deadline, "reading figures", Access::kReadOnly,
+                                    [&](pqxx::transaction_base& txn) -> absl::Status {
+                                      results.clear();
+                                      for (const StatsQuery& query : queries) {
+                                        results.push_back(QueryIn(txn, query));
+                                      }
+                                      return absl::OkStatus();
+                                    }));
+  return results;
 }
 
 absl::StatusOr<int64_t> PostgresStatsStore::Compact(int64_t max_deltas, absl::Time deadline) {

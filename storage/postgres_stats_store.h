@@ -4,6 +4,9 @@
 #ifndef ZHIYUAN_STORAGE_POSTGRES_STATS_STORE_H_
 #define ZHIYUAN_STORAGE_POSTGRES_STATS_STORE_H_
 
+#include <pqxx/transaction_base>
+#include <vector>
+
 #include "storage/connection_pool.h"
 #include "storage/stats_store.h"
 
@@ -22,9 +25,13 @@ class PostgresStatsStore final : public StatsStore {
       : pool_(pool), options_(options) {}
 
   absl::StatusOr<StatsResult> Query(const StatsQuery& query, absl::Time deadline) override;
+  absl::StatusOr<std::vector<StatsResult>> QueryAll(const std::vector<StatsQuery>& queries,
+                                                    absl::Time deadline) override;
   absl::StatusOr<int64_t> Compact(int64_t max_deltas, absl::Time deadline) override;
 
  private:
+  StatsResult QueryIn(pqxx::transaction_base& txn, const StatsQuery& query) const;
+
   ConnectionPool& pool_;
   const Options options_;
 };

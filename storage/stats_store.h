@@ -113,6 +113,10 @@ class StatsStore {
   // Answers `query`, including every committed write. Errors: DEADLINE_EXCEEDED; UNAVAILABLE.
   virtual absl::StatusOr<StatsResult> Query(const StatsQuery& query, absl::Time deadline) = 0;
 
+  // Answers each of `queries`, all from one snapshot, in one round of the database's.
+  virtual absl::StatusOr<std::vector<StatsResult>> QueryAll(
+      const std::vector<StatsQuery>& queries, absl::Time deadline) = 0;
+
   // Folds up to `max_deltas` pending changes into the rollups, unless another server is doing
   // so. Returns how many it folded. Errors: DEADLINE_EXCEEDED; UNAVAILABLE.
   virtual absl::StatusOr<int64_t> Compact(int64_t max_deltas, absl::Time deadline) = 0;

@@ -454,7 +454,8 @@ class StatsServiceTest : public ::zhiyuan::testing::PgTest {
               "service_record_revisions, service_records, events, team_members, teams, posts, "
               "programs, practice_units, volunteers, volunteer_identities, "
               "volunteer_create_requests, regions, activity_deltas, activity_rollups, "
-              "directory_deltas, directory_counts, active_counts CASCADE");
+              "directory_deltas, directory_counts, active_counts, volunteer_stars, volunteer_changes "
+              "CASCADE");
       pqxx::nontransaction(connection).exec("DELETE FROM hour_rule_sets WHERE region_code <> ''");
     }
     StartServer(storage::PostgresStatsStore::Options().max_distinct_records);
