@@ -22,8 +22,10 @@ class StatsCompactor {
   // Stops, waiting for a fold under way.
   ~StatsCompactor();
 
-  // Folds everything pending, in batches. Returns how many changes it folded.
-  static absl::StatusOr<int64_t> CompactAll(storage::StatsStore& store);
+  // Folds everything pending, in batches, until a batch finds nothing (or another server is
+  // folding), or `stop` is notified. Returns how many changes it folded.
+  static absl::StatusOr<int64_t> CompactAll(storage::StatsStore& store,
+                                            const absl::Notification* stop = nullptr);
 
  private:
   storage::StatsStore& store_;

@@ -39,19 +39,33 @@ constexpr int kStationKind = 3;
 constexpr int64_t kCompactLockKey = 0x7a79737461747301;  // "zystats\1"
 
 // What each pending change of a volunteer's credited records under a key (rows of `nets`:
-// volunteer_number, depth, region_code, period and its span, dim_kind and dim_value, and net, the
-// records it adds) does to the key's distinct volunteers: 1 when the records the volunteer has
-// under the key now are the first, -1 when it took the last, else 0 (column `moved`).
+// volunteer_number, depth, region_code, period and its unit and span, dim_kind and dim_value,
+// and net, the records it adds) does to the key's distinct volunteers: 1 when the records the
+// volunteer has under the key now are the first, -1 when it took the last, else 0 (column
+// `moved`). Each volunteer's records of the periods concerned are read once, counted under every
+// key, and joined to the changes.
 std::string PeopleMovedSql(absl::string_view nets) {
   return absl::StrCat(
-      "SELECT p.*, (n.records > 0)::integer - (n.records - p.net > 0)::integer AS moved FROM ",
+      "SELECT p.*, (coalesce(n.records, 0) > 0)::integer - "
+      "(coalesce(n.records, 0) - p.net > 0)::integer AS moved FROM ",
       nets,
-      " p CROSS JOIN LATERAL (SELECT count(*) AS records FROM service_records r "
-      "JOIN events e ON e.id = r.event_id WHERE r.volunteer_number = p.volunteer_number "
-      "AND r.state = 2 AND r.check_in >= (p.period::timestamp AT TIME ZONE 'Asia/Shanghai') "
-      "AND r.check_in < ((p.period + p.span::interval)::timestamp AT TIME ZONE "
-      "'Asia/Shanghai') AND left(e.region_code, (ARRAY[2, 4, 6, 9, 12])[p.depth]) = "
-      "p.region_code AND (p.dim_kind = 0 OR coalesce(e.program_id, 0) = p.dim_value)) n");
+      " p LEFT JOIN (SELECT r.volunteer_number, depth.d AS depth, "
+      "left(e.region_code, (ARRAY[2, 4, 6, 9, 12])[depth.d]) AS region_code, u.unit, "
+      "date_trunc(u.unit, (r.check_in AT TIME ZONE 'Asia/Shanghai')::date)::date AS period, "
+      "k.kind AS dim_kind, k.value AS dim_value, count(*) AS records "
+      "FROM (SELECT volunteer_number, min(period) AS first, "
+      "max(period + span::interval)::date AS last FROM ",
+      nets,
+      " w GROUP BY 1) w JOIN service_records r ON r.volunteer_number = w.volunteer_number "
+      "AND r.state = 2 AND r.check_in >= (w.first::timestamp AT TIME ZONE 'Asia/Shanghai') "
+      "AND r.check_in < (w.last::timestamp AT TIME ZONE 'Asia/Shanghai') "
+      "JOIN events e ON e.id = r.event_id "
+      "CROSS JOIN generate_series(1, 5) AS depth(d) "
+      "CROSS JOIN (VALUES ('month'), ('quarter'), ('year')) AS u(unit) "
+      "CROSS JOIN LATERAL (VALUES (0, 0::bigint), (1, coalesce(e.program_id, 0))) AS k(kind, value) "
+      "GROUP BY 1, 2, 3, 4, 5, 6, 7) n ON n.volunteer_number = p.volunteer_number "
+      "AND n.depth = p.depth AND n.region_code = p.region_code AND n.unit = p.unit "
+      "AND n.period = p.period AND n.dim_kind = p.dim_kind AND n.dim_value = p.dim_value");
 }
 
 // The residence and star level now (rows of volunteer_number, region_code, star) of the
