@@ -96,43 +96,60 @@ CREATE TABLE directory_counts (
 );
 
 -- A credited record (state 2) counts, under its event's region, team, program, category and post.
-CREATE FUNCTION stats_service_record_changed() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-  r service_records;
-  sign integer;
+-- Statement triggers with transition tables: one INSERT of deltas per statement, however many
+-- records it wrote (zhiyuand writes a batch of records in one statement).
+CREATE FUNCTION stats_service_records_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  FOR sign IN -1..1 BY 2 LOOP
-    IF sign < 0 THEN
-      CONTINUE WHEN TG_OP = 'INSERT';
-      r := OLD;
-    ELSE
-      r := NEW;
-    END IF;
-    CONTINUE WHEN r.state <> 2;
-    INSERT INTO activity_deltas (volunteer_number, region_code, team_id, program_id, category,
-                                 post_id, day, attendance_records, attendance_minutes,
-                                 manual_records, manual_minutes)
-    SELECT r.volunteer_number, e.region_code, e.organizer_team_id, coalesce(e.program_id, 0),
-           e.category, coalesce(e.post_id, 0), (r.check_in AT TIME ZONE 'Asia/Shanghai')::date,
-           sign * (r.hour_class = 1)::integer,
-           sign * (r.hour_class = 1)::integer * r.credited_minutes,
-           sign * (r.hour_class = 2)::integer,
-           sign * (r.hour_class = 2)::integer * r.credited_minutes
-    FROM events e
-    WHERE e.id = r.event_id;
-  END LOOP;
+  INSERT INTO activity_deltas (volunteer_number, region_code, team_id, program_id, category,
+                               post_id, day, attendance_records, attendance_minutes,
+                               manual_records, manual_minutes)
+  SELECT r.volunteer_number, e.region_code, e.organizer_team_id, coalesce(e.program_id, 0),
+         e.category, coalesce(e.post_id, 0), (r.check_in AT TIME ZONE 'Asia/Shanghai')::date,
+         (r.hour_class = 1)::integer, (r.hour_class = 1)::integer * r.credited_minutes,
+         (r.hour_class = 2)::integer, (r.hour_class = 2)::integer * r.credited_minutes
+  FROM inserted r
+  JOIN events e ON e.id = r.event_id
+  WHERE r.state = 2;
+  RETURN NULL;
+END $$;
+
+-- An update takes away what the old row counted and adds what the new one counts, for the rows
+-- where what counts changed.
+CREATE FUNCTION stats_service_records_updated() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO activity_deltas (volunteer_number, region_code, team_id, program_id, category,
+                               post_id, day, attendance_records, attendance_minutes,
+                               manual_records, manual_minutes)
+  SELECT r.volunteer_number, e.region_code, e.organizer_team_id, coalesce(e.program_id, 0),
+         e.category, coalesce(e.post_id, 0), (r.check_in AT TIME ZONE 'Asia/Shanghai')::date,
+         r.sign * (r.hour_class = 1)::integer,
+         r.sign * (r.hour_class = 1)::integer * r.credited_minutes,
+         r.sign * (r.hour_class = 2)::integer,
+         r.sign * (r.hour_class = 2)::integer * r.credited_minutes
+  FROM (SELECT s.sign, CASE s.sign WHEN -1 THEN o.volunteer_number ELSE n.volunteer_number END
+                 AS volunteer_number,
+               CASE s.sign WHEN -1 THEN o.event_id ELSE n.event_id END AS event_id,
+               CASE s.sign WHEN -1 THEN o.check_in ELSE n.check_in END AS check_in,
+               CASE s.sign WHEN -1 THEN o.hour_class ELSE n.hour_class END AS hour_class,
+               CASE s.sign WHEN -1 THEN o.credited_minutes ELSE n.credited_minutes END
+                 AS credited_minutes
+        FROM old_rows o
+        JOIN new_rows n ON n.volunteer_number = o.volunteer_number AND n.id = o.id
+        CROSS JOIN (VALUES (-1), (1)) AS s(sign)
+        WHERE (o.state, o.credited_minutes, o.check_in, o.event_id, o.hour_class)
+                IS DISTINCT FROM
+              (n.state, n.credited_minutes, n.check_in, n.event_id, n.hour_class)
+          AND CASE s.sign WHEN -1 THEN o.state ELSE n.state END = 2) r
+  JOIN events e ON e.id = r.event_id;
   RETURN NULL;
 END $$;
 
 CREATE TRIGGER service_records_stats_insert AFTER INSERT ON service_records
-  FOR EACH ROW WHEN (NEW.state = 2) EXECUTE FUNCTION stats_service_record_changed();
+  REFERENCING NEW TABLE AS inserted
+  FOR EACH STATEMENT EXECUTE FUNCTION stats_service_records_inserted();
 CREATE TRIGGER service_records_stats_update AFTER UPDATE ON service_records
-  FOR EACH ROW
-  WHEN ((OLD.state = 2 OR NEW.state = 2) AND
-        (OLD.state, OLD.credited_minutes, OLD.check_in, OLD.event_id, OLD.hour_class)
-          IS DISTINCT FROM
-        (NEW.state, NEW.credited_minutes, NEW.check_in, NEW.event_id, NEW.hour_class))
-  EXECUTE FUNCTION stats_service_record_changed();
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION stats_service_records_updated();
 
 -- An event counts while it is neither cancelled (status 4) nor deleted. When its program,
 -- category or post changes, its credited records move with it.
