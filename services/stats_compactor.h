@@ -17,15 +17,15 @@ namespace zhiyuan::services {
 
 class StatsCompactor {
  public:
-  // `store` must outlive the compactor. Starts at once, folding every `interval`.
+  // `store` must outlive the compactor. Starts at once: folds a batch every `interval`, or, while
+  // there is a backlog, batch after batch with a rest twice as long as each batch took.
   StatsCompactor(storage::StatsStore& store, absl::Duration interval);
   // Stops, waiting for a fold under way.
   ~StatsCompactor();
 
-  // Folds everything pending, in batches, until a batch finds nothing (or another server is
-  // folding), or `stop` is notified. Returns how many changes it folded.
-  static absl::StatusOr<int64_t> CompactAll(storage::StatsStore& store,
-                                            const absl::Notification* stop = nullptr);
+  // Folds everything pending, in batches without rest, until a batch finds nothing (or another
+  // server is folding). Returns how many changes it folded.
+  static absl::StatusOr<int64_t> CompactAll(storage::StatsStore& store);
 
  private:
   storage::StatsStore& store_;
