@@ -9,7 +9,8 @@
 #   bench/stats.sh [RECORDS]     (prints Markdown; exits 1 if any answer differs)
 #
 # ITERATIONS (200) and SQL_ITERATIONS (3) set the runs per shape; KEEP=1 keeps the cluster's
-# directory (its path is printed) for running bench/stats_queries again by hand.
+# directory (its path is printed); GENERATE_ONLY=1 keeps it and stops before the queries;
+# DATA=that directory times the queries on what it holds, without generating.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 records=${1:-10000000}
@@ -17,7 +18,7 @@ records=${1:-10000000}
 bazel build -c opt //bench:stats_gen //bench:stats_queries //services:zhiyuand //tools:pgcluster \
   2>/dev/null
 bin=$(bazel info -c opt bazel-bin 2>/dev/null)
-work=$(mktemp -d /tmp/zhiyuan-stats.XXXXXX)
+work=${DATA:-$(mktemp -d /tmp/zhiyuan-stats.XXXXXX)}
 chmod 755 "$work"
 server=""
 cleanup() {
@@ -26,7 +27,7 @@ cleanup() {
     wait "$server" 2>/dev/null || true
   fi
   "$bin/tools/pgcluster" stop "$work/pg" >/dev/null 2>&1 || true
-  if [[ -n "${KEEP:-}" ]]; then
+  if [[ -n "${KEEP:-}${DATA:-}${GENERATE_ONLY:-}" ]]; then
     echo "kept $work (start it with: $bin/tools/pgcluster start $work/pg)" >&2
   else
     rm -rf "$work"
@@ -37,28 +38,34 @@ trap cleanup EXIT
 mkdir -p "$work/pg"
 chmod 755 "$work/pg"
 url=$("$bin/tools/pgcluster" start "$work/pg" 2>/dev/null)
-ZHIYUAN_DATA_KEY=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')
+if [[ -z "${DATA:-}" ]]; then
+  od -An -tx1 -N32 /dev/urandom | tr -d ' \n' >"$work/data.key"
+fi
+ZHIYUAN_DATA_KEY=$(cat "$work/data.key")
 export ZHIYUAN_DATA_KEY
-"$bin/services/zhiyuand" --database_url="$url" --migrate_only >"$work/zhiyuand.log" 2>&1
-"$bin/services/zhiyuand" --database_url="$url" --issue_admin_token_file="$work/admin.token" \
-  >>"$work/zhiyuand.log" 2>&1
+if [[ -z "${DATA:-}" ]]; then
+  "$bin/services/zhiyuand" --database_url="$url" --migrate_only >"$work/zhiyuand.log" 2>&1
+  "$bin/services/zhiyuand" --database_url="$url" --issue_admin_token_file="$work/admin.token" \
+    >>"$work/zhiyuand.log" 2>&1
 
-# Revisions about double the records' size: beyond 30M records they would not fit the disk.
-revisions=true
-((records <= 30000000)) || revisions=false
-echo "## Generation: $records service records (revisions: $revisions)"
-echo
-"$bin/bench/stats_gen" --database_url="$url" --records="$records" --revisions="$revisions"
+  # Revisions about double the records' size: beyond 30M records they would not fit the disk.
+  revisions=true
+  ((records <= 30000000)) || revisions=false
+  echo "## Generation: $records service records (revisions: $revisions)"
+  echo
+  "$bin/bench/stats_gen" --database_url="$url" --records="$records" --revisions="$revisions"
+  [[ -z "${GENERATE_ONLY:-}" ]] || exit 0
+fi
 
 # Served as zhiyuand runs by default; its compactor finds nothing left to fold.
 "$bin/services/zhiyuand" --listen=127.0.0.1:0 --database_url="$url" ${ZHIYUAND_FLAGS:-} \
-  >>"$work/zhiyuand.log" 2>&1 &
+  >"$work/serve.log" 2>&1 &
 server=$!
-until grep -qs 'serving on port' "$work/zhiyuand.log"; do
-  kill -0 "$server" || { cat "$work/zhiyuand.log"; exit 1; }
+until grep -qs 'serving on port' "$work/serve.log"; do
+  kill -0 "$server" || { cat "$work/serve.log"; exit 1; }
   sleep 0.2
 done
-address=127.0.0.1:$(sed -n 's/.*serving on port \([0-9]*\)$/\1/p' "$work/zhiyuand.log")
+address=127.0.0.1:$(sed -n 's/.*serving on port \([0-9]*\)$/\1/p' "$work/serve.log")
 
 echo
 echo "## Machine"

