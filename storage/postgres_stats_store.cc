@@ -11,6 +11,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "storage/prepared.h"
 #include "storage/status_macros.h"
 #include "storage/transaction.h"
 
@@ -683,7 +684,7 @@ std::string DirectoryGroups(const StatsQuery& query, Params& params) {
 
 // The whole statement: the groups with their keys as text, the names of regions, programs and
 // teams (and regions' populations), sorted and cut.
-std::string Presented(const StatsQuery& query, const std::string& grouped) {
+std::string Presented(const StatsQuery& query, const std::string& grouped, Params& params) {
   std::vector<std::string> columns;
   std::vector<std::string> order;
   std::string joins;
@@ -715,11 +716,23 @@ std::string Presented(const StatsQuery& query, const std::string& grouped) {
   std::string sql =
       absl::StrCat("SELECT ", absl::StrJoin(columns, ", "), " FROM (", grouped, ") g", joins);
   if (!order.empty()) absl::StrAppend(&sql, " ORDER BY ", absl::StrJoin(order, ", "));
-  if (query.limit > 0) absl::StrAppend(&sql, " LIMIT ", query.limit);
+  if (query.limit > 0) {
+    absl::StrAppend(&sql, " LIMIT ", params.Add(absl::StrCat(query.limit), "bigint"));
+  }
   return sql;
 }
 
-pqxx::result Exec(pqxx::transaction_base& txn, const std::string& sql, const Params& params) {
+// How a statement is run: the rollups' statements prepared, once per connection and text, so
+// that PostgreSQL plans each shape once (planning is most of a rollup query's time: the
+// statements join many small parts); the raw rows' planned for their parameters, which decide
+// how many rows they read.
+enum class Planning { kPrepared, kEachTime };
+
+pqxx::result Exec(pqxx::transaction_base& txn, const std::string& sql, const Params& params,
+                  Planning planning) {
+  if (planning == Planning::kPrepared) {
+    return ExecPrepared(txn, sql, pqxx::prepare::make_dynamic_params(params.values()));
+  }
   return txn.exec_params(sql, pqxx::prepare::make_dynamic_params(params.values()));
 }
 
@@ -839,7 +852,8 @@ int64_t RecordsToCount(pqxx::transaction_base& txn, const StatsQuery& query,
     sql = absl::StrCat("SELECT count(*) FROM (SELECT 1 FROM ",
                        RawActivityFromWhere(total, params), " LIMIT ", limit + 1, ") x");
   }
-  return Exec(txn, sql, params)[0][0].as<int64_t>();
+  return Exec(txn, sql, params, dim.has_value() ? Planning::kPrepared : Planning::kEachTime)[0][0]
+      .as<int64_t>();
 }
 
 }  // namespace
@@ -848,16 +862,17 @@ StatsResult PostgresStatsStore::QueryIn(pqxx::transaction_base& txn,
                                         const StatsQuery& query) const {
   Params params;
   if (IsDirectoryMeasure(query.measure)) {
-    return ToResult(query, Exec(txn, Presented(query, DirectoryGroups(query, params)), params),
-                    StatsSourceKind::kRollups);
+    const std::string sql = Presented(query, DirectoryGroups(query, params), params);
+    return ToResult(query, Exec(txn, sql, params, Planning::kPrepared), StatsSourceKind::kRollups);
   }
   const std::optional<DimKind> dim = RollupDim(query);
   if (query.measure == StatsMeasure::kActiveVolunteers) {
     if (const std::optional<PeoplePeriod> period = PeoplePeriodOf(query, dim)) {
-      const std::string rows = PeopleRows(query, *dim, *period, params);
-      return ToResult(
-          query, Exec(txn, Presented(query, GroupRows(query, rows, /*post_ids=*/false)), params),
-          StatsSourceKind::kRollups);
+      const std::string sql = Presented(
+          query, GroupRows(query, PeopleRows(query, *dim, *period, params), /*post_ids=*/false),
+          params);
+      return ToResult(query, Exec(txn, sql, params, Planning::kPrepared),
+                      StatsSourceKind::kRollups);
     }
     const int64_t limit = options_.max_distinct_records;
     if (RecordsToCount(txn, query, dim, limit) > limit) {
@@ -871,12 +886,11 @@ StatsResult PostgresStatsStore::QueryIn(pqxx::transaction_base& txn,
     }
   } else if (dim.has_value()) {
     const std::string rows = ActivityRollupRows(query, *dim, ActivitySums(query.measure), params);
-    return ToResult(query,
-                    Exec(txn, Presented(query, GroupRows(query, rows, /*post_ids=*/true)), params),
-                    StatsSourceKind::kRollups);
+    const std::string sql = Presented(query, GroupRows(query, rows, /*post_ids=*/true), params);
+    return ToResult(query, Exec(txn, sql, params, Planning::kPrepared), StatsSourceKind::kRollups);
   }
-  return ToResult(query, Exec(txn, Presented(query, RawActivityGroups(query, params)), params),
-                  StatsSourceKind::kRawRows);
+  const std::string sql = Presented(query, RawActivityGroups(query, params), params);
+  return ToResult(query, Exec(txn, sql, params, Planning::kEachTime), StatsSourceKind::kRawRows);
 }
 
 absl::StatusOr<StatsResult> PostgresStatsStore::Query(const StatsQuery& query,
