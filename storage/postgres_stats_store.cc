@@ -713,13 +713,16 @@ std::string Presented(const StatsQuery& query, const std::string& grouped, Param
   columns.push_back("g.s::bigint");
   if (query.sort == StatsSort::kValueDescending) order.insert(order.begin(), "g.v DESC");
   if (query.sort == StatsSort::kValueAscending) order.insert(order.begin(), "g.v");
-  std::string sql =
-      absl::StrCat("SELECT ", absl::StrJoin(columns, ", "), " FROM (", grouped, ") g", joins);
-  if (!order.empty()) absl::StrAppend(&sql, " ORDER BY ", absl::StrJoin(order, ", "));
-  if (query.limit > 0) {
-    absl::StrAppend(&sql, " LIMIT ", params.Add(absl::StrCat(query.limit), "bigint"));
-  }
-  return sql;
+  const std::string order_by =
+      order.empty() ? "" : absl::StrCat(" ORDER BY ", absl::StrJoin(order, ", "));
+  // A top N is cut before the names are looked up (a county's teams are thousands).
+  const std::string groups =
+      query.limit > 0
+          ? absl::StrCat("SELECT * FROM (", grouped, ") g", order_by, " LIMIT ",
+                         params.Add(absl::StrCat(query.limit), "bigint"))
+          : grouped;
+  return absl::StrCat("SELECT ", absl::StrJoin(columns, ", "), " FROM (", groups, ") g", joins,
+                      order_by);
 }
 
 // How a statement is run: the rollups' statements prepared, once per connection and text, so

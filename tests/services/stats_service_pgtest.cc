@@ -958,12 +958,58 @@ class StatsServiceTest : public ::zhiyuan::testing::PgTest {
     return request;
   }
 
+  // A response sorted by value (`request.order_by`) and cut to `request.limit`: sorted, the
+  // oracle's figures, as many as asked for, and none left out that is further along the order
+  // than the last (ties may be cut either way).
+  static void CheckTop(const v1::QueryStatsRequest& request, const v1::QueryStatsResponse& response,
+                       const Figures& expected, const std::string& where) {
+    const bool ratio = request.metric() == v1::STATS_METRIC_STATION_COVERAGE ||
+                       request.metric() == v1::STATS_METRIC_VOLUNTEERS_PER_100_RESIDENTS;
+    const double scale =
+        request.metric() == v1::STATS_METRIC_VOLUNTEERS_PER_100_RESIDENTS ? 100.0 : 1.0;
+    auto measure = [&](int64_t value, int64_t second) {
+      if (!ratio) return static_cast<double>(value);
+      return second == 0 ? 0.0 : scale * value / second;
+    };
+    // How far along the order: larger first, or smaller first.
+    const double sign = request.order_by() == v1::STATS_ORDER_VALUE_DESCENDING ? -1.0 : 1.0;
+    const Figures actual = Actual(response, request.metric());
+    const size_t want = request.limit() > 0
+                            ? std::min<size_t>(request.limit(), expected.size())
+                            : expected.size();
+    ASSERT_EQ(response.rows_size(), want) << where << "\n" << request.DebugString();
+    ASSERT_EQ(actual.size(), want) << where << ": a group listed twice";
+    double last = -1e300;
+    for (const v1::StatsRow& row : response.rows()) {
+      const double at = sign * (ratio ? row.ratio() : static_cast<double>(row.value()));
+      EXPECT_GE(at, last) << where << ": out of order\n" << request.DebugString();
+      last = at;
+    }
+    for (const auto& [keys, figure] : actual) {
+      const auto it = expected.find(keys);
+      ASSERT_NE(it, expected.end()) << where << ": [" << absl::StrJoin(keys, ",") << "] listed";
+      EXPECT_EQ(figure.value, it->second.value) << where << "\n" << request.DebugString();
+      EXPECT_EQ(figure.second, it->second.second) << where << "\n" << request.DebugString();
+    }
+    for (const auto& [keys, figure] : expected) {
+      if (actual.count(keys) != 0) continue;
+      EXPECT_GE(sign * measure(figure.value, figure.second), last - 1e-9)
+          << where << ": [" << absl::StrJoin(keys, ",") << "] left out\n"
+          << request.DebugString();
+    }
+  }
+
   // `queries` random queries, each equal to the oracle's figures.
   void CheckRandomQueries(int queries, const std::string& phase) {
     const Raw raw = ReadRaw();
     for (int i = 0; i < queries; ++i) {
       std::string scope;
-      const v1::QueryStatsRequest request = RandomQuery(&scope);
+      v1::QueryStatsRequest request = RandomQuery(&scope);
+      if (Chance(0.3)) {
+        request.set_order_by(Chance(0.5) ? v1::STATS_ORDER_VALUE_DESCENDING
+                                         : v1::STATS_ORDER_VALUE_ASCENDING);
+        if (Chance(0.6)) request.set_limit(Uniform(1, 4));
+      }
       v1::QueryStatsResponse response;
       grpc::ClientContext context;
       const grpc::Status status = Stats(admin_)->QueryStats(&context, request, &response);
@@ -973,9 +1019,13 @@ class StatsServiceTest : public ::zhiyuan::testing::PgTest {
       ++answers_[{request.metric(), response.source()}];
       const Figures expected = Expected(request, scope, raw);
       const Figures actual = Actual(response, request.metric());
-      ASSERT_EQ(Describe(actual), Describe(expected))
-          << phase << " seed " << seed_ << ", query " << i << " (" << v1::StatsSource_Name(response.source())
-          << "):\n" << request.DebugString();
+      if (request.order_by() == v1::STATS_ORDER_UNSPECIFIED) {
+        ASSERT_EQ(Describe(actual), Describe(expected))
+            << phase << " seed " << seed_ << ", query " << i << " ("
+            << v1::StatsSource_Name(response.source()) << "):\n" << request.DebugString();
+      } else {
+        CheckTop(request, response, expected, absl::StrCat(phase, " seed ", seed_, ", query ", i));
+      }
       if (request.metric() == v1::STATS_METRIC_STATION_COVERAGE) {
         for (const v1::StatsRow& row : response.rows()) {
           EXPECT_DOUBLE_EQ(row.ratio(), row.denominator() == 0 ? 0.0
