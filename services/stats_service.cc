@@ -276,19 +276,21 @@ int LevelOf(absl::string_view code) {
 
 }  // namespace
 
-absl::StatusOr<std::string> StatsServiceImpl::Scope(const Principal& caller,
-                                                    absl::string_view field,
-                                                    const std::string& requested,
-                                                    absl::Time deadline) {
+absl::StatusOr<StatsServiceImpl::ScopeRegion> StatsServiceImpl::Scope(
+    const Principal& caller, absl::string_view field, const std::string& requested,
+    absl::Time deadline) {
   ZY_RETURN_IF_ERROR(Authorizer::RequireRole(
       caller, {v1::ROLE_REGION_ADMIN, v1::ROLE_REPORTER}, "read figures"));
-  ZY_ASSIGN_OR_RETURN(std::string scope, Authorizer::NarrowRegion(caller, field, requested));
-  if (!scope.empty()) {
-    const absl::StatusOr<storage::Region> region = stores_.regions.Get(scope, deadline);
+  ScopeRegion scope;
+  ZY_ASSIGN_OR_RETURN(scope.code, Authorizer::NarrowRegion(caller, field, requested));
+  if (!scope.code.empty()) {
+    absl::StatusOr<storage::Region> region = stores_.regions.Get(scope.code, deadline);
     if (absl::IsNotFound(region.status())) {
-      return absl::NotFoundError(absl::StrCat(field, ": ", RegionName(scope), " does not exist"));
+      return absl::NotFoundError(
+          absl::StrCat(field, ": ", RegionName(scope.code), " does not exist"));
     }
     ZY_RETURN_IF_ERROR(region.status());
+    scope.region = *std::move(region);
   }
   return scope;
 }
@@ -303,7 +305,8 @@ grpc::Status StatsServiceImpl::QueryStats(grpc::ServerContext* context,
     if (!request->region().empty()) {
       ZY_ASSIGN_OR_RETURN(requested, ParseRegionName("region", request->region()));
     }
-    ZY_ASSIGN_OR_RETURN(query.scope, Scope(caller, "region", requested, deadline));
+    ZY_ASSIGN_OR_RETURN(const ScopeRegion scope, Scope(caller, "region", requested, deadline));
+    query.scope = scope.code;
     if (query.region_level != 0 && query.region_level < LevelOf(query.scope)) {
       return InvalidField("region_level", absl::StrCat("must be at or below the level of ",
                                                        RegionName(query.scope)));
@@ -343,10 +346,9 @@ grpc::Status StatsServiceImpl::QueryStats(grpc::ServerContext* context,
     if (result.rows.empty() && query.group_by.empty()) result.rows.emplace_back();
     // Without group_by, per-100 figures are the scope region's.
     std::optional<int64_t> scope_population;
-    if (per_100 && query.group_by.empty() && !query.scope.empty()) {
-      ZY_ASSIGN_OR_RETURN(const storage::Region region,
-                          stores_.regions.Get(query.scope, deadline));
-      if (region.population_year != 0) scope_population = region.population;
+    if (per_100 && query.group_by.empty() && scope.region.has_value() &&
+        scope.region->population_year != 0) {
+      scope_population = scope.region->population;
     }
     for (const storage::StatsRowValue& row : result.rows) {
       v1::StatsRow proto;
@@ -396,9 +398,9 @@ grpc::Status StatsServiceImpl::GetRegionSummary(grpc::ServerContext* context,
     if (request->region() != kWholeCountry) {
       ZY_ASSIGN_OR_RETURN(requested, ParseRegionName("region", request->region()));
     }
-    ZY_ASSIGN_OR_RETURN(const std::string scope, Scope(caller, "region", requested, deadline));
+    ZY_ASSIGN_OR_RETURN(const ScopeRegion scope, Scope(caller, "region", requested, deadline));
     storage::StatsQuery base;
-    base.scope = scope;
+    base.scope = scope.code;
     const absl::CivilDay today = absl::ToCivilDay(now_(), absl::FixedTimeZone(8 * 3600));
     if (request->start_date().empty() && request->end_date().empty()) {
       base.first_day = absl::CivilDay(absl::CivilYear(today));
@@ -415,13 +417,12 @@ grpc::Status StatsServiceImpl::GetRegionSummary(grpc::ServerContext* context,
         return InvalidField("end_date", "must not be before start_date");
       }
     }
-    response->set_region(scope.empty() ? kWholeCountry : RegionName(scope));
-    if (scope.empty()) {
+    response->set_region(scope.code.empty() ? kWholeCountry : RegionName(scope.code));
+    if (!scope.region.has_value()) {
       response->set_display_name("全国");
     } else {
-      ZY_ASSIGN_OR_RETURN(const storage::Region region, stores_.regions.Get(scope, deadline));
-      response->set_display_name(region.display_name);
-      response->set_population(region.population);
+      response->set_display_name(scope.region->display_name);
+      response->set_population(scope.region->population);
     }
     if (base.first_day.has_value()) response->set_start_date(absl::FormatCivilTime(*base.first_day));
     if (base.last_day.has_value()) response->set_end_date(absl::FormatCivilTime(*base.last_day));

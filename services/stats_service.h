@@ -4,6 +4,7 @@
 #define ZHIYUAN_SERVICES_STATS_SERVICE_H_
 
 #include <functional>
+#include <optional>
 
 #include "absl/time/time.h"
 #include "services/authorizer.h"
@@ -36,9 +37,14 @@ class StatsServiceImpl final : public zhiyuan::v1::StatsService::Service {
                                 zhiyuan::v1::RegionSummary* response) override;
 
  private:
-  // The region code a caller may read figures of, for `requested` ("" for the whole country).
+  // The region a caller may read figures of, for `requested` ("" for the whole country): its
+  // code, and the region itself unless it is the whole country.
   // Errors: NOT_FOUND for a region that does not exist; PERMISSION_DENIED.
-  absl::StatusOr<std::string> Scope(const Principal& caller, absl::string_view field,
+  struct ScopeRegion {
+    std::string code;
+    std::optional<storage::Region> region;
+  };
+  absl::StatusOr<ScopeRegion> Scope(const Principal& caller, absl::string_view field,
                                     const std::string& requested, absl::Time deadline);
 
   const Stores stores_;
