@@ -237,6 +237,22 @@ bool ParseWord(std::string word, Enum* value) {
   return true;
 }
 
+// ParseWord for a flag (or argument) `name`: false, after telling the user which words it
+// takes, for a word that names no value.
+template <typename Enum>
+bool ParseFlagWord(absl::string_view name, const std::string& word, Enum* value) {
+  if (ParseWord(word, value)) return true;
+  const google::protobuf::EnumDescriptor* descriptor = google::protobuf::GetEnumDescriptor<Enum>();
+  std::vector<std::string> words;
+  for (int i = 0; i < descriptor->value_count(); ++i) {
+    const int number = descriptor->value(i)->number();
+    if (number != 0) words.push_back(TypedWord(static_cast<Enum>(number)));
+  }
+  std::cerr << "zhiyuanctl: " << name << ": \"" << word << "\" is not one of "
+            << absl::StrJoin(words, ", ") << "\n";
+  return false;
+}
+
 // A time as China's clocks show it (Asia/Shanghai, +08:00 all year); `unset` for an unset one.
 std::string ChinaTime(const google::protobuf::Timestamp& time, absl::string_view unset = "-") {
   if (time.seconds() == 0 && time.nanos() == 0) return std::string(unset);
@@ -363,11 +379,7 @@ int CreateToken(const Client& client) {
   zhiyuan::v1::CreateTokenRequest request;
   zhiyuan::v1::Token& token = *request.mutable_token();
   zhiyuan::v1::Role parsed;
-  if (!ParseWord(absl::GetFlag(FLAGS_role), &parsed)) {
-    std::cerr << "zhiyuanctl: --role must be system-admin, region-admin, team-leader, volunteer, "
-                 "reporter or kiosk\n";
-    return 2;
-  }
+  if (!ParseFlagWord("--role", absl::GetFlag(FLAGS_role), &parsed)) return 2;
   token.set_role(parsed);
   token.set_display_name(absl::GetFlag(FLAGS_display_name));
   token.set_region(absl::GetFlag(FLAGS_region));
@@ -500,10 +512,7 @@ int Totals(const Client& client, const std::string& volunteer) {
   request.set_name(absl::StrCat(absl::StripSuffix(volunteer, "/serviceTotals"), "/serviceTotals"));
   if (const std::string period = absl::GetFlag(FLAGS_period); !period.empty()) {
     zhiyuan::v1::TotalsPeriod value;
-    if (!ParseWord(period, &value)) {
-      std::cerr << "zhiyuanctl: --period must be month or year\n";
-      return 2;
-    }
+    if (!ParseFlagWord("--period", period, &value)) return 2;
     request.set_period(value);
   }
   auto stub = zhiyuan::v1::ServiceRecordService::NewStub(client.channel);
@@ -537,41 +546,26 @@ int Totals(const Client& client, const std::string& volunteer) {
 int Stats(const Client& client, const std::string& metric) {
   zhiyuan::v1::QueryStatsRequest request;
   zhiyuan::v1::StatsMetric metric_value;
-  if (!ParseWord(metric, &metric_value)) {
-    std::cerr << "zhiyuanctl: unknown metric \"" << metric << "\" (see --help)\n";
-    return 2;
-  }
+  if (!ParseFlagWord("metric", metric, &metric_value)) return 2;
   request.set_metric(metric_value);
   for (const std::string& by : absl::GetFlag(FLAGS_by)) {
     zhiyuan::v1::StatsDimension dimension;
-    if (!ParseWord(by, &dimension)) {
-      std::cerr << "zhiyuanctl: --by: unknown dimension \"" << by << "\"\n";
-      return 2;
-    }
+    if (!ParseFlagWord("--by", by, &dimension)) return 2;
     request.add_group_by(dimension);
   }
   if (const std::string level = absl::GetFlag(FLAGS_level); !level.empty()) {
     zhiyuan::v1::RegionLevel value;
-    if (!ParseWord(level, &value)) {
-      std::cerr << "zhiyuanctl: --level must be province, city, county, township or village\n";
-      return 2;
-    }
+    if (!ParseFlagWord("--level", level, &value)) return 2;
     request.set_region_level(value);
   }
   if (const std::string category = absl::GetFlag(FLAGS_category); !category.empty()) {
     zhiyuan::v1::ServiceCategory value;
-    if (!ParseWord(category, &value)) {
-      std::cerr << "zhiyuanctl: --category: unknown category \"" << category << "\"\n";
-      return 2;
-    }
+    if (!ParseFlagWord("--category", category, &value)) return 2;
     request.set_category(value);
   }
   if (const std::string hour_class = absl::GetFlag(FLAGS_hour_class); !hour_class.empty()) {
     zhiyuan::v1::HourClass value;
-    if (!ParseWord(hour_class, &value)) {
-      std::cerr << "zhiyuanctl: --hour_class must be attendance or manual\n";
-      return 2;
-    }
+    if (!ParseFlagWord("--hour_class", hour_class, &value)) return 2;
     request.set_hour_class(value);
   }
   if (const std::string order = absl::GetFlag(FLAGS_order); !order.empty()) {
@@ -655,10 +649,7 @@ int ListCorrections(const Client& client, const std::string& event) {
   request.set_event(event);
   if (const std::string state = absl::GetFlag(FLAGS_state); !state.empty()) {
     zhiyuan::v1::CorrectionState value;
-    if (!ParseWord(state, &value)) {
-      std::cerr << "zhiyuanctl: --state must be pending, approved or rejected\n";
-      return 2;
-    }
+    if (!ParseFlagWord("--state", state, &value)) return 2;
     request.set_state(value);
   }
   request.set_page_size(1000);
@@ -813,10 +804,7 @@ int ListRegions(const Client& client) {
   request.set_display_name_prefix(absl::GetFlag(FLAGS_prefix));
   if (const std::string level = absl::GetFlag(FLAGS_level); !level.empty()) {
     zhiyuan::v1::RegionLevel value;
-    if (!ParseWord(level, &value)) {
-      std::cerr << "zhiyuanctl: --level: not a region level: " << level << "\n";
-      return 2;
-    }
+    if (!ParseFlagWord("--level", level, &value)) return 2;
     request.set_level(value);
   }
   request.set_page_size(1000);

@@ -302,6 +302,10 @@ check "stats counts the approved manual hours: 120 minutes, 2.00 hours" \
 ctl_as "$reporter" stats teams --region=regions/14 >"$work/reply" 2>&1 &&
   fail "a reporter of 临县 read 山西's figures"
 check "... and may not read 山西's (PERMISSION_DENIED)" grep -q '^zhiyuanctl: 7: ' "$work/reply"
+status=0
+ctl_as "$reporter" stats person-times --by=regin >"$work/reply" 2>&1 || status=$?
+check "a misspelt --by exits 2 and lists the dimensions" test "$status" -eq 2 -a \
+  "$(cat "$work/reply")" = 'zhiyuanctl: --by: "regin" is not one of region, program, category, team, post-kind, practice-unit-kind, day, week, month, quarter, year, star-level'
 summary=$(ctl_as "$reporter" summary regions/141124) || fail "zhiyuanctl summary"
 check "the summary of 临县 holds its 6 teams" grep -q '"teams": "6"' <<<"$summary"
 
