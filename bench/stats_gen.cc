@@ -6,9 +6,9 @@
 //   stats_gen --database_url=URL [--records=10000000] [--seed=1] [--revisions=true]
 //
 // Everything big goes in with COPY, in sessions with session_replication_role = replica (no
-// triggers, no foreign key checks; the bench cluster's user is a superuser) and with the
-// secondary indexes of the loaded tables dropped, then rebuilt from their own definitions.
-// With the triggers off, the figures are made as migration 0016 makes them for rows already
+// foreign key checks; the bench cluster's user is a superuser), with the loaded table's
+// triggers dropped and its secondary indexes too, both made again from their own definitions
+// (TableLoad). With the triggers off, the figures are made as migration 0016 makes them for rows already
 // stored: the deltas in bulk (summed per rollup key, under no volunteer); the activity rollups
 // written from them at once with the compactor's own expansion (storage::ActivityRollupRowsSql:
 // folding 10M records' deltas batch by batch took 11 min, mostly index upserts); the directory
