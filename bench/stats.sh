@@ -43,8 +43,9 @@ if [[ -z "${DATA:-}" ]]; then
 fi
 ZHIYUAN_DATA_KEY=$(cat "$work/data.key")
 export ZHIYUAN_DATA_KEY
+# Migrated first in any case: a kept directory may predate the newest migrations.
+"$bin/services/zhiyuand" --database_url="$url" --migrate_only >>"$work/zhiyuand.log" 2>&1
 if [[ -z "${DATA:-}" ]]; then
-  "$bin/services/zhiyuand" --database_url="$url" --migrate_only >"$work/zhiyuand.log" 2>&1
   "$bin/services/zhiyuand" --database_url="$url" --issue_admin_token_file="$work/admin.token" \
     >>"$work/zhiyuand.log" 2>&1
 

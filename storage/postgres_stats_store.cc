@@ -293,6 +293,16 @@ std::string InScope(absl::string_view column, const std::string& scope, Params& 
                       params.Add(absl::StrCat(scope, ":"), "text"));
 }
 
+// A rollup row's region_code within the scope, for rows of `depth`: when the scope is itself
+// of that depth, only its own code, which lets the index seek the period too (after a range
+// of codes it would walk every period of each code).
+std::string RollupInScope(const std::string& scope, int depth, Params& params) {
+  if (!scope.empty() && static_cast<int>(scope.size()) == kCodeLength[depth]) {
+    return absl::StrCat("region_code = ", params.Add(scope, "text"));
+  }
+  return InScope("region_code", scope, params);
+}
+
 std::string RegionKey(absl::string_view column, int level) {
   return absl::StrCat("left(", column, ", ", kCodeLength[level], ")");
 }
@@ -428,7 +438,7 @@ std::string ActivityRollupRows(const StatsQuery& query, DimKind dim, const Measu
     return "dim_value";
   };
   std::string where = absl::StrCat("dim_kind = ", static_cast<int>(dim), " AND depth = ", depth,
-                                   " AND ", InScope("region_code", query.scope, params));
+                                   " AND ", RollupInScope(query.scope, depth, params));
   if (dim_filter.has_value()) {
     absl::StrAppend(&where, " AND dim_value = ", params.Add(absl::StrCat(*dim_filter), "bigint"));
   }
@@ -815,7 +825,7 @@ std::string PeopleRows(const StatsQuery& query, DimKind dim, const PeoplePeriod&
   const std::string end = params.Add(DayText(window.end), "date");
   std::string counts = absl::StrCat(
       "active_counts WHERE dim_kind = ", static_cast<int>(dim), " AND period_kind = ",
-      period.kind, " AND depth = ", depth, " AND ", InScope("region_code", query.scope, params),
+      period.kind, " AND depth = ", depth, " AND ", RollupInScope(query.scope, depth, params),
       " AND period >= ", first, " AND period < ", end);
   std::string pending = absl::StrCat(
       "activity_deltas WHERE volunteer_number <> '' AND ",
