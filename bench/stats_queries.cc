@@ -2,16 +2,16 @@
 // straightforward SQL over the raw tables. bench/stats.sh runs it after stats_gen.
 //
 //   stats_queries --address=HOST:PORT --token=SECRET --database_url=URL
-//                 [--iterations=200] [--warmup=10] [--sql_iterations=3]
+//                 [--iterations=200] [--raw_iterations=200] [--warmup=10] [--sql_iterations=3]
 //
 // Each shape runs --warmup calls, then --iterations timed calls of QueryStats (or
-// GetRegionSummary), one at a time, each with other parameters: scopes alternating between busy
-// and quiet regions of the shape's level (by their events), several windows, programs. When
-// every shape is timed, each asks --sql_iterations times the same question as plain SQL over
-// service_records, events and the directory (the semantics stats.proto documents, written
-// independently of the store), timed, and compared with the API's answer to the same
-// parameters. Prints a Markdown table; exits 1
-// when any answer differs, after printing both.
+// GetRegionSummary; --raw_iterations for the two shapes answered from the raw rows), one at a
+// time, each with other parameters: scopes alternating between busy and quiet regions of the
+// shape's level (by their events), several windows, programs. When every shape is timed, each
+// asks --sql_iterations times the same question as plain SQL over service_records, events and
+// the directory (the semantics stats.proto documents, written independently of the store),
+// timed, and compared with the API's answer to the same parameters. Prints a Markdown table;
+// exits 1 when any answer differs, after printing both.
 #include <grpcpp/grpcpp.h>
 
 #include <algorithm>
@@ -44,6 +44,8 @@ ABSL_FLAG(std::string, database_url, "", "zhiyuand's database, for the straightf
 ABSL_FLAG(int, iterations, 200, "timed API calls per shape");
 ABSL_FLAG(int, warmup, 10, "untimed API calls per shape first");
 ABSL_FLAG(int, sql_iterations, 3, "straightforward SQL runs per shape, each compared");
+ABSL_FLAG(int, raw_iterations, 200,
+          "timed API calls of the shapes answered from the raw rows (seconds each at 100M)");
 
 namespace {
 
@@ -65,6 +67,7 @@ struct Case {
 struct Shape {
   std::string name;
   std::function<Case(int)> make;  // The i-th parameters.
+  bool raw = false;               // Answered from the raw rows: no dashboard shape.
 };
 
 // An answer, comparable: one line per row, sorted.
@@ -470,7 +473,8 @@ std::vector<Shape> Shapes(Bench& bench) {
                           v1::STATS_METRIC_ACTIVE_VOLUNTEERS, {}, v1::REGION_LEVEL_UNSPECIFIED,
                           at(counties, i), at(kOddWindows, i),
                           absl::StrCat("SELECT count(DISTINCT r.volunteer_number), 0", kRecords));
-                    }});
+                    },
+                    /*raw=*/true});
   shapes.push_back(
       {"person-times of a program per county of a province, 1 year", [=](int i) {
          Case c = Activity(v1::STATS_METRIC_PERSON_TIMES, {region}, v1::REGION_LEVEL_COUNTY,
@@ -508,7 +512,8 @@ std::vector<Shape> Shapes(Bench& bench) {
                           v1::REGION_LEVEL_UNSPECIFIED, at(counties, i), at(kYears, i),
                           absl::StrCat("SELECT coalesce(e.program_id, 0), e.category, count(*), 0",
                                        kRecords, " AND r.hour_class = 1 GROUP BY 1, 2"));
-                    }});
+                    },
+                    /*raw=*/true});
   auto directory = [&](const char* name, v1::StatsMetric metric, const char* table,
                        const char* column) {
     shapes.push_back({name, [=](int i) {
@@ -639,6 +644,7 @@ int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
   Bench bench;
   const int iterations = absl::GetFlag(FLAGS_iterations);
+  const int raw_iterations = absl::GetFlag(FLAGS_raw_iterations);
   const int warmup = absl::GetFlag(FLAGS_warmup);
   const int sql_iterations = absl::GetFlag(FLAGS_sql_iterations);
   bool all_equal = true;
@@ -657,7 +663,7 @@ int main(int argc, char** argv) {
     Timed& t = timed[s];
     absl::Duration took;
     for (int i = 0; i < warmup; ++i) bench.Api(shape.make(i), &took);
-    for (int i = 0; i < iterations; ++i) {
+    for (int i = 0; i < (shape.raw ? raw_iterations : iterations); ++i) {
       const Answer answer = bench.Api(shape.make(i), &took);
       t.api_times.push_back(took);
       t.sources.insert(answer.source);
@@ -694,7 +700,8 @@ int main(int argc, char** argv) {
                           : equal == compared ? absl::StrCat("yes (", equal, ")")
                                               : absl::StrCat("NO (", equal, "/", compared, ")");
     if (t.unavailable > 0) {
-      absl::StrAppend(&verdict, "; unavailable in ", t.unavailable, "/", iterations, " calls");
+      absl::StrAppend(&verdict, "; unavailable in ", t.unavailable, "/", t.api_times.size(),
+                      " calls");
     }
     lines.push_back(absl::StrFormat("| %s | %.1f | %.1f | %.0f | %s | %s |", shape.name,
                                     Percentile(t.api_times, 0.5), Percentile(t.api_times, 0.99),
