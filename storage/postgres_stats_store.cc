@@ -11,7 +11,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/time/civil_time.h"
+#include "storage/active_count_moves.h"
 #include "storage/prepared.h"
+#include "storage/sql_array.h"
 #include "storage/status_macros.h"
 #include "storage/transaction.h"
 
@@ -162,20 +165,28 @@ folded AS (
     attendance_minutes = r.attendance_minutes + excluded.attendance_minutes,
     manual_records = r.manual_records + excluded.manual_records,
     manual_minutes = r.manual_minutes + excluded.manual_minutes),
-people_nets AS (
-  SELECT t.volunteer_number, k.kind AS dim_kind, p.kind AS period_kind, p.unit, p.span,
-         depth.d AS depth,
-         left(t.region_code, (ARRAY[2, 4, 6, 9, 12])[depth.d]) AS region_code,
-         date_trunc(p.unit, t.day)::date AS period, k.value AS dim_value,
-         sum(t.attendance_records + t.manual_records) AS net
-  FROM taken t
-  CROSS JOIN generate_series(1, 5) AS depth(d)
-  CROSS JOIN (VALUES (3, 'month', '1 month'), (4, 'quarter', '3 months'),
-                     (5, 'year', '1 year')) AS p(kind, unit, span)
-  CROSS JOIN LATERAL (VALUES (0, 0::bigint), (1, t.program_id)) AS k(kind, value)
-  WHERE t.volunteer_number <> ''
-  GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
-  HAVING sum(t.attendance_records + t.manual_records) <> 0),
+-- Distinct volunteers: per volunteer taken and (event region, program, month), the credited
+-- records the changes add and, in the same snapshot, the records there now, over the whole years
+-- concerned. ActiveCountMoves turns them into moves of active_counts.
+record_nets AS (
+  SELECT volunteer_number, region_code, program_id, date_trunc('month', day)::date AS month,
+         sum(attendance_records + manual_records) AS net
+  FROM taken
+  WHERE volunteer_number <> ''
+  GROUP BY 1, 2, 3, 4
+  HAVING sum(attendance_records + manual_records) <> 0),
+records_now AS (
+  SELECT r.volunteer_number, e.region_code, coalesce(e.program_id, 0) AS program_id,
+         date_trunc('month', r.check_in AT TIME ZONE 'Asia/Shanghai')::date AS month,
+         count(*) AS now
+  FROM (SELECT volunteer_number, date_trunc('year', min(month)::timestamp) AS first,
+               date_trunc('year', max(month)::timestamp) + interval '1 year' AS last
+        FROM record_nets GROUP BY 1) w
+  JOIN service_records r ON r.volunteer_number = w.volunteer_number AND r.state = 2
+   AND r.check_in >= (w.first AT TIME ZONE 'Asia/Shanghai')
+   AND r.check_in < (w.last AT TIME ZONE 'Asia/Shanghai')
+  JOIN events e ON e.id = r.event_id
+  GROUP BY 1, 2, 3, 4),
 -- Star levels: every volunteer whose records, residence or registration changed is looked at
 -- again; what moved goes to directory_deltas, for CompactDirectorySql to fold.
 changed AS (
@@ -198,17 +209,15 @@ stars_kept AS (
 stars_dropped AS (
   DELETE FROM volunteer_stars
   WHERE volunteer_number IN (SELECT volunteer_number FROM restarred)
-    AND volunteer_number NOT IN (SELECT volunteer_number FROM stars_now WHERE star > 0)),
-people AS (
-  INSERT INTO active_counts AS a
-    (dim_kind, period_kind, depth, region_code, period, dim_value, people)
-  SELECT dim_kind, period_kind, depth, region_code, period, dim_value, sum(moved)
-  FROM ()sql", PeopleMovedSql("people_nets"), R"sql() AS moves
-  GROUP BY dim_kind, period_kind, depth, region_code, period, dim_value
-  HAVING sum(moved) <> 0
-  ON CONFLICT (dim_kind, period_kind, depth, region_code, period, dim_value) DO UPDATE SET
-    people = a.people + excluded.people)
-SELECT coalesce(sum(deltas), 0) + (SELECT count(*) FROM changed) FROM grouped
+    AND volunteer_number NOT IN (SELECT volunteer_number FROM stars_now WHERE star > 0))
+-- Every row carries the count of changes folded; the others are null when no volunteer's
+-- records changed.
+SELECT f.folded, m.volunteer_number, m.region_code, m.program_id, m.month,
+       coalesce(m.net, 0) AS net, coalesce(m.now, 0) AS now
+FROM (SELECT coalesce(sum(deltas), 0) + (SELECT count(*) FROM changed) AS folded FROM grouped) f
+LEFT JOIN (SELECT * FROM record_nets
+           FULL JOIN records_now USING (volunteer_number, region_code, program_id, month)) m
+  ON true
 )sql");
 }
 
@@ -239,6 +248,46 @@ std::string CompactDirectorySql() {
       "GROUP BY 1, 2, 3, 4 "
       "ON CONFLICT (metric, depth, region_code, sub_kind) DO UPDATE SET n = c.n + excluded.n) "
       "SELECT count(*) FROM taken");
+}
+
+// Adds to active_counts the moves of the volunteers' rows CompactActivitySql returned (rows of
+// folded, volunteer_number, region_code, program_id, month, net, now).
+absl::Status FoldActiveCounts(pqxx::transaction_base& txn, const pqxx::result& rows) {
+  std::vector<VolunteerMonth> months;
+  months.reserve(rows.size());
+  for (const pqxx::row& row : rows) {
+    if (row["volunteer_number"].is_null()) continue;
+    absl::CivilDay first;
+    if (!absl::ParseCivilTime(row["month"].c_str(), &first)) {
+      return absl::InternalError(absl::StrCat("folding figures: bad month ", row["month"].c_str()));
+    }
+    months.push_back({row["volunteer_number"].as<std::string>(),
+                      row["region_code"].as<std::string>(), row["program_id"].as<int64_t>(),
+                      absl::CivilMonth(first), row["net"].as<int64_t>(),
+                      row["now"].as<int64_t>()});
+  }
+  const absl::flat_hash_map<ActiveCountKey, int64_t> moves = ActiveCountMoves(std::move(months));
+  if (moves.empty()) return absl::OkStatus();
+  SqlArray dim_kinds, period_kinds, depths, regions, periods, dim_values, people;
+  for (const auto& [key, moved] : moves) {
+    dim_kinds.Add(int64_t{key.dim_kind});
+    period_kinds.Add(int64_t{key.period_kind});
+    depths.Add(int64_t{key.depth});
+    regions.Add(key.region_code);
+    periods.Add(absl::FormatCivilTime(key.period));
+    dim_values.Add(key.dim_value);
+    people.Add(moved);
+  }
+  txn.exec_params0(
+      "INSERT INTO active_counts AS a "
+      "(dim_kind, period_kind, depth, region_code, period, dim_value, people) "
+      "SELECT * FROM unnest($1::smallint[], $2::smallint[], $3::smallint[], $4::text[], "
+      "$5::date[], $6::bigint[], $7::bigint[]) "
+      "ON CONFLICT (dim_kind, period_kind, depth, region_code, period, dim_value) DO UPDATE SET "
+      "people = a.people + excluded.people",
+      dim_kinds.str(), period_kinds.str(), depths.str(), regions.str(), periods.str(),
+      dim_values.str(), people.str());
+  return absl::OkStatus();
 }
 
 // Statement parameters, passed as text and cast where they are used.
@@ -931,11 +980,16 @@ absl::StatusOr<int64_t> PostgresStatsStore::Compact(int64_t max_deltas, absl::Ti
   ZY_RETURN_IF_ERROR(RunTransaction(
       pool_, deadline, "folding figures", Access::kReadWrite,
       [&](pqxx::transaction_base& txn) -> absl::Status {
+        // The fold's statements are planned each time and run in a fraction of a second:
+        // compiling them (JIT) took longer than some ran.
+        txn.exec0("SET LOCAL jit = off");
         if (!txn.exec_params1("SELECT pg_try_advisory_xact_lock($1)", kCompactLockKey)[0]
                  .as<bool>()) {
           return absl::OkStatus();
         }
-        folded = txn.exec_params1(CompactActivitySql(), max_deltas)[0].as<int64_t>();
+        const pqxx::result activity = txn.exec_params(CompactActivitySql(), max_deltas);
+        folded = activity[0][0].as<int64_t>();
+        ZY_RETURN_IF_ERROR(FoldActiveCounts(txn, activity));
         folded += txn.exec_params1(CompactDirectorySql(), max_deltas)[0].as<int64_t>();
         return absl::OkStatus();
       }));
