@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/civil_time.h"
+#include "absl/types/span.h"
 #include "storage/active_count_moves.h"
 #include "storage/prepared.h"
 #include "storage/sql_array.h"
@@ -101,7 +102,8 @@ std::string ActivityRollupRowsSql(absl::string_view changes) {
   return absl::StrCat(R"sql(
 SELECT dim.kind AS dim_kind, p.kind AS period_kind, depth.d AS depth,
        left(g.region_code, (ARRAY[2, 4, 6, 9, 12])[depth.d]) AS region_code,
-       CASE p.kind WHEN 1 THEN g.day ELSE date_trunc('month', g.day)::date END AS period,
+       CASE p.kind WHEN 1 THEN g.day ELSE date_trunc(p.unit, g.day::timestamp)::date END
+         AS period,
        dim.value AS dim_value, sum(g.events) AS events, sum(g.headcount) AS headcount,
        sum(g.headcount_events) AS headcount_events, sum(g.audience) AS audience,
        sum(g.audience_events) AS audience_events,
@@ -110,7 +112,7 @@ SELECT dim.kind AS dim_kind, p.kind AS period_kind, depth.d AS depth,
        sum(g.manual_minutes) AS manual_minutes
 FROM )sql", changes, R"sql( g
 CROSS JOIN generate_series(1, 5) AS depth(d)
-CROSS JOIN (VALUES (1), (2)) AS p(kind)
+CROSS JOIN (VALUES (1, 'day'), (2, 'month'), (5, 'year'), (6, 'week')) AS p(kind, unit)
 CROSS JOIN LATERAL (VALUES (0, 0::bigint), (1, g.program_id), (2, g.category::bigint),
                            (3, g.team_id), (4, g.post_id)) AS dim(kind, value)
 GROUP BY 1, 2, 3, 4, 5, 6)sql");
@@ -118,10 +120,10 @@ GROUP BY 1, 2, 3, 4, 5, 6)sql");
 
 namespace {
 
-// Folds pending activity changes: each into its rows at every depth, for days and months,
-// without a dimension and under each one; and into the distinct volunteers per month, quarter and
-// year. A volunteer's changes are folded all at once, so that the records as they are now, less
-// the changes, are the records as they were.
+// Folds pending activity changes: each into its rows at every depth, for days, weeks, months and
+// years, without a dimension and under each one; and into the distinct volunteers per month,
+// quarter and year. A volunteer's changes are folded all at once, so that the records as they are
+// now, less the changes, are the records as they were.
 std::string CompactActivitySql() {
   return absl::StrCat(R"sql(
 WITH sampled AS (
@@ -472,6 +474,89 @@ std::string KeyedRows(const StatsQuery& query, const std::function<std::string(S
   return absl::StrCat("SELECT ", absl::StrJoin(columns, ", "), " FROM ", from_where);
 }
 
+// The periods activity_rollups keeps, coarsest first, with their period_kind.
+enum class Grain { kYear = 5, kMonth = 2, kWeek = 6, kDay = 1 };
+
+// The grains whose periods each lie within one bucket of `time_group`, coarsest first. Weeks
+// cross months and years, but CoverWindow never takes a period across the start of a coarser
+// grain's period, so they serve between a month's edges.
+std::vector<Grain> GrainsFor(std::optional<StatsGroup> time_group) {
+  if (!time_group.has_value()) return {Grain::kYear, Grain::kMonth, Grain::kWeek, Grain::kDay};
+  switch (*time_group) {
+    case StatsGroup::kYear:
+      return {Grain::kYear, Grain::kMonth, Grain::kWeek, Grain::kDay};
+    case StatsGroup::kQuarter:
+    case StatsGroup::kMonth:
+      return {Grain::kMonth, Grain::kWeek, Grain::kDay};
+    case StatsGroup::kWeek:
+      return {Grain::kWeek, Grain::kDay};
+    default:
+      return {Grain::kDay};
+  }
+}
+
+// The first day of the first period of `grain` that starts on or after `day`, and of the last
+// that starts on or before it.
+absl::CivilDay PeriodStartFrom(Grain grain, absl::CivilDay day) {
+  switch (grain) {
+    case Grain::kYear: {
+      const absl::CivilDay start{absl::CivilYear(day)};
+      return start < day ? absl::CivilDay(absl::CivilYear(day) + 1) : start;
+    }
+    case Grain::kMonth: {
+      const absl::CivilDay start{absl::CivilMonth(day)};
+      return start < day ? absl::CivilDay(absl::CivilMonth(day) + 1) : start;
+    }
+    case Grain::kWeek:
+      return absl::NextWeekday(day - 1, absl::Weekday::monday);
+    case Grain::kDay:
+      break;
+  }
+  return day;
+}
+absl::CivilDay PeriodStartUntil(Grain grain, absl::CivilDay day) {
+  switch (grain) {
+    case Grain::kYear:
+      return absl::CivilDay(absl::CivilYear(day));
+    case Grain::kMonth:
+      return absl::CivilDay(absl::CivilMonth(day));
+    case Grain::kWeek:
+      return absl::PrevWeekday(day + 1, absl::Weekday::monday);
+    case Grain::kDay:
+      break;
+  }
+  return day;
+}
+
+// Covers the days [first, end) with ranges of whole periods, `rollup(period_kind, from, to)`
+// each: the whole periods of the coarsest grain in the middle, and the edges with the finer ones
+// in turn, so that a calendar year is one row per key and a window that cuts months reads at
+// most six days either side of its weeks. No period taken crosses the start of a period of a
+// coarser grain of `grains`, which ends with days.
+void CoverWindow(absl::CivilDay first, absl::CivilDay end, absl::Span<const Grain> grains,
+                 const std::function<void(int, absl::CivilDay, absl::CivilDay)>& rollup) {
+  if (first >= end) return;
+  const Grain grain = grains.front();
+  if (grain == Grain::kDay) {
+    rollup(static_cast<int>(grain), first, end);
+    return;
+  }
+  const absl::CivilDay whole_from = PeriodStartFrom(grain, first);
+  const absl::CivilDay whole_to = PeriodStartUntil(grain, end);
+  if (whole_from > whole_to) {  // no period of this grain starts within [first, end]
+    CoverWindow(first, end, grains.subspan(1), rollup);
+    return;
+  }
+  if (whole_from == whole_to) {  // one starts, and no finer period may cross it
+    CoverWindow(first, whole_from, grains.subspan(1), rollup);
+    CoverWindow(whole_from, end, grains.subspan(1), rollup);
+    return;
+  }
+  rollup(static_cast<int>(grain), whole_from, whole_to);
+  CoverWindow(first, whole_from, grains.subspan(1), rollup);
+  CoverWindow(whole_to, end, grains.subspan(1), rollup);
+}
+
 // Rows (k0..kN, v, s, e) of an activity query from the rollups kept under `dim`, and from the
 // changes not yet folded into them. Post kinds come out as post ids (GroupRows maps them).
 std::string ActivityRollupRows(const StatsQuery& query, DimKind dim, const MeasureSums& sums,
@@ -499,20 +584,7 @@ std::string ActivityRollupRows(const StatsQuery& query, DimKind dim, const Measu
                      " AND period >= ", params.Add(DayText(from), "date"), " AND period < ",
                      params.Add(DayText(to), "date"))));
   };
-  // Whole months of the window from the monthly rows and the days at either edge from the
-  // daily ones; days and weeks all from the daily ones.
-  absl::CivilMonth month_from(window.first);
-  if (absl::CivilDay(month_from) < window.first) ++month_from;
-  const absl::CivilDay months_begin(month_from);
-  const absl::CivilDay months_end(absl::CivilMonth(window.end));
-  const bool by_days = time_group == StatsGroup::kDay || time_group == StatsGroup::kWeek;
-  if (by_days || months_begin >= months_end) {
-    rollup(1, window.first, window.end);
-  } else {
-    rollup(2, months_begin, months_end);
-    if (window.first < months_begin) rollup(1, window.first, months_begin);
-    if (months_end < window.end) rollup(1, months_end, window.end);
-  }
+  CoverWindow(window.first, window.end, GrainsFor(time_group), rollup);
 
   auto delta_key = [depth, dim](StatsGroup group) -> std::string {
     if (group == StatsGroup::kRegion) return RegionKey("region_code", depth);

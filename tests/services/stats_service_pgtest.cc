@@ -1175,6 +1175,61 @@ TEST_F(StatsServiceTest, ChinaTimeDecidesTheDayMonthAndYearOfARecord) {
   }
 }
 
+// A window is read from whole years, months and weeks and the days at their edges: no record is
+// counted in the bucket of a neighbouring month or year for having a week in common with it.
+TEST_F(StatsServiceTest, WeeksAcrossTheStartOfAMonthOrYearKeepEachDayInItsBucket) {
+  if (IsSkipped()) return;
+  MakeDirectory();
+  // Two weeks that straddle a start: Monday 2025-12-29 to Sunday 2026-01-04, and Monday
+  // 2026-01-26 to Sunday 2026-02-01. One record on each side of each start.
+  const absl::CivilDay days[] = {absl::CivilDay(2025, 12, 31), absl::CivilDay(2026, 1, 1),
+                                 absl::CivilDay(2026, 1, 27), absl::CivilDay(2026, 2, 1)};
+  for (int i = 0; i < 4; ++i) {
+    const absl::CivilDay day = days[i];
+    const std::string event = Make(
+        "zhiyuan.v1.EventService.CreateEvent",
+        absl::StrCat("event { title: '志愿服务' organizer: '", teams_[0], "' region: 'regions/",
+                     counties_[0], "' start_time { seconds: ",
+                     absl::ToUnixSeconds(China(day.year(), day.month(), day.day(), 9, 0)),
+                     " } end_time { seconds: ",
+                     absl::ToUnixSeconds(China(day.year(), day.month(), day.day(), 11, 0)),
+                     " } category: 1 status: EVENT_STATUS_COMPLETED }"));
+    Make("zhiyuan.v1.ServiceRecordService.CreateServiceRecord",
+         absl::StrCat("parent: '", volunteers_[i], "' service_record { event: '", event,
+                      "' check_in_time { seconds: ",
+                      absl::ToUnixSeconds(China(day.year(), day.month(), day.day(), 9, 10)),
+                      " } check_out_time { seconds: ",
+                      absl::ToUnixSeconds(China(day.year(), day.month(), day.day(), 10, 50)),
+                      " } }"));
+  }
+  const std::pair<const char*, const char*> cases[] = {
+      {"group_by: STATS_DIMENSION_MONTH start_date: '2026-01-20' end_date: '2026-02-10'",
+       "[2026-01-01] 1/0\n[2026-02-01] 1/0"},
+      {"group_by: STATS_DIMENSION_QUARTER start_date: '2025-12-20' end_date: '2026-01-10'",
+       "[2025-10-01] 1/0\n[2026-01-01] 1/0"},
+      {"group_by: STATS_DIMENSION_YEAR start_date: '2025-12-20' end_date: '2026-01-10'",
+       "[2025-01-01] 1/0\n[2026-01-01] 1/0"},
+      {"group_by: STATS_DIMENSION_WEEK start_date: '2025-12-01' end_date: '2026-02-28'",
+       "[2025-12-29] 2/0\n[2026-01-26] 2/0"},
+      {"start_date: '2025-12-29' end_date: '2026-02-01'", "[] 4/0"},
+      {"start_date: '2025-12-30' end_date: '2026-01-31'", "[] 3/0"},
+      {"start_date: '2026-01-01' end_date: '2026-12-31'", "[] 3/0"},
+      {"group_by: STATS_DIMENSION_YEAR", "[2025-01-01] 1/0\n[2026-01-01] 3/0"},
+  };
+  auto stats = Stats(admin_);
+  for (bool folded : {false, true}) {
+    if (folded) CompactAll();
+    for (const auto& [query, figures] : cases) {
+      v1::QueryStatsResponse response;
+      ASSERT_THAT(Query(*stats, absl::StrCat("metric: STATS_METRIC_PERSON_TIMES ", query),
+                        &response),
+                  IsOk());
+      EXPECT_EQ(Describe(Actual(response, v1::STATS_METRIC_PERSON_TIMES)), figures)
+          << query << (folded ? ", folded" : "");
+    }
+  }
+}
+
 TEST_F(StatsServiceTest, AReporterReadsTheFiguresOfItsRegionOnly) {
   if (IsSkipped()) return;
   MakeDirectory();

@@ -23,8 +23,7 @@ TEST(ActiveCountMovesTest, FirstRecordCountsOnceUnderEveryKey) {
 }
 
 TEST(ActiveCountMovesTest, MoreRecordsWhereTheVolunteerAlreadyCountsMoveNothing) {
-  EXPECT_TRUE(
-      ActiveCountMoves({{"V1", kVillage, 7, absl::CivilMonth(2025, 5), 2, 5}}).empty());
+  EXPECT_TRUE(ActiveCountMoves({{"V1", kVillage, 7, absl::CivilMonth(2025, 5), 2, 5}}).empty());
 }
 
 TEST(ActiveCountMovesTest, OtherMonthsOfTheYearKeepTheVolunteerInTheQuarterAndYear) {

@@ -1,12 +1,16 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <pqxx/nontransaction>
 #include <pqxx/result>
 #include <pqxx/transaction>
+#include <string>
 #include <thread>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
+#include "absl/types/span.h"
 #include "storage/migrations.h"
 #include "tests/testing/pg_test_environment.h"
 #include "tests/testing/status_matchers.h"
@@ -179,6 +183,45 @@ TEST_F(MigrationsTest, BuiltinMigrationsApplyToAnEmptyDatabase) {
   for (const Migration& migration : builtin) {
     EXPECT_EQ(migration.checksum.size(), 64u) << migration.name;
   }
+}
+
+// 0019 sums the activity rollups already folded into weeks (from days) and years (from months).
+TEST_F(MigrationsTest, WeekAndYearRollupsAreSummedFromWhatWasFolded) {
+  const auto builtin = BuiltinMigrations();
+  const auto at = std::find_if(builtin.begin(), builtin.end(),
+                               [](const Migration& migration) { return migration.version == 19; });
+  ASSERT_NE(at, builtin.end());
+  pqxx::connection connection(NewEmptyDatabase());
+  const auto before = absl::MakeConstSpan(&*builtin.begin(), at - builtin.begin());
+  ASSERT_THAT(MigrateSchema(connection, before), IsOk());
+  {
+    pqxx::work txn(connection);
+    // Days (period_kind 1) and months (2) of a county's person-times, under no dimension and
+    // under team 7: Wednesday 2025-12-31 and Thursday 2026-01-01 share a week.
+    txn.exec0(
+        "INSERT INTO activity_rollups (dim_kind, period_kind, depth, region_code, period, "
+        "dim_value, events, headcount, headcount_events, audience, audience_events, "
+        "attendance_records, attendance_minutes, manual_records, manual_minutes) "
+        "SELECT d.kind, p.kind, 3, '141124', p.period::date, d.value, 0, 0, 0, 0, 0, p.n, "
+        "60 * p.n, 0, 0 FROM (VALUES (0, 0), (3, 7)) AS d(kind, value), "
+        "(VALUES (1, '2025-12-31', 1), (1, '2026-01-01', 2), (1, '2026-01-05', 4), "
+        "(2, '2025-12-01', 1), (2, '2026-01-01', 6)) AS p(kind, period, n)");
+    txn.commit();
+  }
+  ASSERT_THAT(MigrateSchema(connection, builtin), IsOk());
+  std::vector<std::string> rows;
+  for (const auto& row :
+       pqxx::nontransaction(connection)
+           .exec("SELECT dim_kind, period_kind, period, attendance_records, attendance_minutes "
+                 "FROM activity_rollups WHERE period_kind IN (5, 6) "
+                 "ORDER BY dim_kind, period_kind, period")) {
+    rows.push_back(absl::StrCat(row[0].c_str(), " ", row[1].c_str(), " ", row[2].c_str(), " ",
+                                row[3].c_str(), " ", row[4].c_str()));
+  }
+  EXPECT_THAT(rows,
+              ElementsAre("0 5 2025-01-01 1 60", "0 5 2026-01-01 6 360", "0 6 2025-12-29 3 180",
+                          "0 6 2026-01-05 4 240", "3 5 2025-01-01 1 60", "3 5 2026-01-01 6 360",
+                          "3 6 2025-12-29 3 180", "3 6 2026-01-05 4 240"));
 }
 
 TEST_F(PrepareSchemaTest, InspectsWithoutApplying) {
