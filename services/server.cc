@@ -130,7 +130,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
       *server->service_record_store_, *server->event_store_, *server->hour_rule_store_,
       *server->record_writer_, *server->check_in_codes_, authorizer);
   server->stats_store_ = std::make_unique<storage::PostgresStatsStore>(
-      *server->pool_, storage::PostgresStatsStore::Options{options.max_distinct_records});
+      *server->pool_, storage::PostgresStatsStore::Options{options.max_distinct_records,
+                                                           options.max_distinct_events});
   server->stats_service_ = std::make_unique<StatsServiceImpl>(
       StatsServiceImpl::Stores{*server->stats_store_, *server->region_store_,
                                *server->program_store_},

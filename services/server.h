@@ -89,8 +89,10 @@ struct ServerOptions {
   absl::Duration close_check_outs_interval = absl::Seconds(60);
   // How often changes to the figures are folded into their rollups (services/stats_compactor.h).
   absl::Duration compact_stats_interval = absl::Seconds(1);
-  // ACTIVE_VOLUNTEERS counts at most this many records (storage/postgres_stats_store.h).
+  // ACTIVE_VOLUNTEERS counts at most this many records, looked up through at most this many
+  // events (storage/postgres_stats_store.h).
   int64_t max_distinct_records = storage::PostgresStatsStore::Options().max_distinct_records;
+  int64_t max_distinct_events = storage::PostgresStatsStore::Options().max_distinct_events;
   // When set and the database has no tokens yet, makes the first system admin token and writes
   // its secret to this file (services/admin_token.h).
   std::string bootstrap_token_file;

@@ -647,6 +647,24 @@ MeasureSums RawSums(StatsMeasure measure) {
   }
 }
 
+// The query's program, category and team filters on its events `e`, each as " AND ...".
+std::string EventFilters(const StatsQuery& query, Params& params) {
+  std::string sql;
+  if (query.program_id.has_value()) {
+    absl::StrAppend(&sql, " AND e.program_id = ",
+                    params.Add(absl::StrCat(*query.program_id), "bigint"));
+  }
+  if (query.category.has_value()) {
+    absl::StrAppend(&sql, " AND e.category = ",
+                    params.Add(absl::StrCat(*query.category), "smallint"));
+  }
+  if (query.team_id.has_value()) {
+    absl::StrAppend(&sql, " AND e.organizer_team_id = ",
+                    params.Add(absl::StrCat(*query.team_id), "bigint"));
+  }
+  return sql;
+}
+
 // FROM and WHERE of an activity query over the raw rows: credited records and their events,
 // or the events that count.
 std::string RawActivityFromWhere(const StatsQuery& query, Params& params) {
@@ -670,19 +688,7 @@ std::string RawActivityFromWhere(const StatsQuery& query, Params& params) {
     sql += " AND r.hour_class = 1";
   }
   if (query.measure == StatsMeasure::kManualMinutes) sql += " AND r.hour_class = 2";
-  if (query.program_id.has_value()) {
-    absl::StrAppend(&sql, " AND e.program_id = ",
-                    params.Add(absl::StrCat(*query.program_id), "bigint"));
-  }
-  if (query.category.has_value()) {
-    absl::StrAppend(&sql, " AND e.category = ",
-                    params.Add(absl::StrCat(*query.category), "smallint"));
-  }
-  if (query.team_id.has_value()) {
-    absl::StrAppend(&sql, " AND e.organizer_team_id = ",
-                    params.Add(absl::StrCat(*query.team_id), "bigint"));
-  }
-  return sql;
+  return sql + EventFilters(query, params);
 }
 
 // An activity query grouped over the raw rows: (k0..kN, v, s), one row per group.
@@ -990,6 +996,18 @@ int64_t RecordsToCount(pqxx::transaction_base& txn, const StatsQuery& query,
       .as<int64_t>();
 }
 
+// How many events of the scope, matching the query's filters, counting distinct volunteers from
+// the records looks up the records of (whatever the window: a record's check-in is not bound to
+// its event's times), counting no further than `limit` + 1.
+int64_t EventsToVisit(pqxx::transaction_base& txn, const StatsQuery& query, int64_t limit) {
+  Params params;
+  const std::string sql =
+      absl::StrCat("SELECT count(*) FROM (SELECT 1 FROM events e WHERE ",
+                   InScope("e.region_code", query.scope, params), EventFilters(query, params),
+                   " LIMIT ", limit + 1, ") x");
+  return Exec(txn, sql, params, Planning::kEachTime)[0][0].as<int64_t>();
+}
+
 }  // namespace
 
 StatsResult PostgresStatsStore::QueryIn(pqxx::transaction_base& txn,
@@ -1008,15 +1026,23 @@ StatsResult PostgresStatsStore::QueryIn(pqxx::transaction_base& txn,
       return ToResult(query, Exec(txn, sql, params, Planning::kPrepared),
                       StatsSourceKind::kRollups);
     }
-    const int64_t limit = options_.max_distinct_records;
-    if (RecordsToCount(txn, query, dim, limit) > limit) {
-      StatsResult result;
-      result.source = StatsSourceKind::kRawRows;
-      result.unavailable = absl::StrCat(
-          "the scope and window hold more than ", limit,
+    StatsResult unavailable;
+    unavailable.source = StatsSourceKind::kRawRows;
+    const int64_t events = options_.max_distinct_events;
+    if (EventsToVisit(txn, query, events) > events) {
+      unavailable.unavailable = absl::StrCat(
+          "the scope holds more than ", events,
+          " events, too many to look up the records of and count distinct volunteers exactly in "
+          "time; ask for whole calendar months, quarters or years, or a smaller region");
+      return unavailable;
+    }
+    const int64_t records = options_.max_distinct_records;
+    if (RecordsToCount(txn, query, dim, records) > records) {
+      unavailable.unavailable = absl::StrCat(
+          "the scope and window hold more than ", records,
           " credited records, too many to count distinct volunteers exactly in time; ask for a "
           "smaller region or a shorter window");
-      return result;
+      return unavailable;
     }
   } else if (dim.has_value()) {
     const std::string rows = ActivityRollupRows(query, *dim, ActivitySums(query.measure), params);

@@ -24,9 +24,12 @@ std::string ActivityRollupRowsSql(absl::string_view changes);
 class PostgresStatsStore final : public StatsStore {
  public:
   struct Options {
-    // ACTIVE_VOLUNTEERS counts distinct people from the records themselves; a query whose
-    // scope and window hold more credited records than this says so instead of counting.
+    // ACTIVE_VOLUNTEERS over a window or dimension active_counts does not keep is counted from
+    // the records of the scope's events. A query whose scope and window hold more credited
+    // records than max_distinct_records, or whose scope holds more events (matching its
+    // filters, over all time) than max_distinct_events, says so instead of counting.
     int64_t max_distinct_records = 50000;
+    int64_t max_distinct_events = 5000;
   };
 
   // `pool` must outlive the store.

@@ -458,7 +458,7 @@ class StatsServiceTest : public ::zhiyuan::testing::PgTest {
               "CASCADE");
       pqxx::nontransaction(connection).exec("DELETE FROM hour_rule_sets WHERE region_code <> ''");
     }
-    StartServer(storage::PostgresStatsStore::Options().max_distinct_records);
+    StartServer(storage::PostgresStatsStore::Options());
     admin_ = ::zhiyuan::testing::MintDatabaseAdminToken(TestDatabaseUrl());
     auto pool = storage::ConnectionPool::Create({TestDatabaseUrl(), 1, "stats-test"});
     ASSERT_THAT(pool, IsOk());
@@ -470,7 +470,7 @@ class StatsServiceTest : public ::zhiyuan::testing::PgTest {
     random_.seed(seed_);
   }
 
-  void StartServer(int64_t max_distinct_records) {
+  void StartServer(const storage::PostgresStatsStore::Options& budget) {
     if (server_ != nullptr) server_->Shutdown(absl::Seconds(1));
     ServerOptions options;
     options.listen_address = "127.0.0.1:0";
@@ -481,7 +481,8 @@ class StatsServiceTest : public ::zhiyuan::testing::PgTest {
     options.close_check_outs_interval = absl::Hours(1);
     // Folds run only when the test asks, so that figures are checked both ways.
     options.compact_stats_interval = absl::Hours(1);
-    options.max_distinct_records = max_distinct_records;
+    options.max_distinct_records = budget.max_distinct_records;
+    options.max_distinct_events = budget.max_distinct_events;
     auto server = Server::Start(options);
     ASSERT_THAT(server, IsOk());
     server_ = *std::move(server);
@@ -1274,15 +1275,23 @@ TEST_F(StatsServiceTest, DistinctVolunteersOverAnUnevenWindowSayTheyCannotBeCoun
   MakeDirectory();
   for (int i = 0; i < 10; ++i) MakeEvent();
   for (int i = 0; i < 40; ++i) MakeRecord();
-  StartServer(/*max_distinct_records=*/3);
+  const std::string uneven =
+      "metric: STATS_METRIC_ACTIVE_VOLUNTEERS start_date: '2025-06-15' end_date: '2026-10-14'";
+  StartServer({/*max_distinct_records=*/3, /*max_distinct_events=*/1000});
   v1::QueryStatsResponse response;
-  ASSERT_THAT(Query(*Stats(admin_),
-                    "metric: STATS_METRIC_ACTIVE_VOLUNTEERS start_date: '2025-06-15' "
-                    "end_date: '2026-10-14'",
-                    &response),
-              IsOk());
+  ASSERT_THAT(Query(*Stats(admin_), uneven, &response), IsOk());
   EXPECT_THAT(response.unavailable(), ::testing::HasSubstr("more than 3 credited records"));
   EXPECT_THAT(response.rows(), ::testing::IsEmpty());
+  // The records are found through the scope's events, whatever the window: too many of those,
+  // and the count is refused however few records the window holds.
+  StartServer({/*max_distinct_records=*/1000, /*max_distinct_events=*/9});
+  ASSERT_THAT(Query(*Stats(admin_), uneven, &response), IsOk());
+  EXPECT_THAT(response.unavailable(), ::testing::HasSubstr("more than 9 events"));
+  EXPECT_THAT(response.rows(), ::testing::IsEmpty());
+  StartServer({/*max_distinct_records=*/1000, /*max_distinct_events=*/10});
+  ASSERT_THAT(Query(*Stats(admin_), uneven, &response), IsOk());
+  EXPECT_EQ(response.unavailable(), "");
+  EXPECT_FALSE(response.rows().empty());
   // Whole calendar years come from the kept counts, whatever their size.
   ASSERT_THAT(Query(*Stats(admin_),
                     "metric: STATS_METRIC_ACTIVE_VOLUNTEERS start_date: '2025-01-01' "
