@@ -703,10 +703,12 @@ int main(int argc, char** argv) {
       absl::StrAppend(&verdict, "; unavailable in ", t.unavailable, "/", t.api_times.size(),
                       " calls");
     }
-    lines.push_back(absl::StrFormat("| %s | %.1f | %.1f | %.0f | %s | %s |", shape.name,
+    const std::string sql_p50 = sql_times.empty()
+                                    ? std::string("not run")
+                                    : absl::StrFormat("%.0f", Percentile(sql_times, 0.5));
+    lines.push_back(absl::StrFormat("| %s | %.1f | %.1f | %s | %s | %s |", shape.name,
                                     Percentile(t.api_times, 0.5), Percentile(t.api_times, 0.99),
-                                    Percentile(sql_times, 0.5), absl::StrJoin(t.sources, "+"),
-                                    verdict));
+                                    sql_p50, absl::StrJoin(t.sources, "+"), verdict));
     std::cerr << lines.back() << "\n";
   }
   std::cout << "| shape | API p50 ms | API p99 ms | straightforward SQL p50 ms | source | equal? "
