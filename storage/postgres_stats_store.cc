@@ -1,6 +1,7 @@
 #include "storage/postgres_stats_store.h"
 
 #include <functional>
+#include <limits>
 #include <optional>
 #include <pqxx/prepared_statement>
 #include <pqxx/result>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/civil_time.h"
 #include "absl/types/span.h"
@@ -305,7 +307,10 @@ class Params {
   std::vector<std::string> values_;
 };
 
-std::string DayText(absl::CivilDay day) { return absl::FormatCivilTime(day); }
+// A date as PostgreSQL reads it: the year in four digits, since it reads "1-01-01" as 2001.
+std::string DayText(absl::CivilDay day) {
+  return absl::StrFormat("%04d-%02d-%02d", day.year(), day.month(), day.day());
+}
 
 bool IsTimeGroup(StatsGroup group) {
   switch (group) {
@@ -975,6 +980,12 @@ std::string PeopleRows(const StatsQuery& query, DimKind dim, const PeoplePeriod&
                 absl::StrCat("(", PeopleMovedSql(nets), ") moves")));
 }
 
+// What a budget's count stops at: one past it, enough to tell that it is exceeded (a budget of
+// the largest int64 is no budget).
+int64_t OnePast(int64_t limit) {
+  return limit < std::numeric_limits<int64_t>::max() ? limit + 1 : limit;
+}
+
 // How many credited records ACTIVE_VOLUNTEERS would read: from the rollups when they keep the
 // query's dimension, else from the records, counting no further than `limit` + 1.
 int64_t RecordsToCount(pqxx::transaction_base& txn, const StatsQuery& query,
@@ -990,7 +1001,7 @@ int64_t RecordsToCount(pqxx::transaction_base& txn, const StatsQuery& query,
                        ActivityRollupRows(total, *dim, sums, params), ") x");
   } else {
     sql = absl::StrCat("SELECT count(*) FROM (SELECT 1 FROM ",
-                       RawActivityFromWhere(total, params), " LIMIT ", limit + 1, ") x");
+                       RawActivityFromWhere(total, params), " LIMIT ", OnePast(limit), ") x");
   }
   return Exec(txn, sql, params, dim.has_value() ? Planning::kPrepared : Planning::kEachTime)[0][0]
       .as<int64_t>();
@@ -1004,7 +1015,7 @@ int64_t EventsToVisit(pqxx::transaction_base& txn, const StatsQuery& query, int6
   const std::string sql =
       absl::StrCat("SELECT count(*) FROM (SELECT 1 FROM events e WHERE ",
                    InScope("e.region_code", query.scope, params), EventFilters(query, params),
-                   " LIMIT ", limit + 1, ") x");
+                   " LIMIT ", OnePast(limit), ") x");
   return Exec(txn, sql, params, Planning::kEachTime)[0][0].as<int64_t>();
 }
 

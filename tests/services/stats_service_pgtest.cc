@@ -1178,7 +1178,7 @@ TEST_F(StatsServiceTest, ChinaTimeDecidesTheDayMonthAndYearOfARecord) {
 
 // A window is read from whole years, months and weeks and the days at their edges: no record is
 // counted in the bucket of a neighbouring month or year for having a week in common with it.
-TEST_F(StatsServiceTest, WeeksAcrossTheStartOfAMonthOrYearKeepEachDayInItsBucket) {
+TEST_F(StatsServiceTest, WindowsKeepEachDayInItsBucketAcrossWeeksAndYears) {
   if (IsSkipped()) return;
   MakeDirectory();
   // Two weeks that straddle a start: Monday 2025-12-29 to Sunday 2026-01-04, and Monday
@@ -1203,6 +1203,19 @@ TEST_F(StatsServiceTest, WeeksAcrossTheStartOfAMonthOrYearKeepEachDayInItsBucket
                       absl::ToUnixSeconds(China(day.year(), day.month(), day.day(), 10, 50)),
                       " } }"));
   }
+  // The last century too: an open start reaches back to year 1.
+  const std::string old_event = Make(
+      "zhiyuan.v1.EventService.CreateEvent",
+      absl::StrCat("event { title: '千年' organizer: '", teams_[0], "' region: 'regions/",
+                   counties_[0], "' start_time { seconds: ",
+                   absl::ToUnixSeconds(China(1999, 12, 31, 9, 0)), " } end_time { seconds: ",
+                   absl::ToUnixSeconds(China(1999, 12, 31, 11, 0)),
+                   " } category: 1 status: EVENT_STATUS_COMPLETED }"));
+  Make("zhiyuan.v1.ServiceRecordService.CreateServiceRecord",
+       absl::StrCat("parent: '", volunteers_[4], "' service_record { event: '", old_event,
+                    "' check_in_time { seconds: ", absl::ToUnixSeconds(China(1999, 12, 31, 9, 10)),
+                    " } check_out_time { seconds: ",
+                    absl::ToUnixSeconds(China(1999, 12, 31, 10, 50)), " } }"));
   const std::pair<const char*, const char*> cases[] = {
       {"group_by: STATS_DIMENSION_MONTH start_date: '2026-01-20' end_date: '2026-02-10'",
        "[2026-01-01] 1/0\n[2026-02-01] 1/0"},
@@ -1215,7 +1228,10 @@ TEST_F(StatsServiceTest, WeeksAcrossTheStartOfAMonthOrYearKeepEachDayInItsBucket
       {"start_date: '2025-12-29' end_date: '2026-02-01'", "[] 4/0"},
       {"start_date: '2025-12-30' end_date: '2026-01-31'", "[] 3/0"},
       {"start_date: '2026-01-01' end_date: '2026-12-31'", "[] 3/0"},
-      {"group_by: STATS_DIMENSION_YEAR", "[2025-01-01] 1/0\n[2026-01-01] 3/0"},
+      {"group_by: STATS_DIMENSION_YEAR",
+       "[1999-01-01] 1/0\n[2025-01-01] 1/0\n[2026-01-01] 3/0"},
+      {"", "[] 5/0"},
+      {"end_date: '2025-12-31'", "[] 2/0"},
   };
   auto stats = Stats(admin_);
   for (bool folded : {false, true}) {

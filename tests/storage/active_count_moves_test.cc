@@ -47,6 +47,32 @@ TEST(ActiveCountMovesTest, ARecordMovedToTheNeighbouringVillageMovesOnlyTheVilla
   EXPECT_EQ(moves.at(Key(1, 5, 5, kNeighbour, absl::CivilDay(2025, 1, 1), 7)), 1);
 }
 
+TEST(ActiveCountMovesTest, ACountyEventCountsUnderTheCountyAtTheDeeperDepths) {
+  // An event held at the county itself: at the township and village depths its key is the
+  // county's code, as SQL's left() gives it.
+  const auto moves =
+      ActiveCountMoves({{"V1", "141124", 0, absl::CivilMonth(2025, 5), /*net=*/1, /*now=*/1}});
+  EXPECT_EQ(moves.size(), 30u);
+  EXPECT_EQ(moves.at(Key(0, 3, 4, "141124", absl::CivilDay(2025, 5, 1))), 1);
+  EXPECT_EQ(moves.at(Key(1, 5, 5, "141124", absl::CivilDay(2025, 1, 1), 0)), 1);
+}
+
+TEST(ActiveCountMovesTest, EachYearIsCountedOnItsOwn) {
+  // A record moved from December 2025 to January 2026: the volunteer keeps 2025 through another
+  // record in November, and is new to 2026.
+  const auto moves = ActiveCountMoves({{"V1", kVillage, 0, absl::CivilMonth(2025, 11), 0, 1},
+                                       {"V1", kVillage, 0, absl::CivilMonth(2025, 12), -1, 0},
+                                       {"V1", kVillage, 0, absl::CivilMonth(2026, 1), 1, 1}});
+  // December leaves (the quarter and year stay), and January, its quarter and 2026 gain V1.
+  EXPECT_EQ(moves.size(), 40u);
+  EXPECT_EQ(moves.at(Key(0, 3, 5, kVillage, absl::CivilDay(2025, 12, 1))), -1);
+  EXPECT_FALSE(moves.contains(Key(0, 4, 5, kVillage, absl::CivilDay(2025, 10, 1))));
+  EXPECT_FALSE(moves.contains(Key(0, 5, 5, kVillage, absl::CivilDay(2025, 1, 1))));
+  EXPECT_EQ(moves.at(Key(0, 3, 5, kVillage, absl::CivilDay(2026, 1, 1))), 1);
+  EXPECT_EQ(moves.at(Key(0, 4, 5, kVillage, absl::CivilDay(2026, 1, 1))), 1);
+  EXPECT_EQ(moves.at(Key(1, 5, 1, "14", absl::CivilDay(2026, 1, 1), 0)), 1);
+}
+
 TEST(ActiveCountMovesTest, VolunteersAreCountedApart) {
   // V1 takes back their only record of May while V2 gets their first, and both have other
   // records in the quarter: the counts stay, though the rows come interleaved.
