@@ -11,7 +11,8 @@
 # ITERATIONS (200) and SQL_ITERATIONS (3) set the runs per shape, RAW_ITERATIONS (ITERATIONS)
 # those of the two shapes answered from the raw rows (seconds a call at 100M). KEEP=1 keeps the
 # cluster's directory (its path is printed); GENERATE_ONLY=1 keeps it and stops before the
-# queries; DATA=that directory times the queries on what it holds, without generating.
+# queries; DATA=that directory times the queries on what it holds, without generating. ONLY=TEXT
+# times only the shapes whose name holds TEXT.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 records=${1:-10000000}
@@ -79,4 +80,5 @@ echo "## Query shapes"
 echo
 "$bin/bench/stats_queries" --address="$address" --token="$(cat "$work/admin.token")" \
   --database_url="$url" --iterations="${ITERATIONS:-200}" \
-  --raw_iterations="${RAW_ITERATIONS:-${ITERATIONS:-200}}" --sql_iterations="${SQL_ITERATIONS:-3}"
+  --raw_iterations="${RAW_ITERATIONS:-${ITERATIONS:-200}}" --sql_iterations="${SQL_ITERATIONS:-3}" \
+  --only="${ONLY:-}"

@@ -3,6 +3,7 @@
 //
 //   stats_queries --address=HOST:PORT --token=SECRET --database_url=URL
 //                 [--iterations=200] [--raw_iterations=200] [--warmup=10] [--sql_iterations=3]
+//                 [--only=TEXT]
 //
 // Each shape runs --warmup calls, then --iterations timed calls of QueryStats (or
 // GetRegionSummary; --raw_iterations for the two shapes answered from the raw rows), one at a
@@ -11,7 +12,8 @@
 // asks --sql_iterations times the same question as plain SQL over service_records, events and
 // the directory (the semantics stats.proto documents, written independently of the store),
 // timed, and compared with the API's answer to the same parameters. Prints a Markdown table;
-// exits 1 when any answer differs, after printing both.
+// exits 1 when any answer differs, after printing both. --only keeps the shapes whose name holds
+// TEXT.
 #include <grpcpp/grpcpp.h>
 
 #include <algorithm>
@@ -44,6 +46,7 @@ ABSL_FLAG(std::string, database_url, "", "zhiyuand's database, for the straightf
 ABSL_FLAG(int, iterations, 200, "timed API calls per shape");
 ABSL_FLAG(int, warmup, 10, "untimed API calls per shape first");
 ABSL_FLAG(int, sql_iterations, 3, "straightforward SQL runs per shape, each compared");
+ABSL_FLAG(std::string, only, "", "time only the shapes whose name contains this");
 ABSL_FLAG(int, raw_iterations, 200,
           "timed API calls of the shapes answered from the raw rows (seconds each at 100M)");
 
@@ -656,7 +659,10 @@ int main(int argc, char** argv) {
     std::set<std::string> sources;
     int unavailable = 0;
   };
-  const std::vector<Shape> shapes = Shapes(bench);
+  std::vector<Shape> shapes = Shapes(bench);
+  const std::string only = absl::GetFlag(FLAGS_only);
+  auto other = [&](const Shape& shape) { return !absl::StrContains(shape.name, only); };
+  shapes.erase(std::remove_if(shapes.begin(), shapes.end(), other), shapes.end());
   std::vector<Timed> timed(shapes.size());
   for (size_t s = 0; s < shapes.size(); ++s) {
     const Shape& shape = shapes[s];
