@@ -25,6 +25,11 @@
 namespace zhiyuan::storage {
 namespace {
 
+// Weekly activity rollups are kept down to counties (depth 3). Below, a region's rows are sparse
+// and a week's row would mostly repeat one day's: at 100M records, the rollups with weeks at every
+// depth did not fit this machine's disk beside the rest (docs/BENCHMARKS.md).
+constexpr int kMaxWeekDepth = 3;
+
 // The length of a region code at each level (1 province .. 5 village).
 constexpr int kCodeLength[] = {0, 2, 4, 6, 9, 12};
 
@@ -118,6 +123,7 @@ CROSS JOIN generate_series(1, 5) AS depth(d)
 CROSS JOIN (VALUES (1, 'day'), (2, 'month'), (5, 'year'), (6, 'week')) AS p(kind, unit)
 CROSS JOIN LATERAL (VALUES (0, 0::bigint), (1, g.program_id), (2, g.category::bigint),
                            (3, g.team_id), (4, g.post_id)) AS dim(kind, value)
+WHERE p.kind <> 6 OR depth.d <= )sql", kMaxWeekDepth, R"sql(
 GROUP BY 1, 2, 3, 4, 5, 6)sql");
 }
 
@@ -483,22 +489,33 @@ std::string KeyedRows(const StatsQuery& query, const std::function<std::string(S
 // The periods activity_rollups keeps, coarsest first, with their period_kind.
 enum class Grain { kYear = 5, kMonth = 2, kWeek = 6, kDay = 1 };
 
-// The grains whose periods each lie within one bucket of `time_group`, coarsest first. Weeks
-// cross months and years, but CoverWindow never takes a period across the start of a coarser
-// grain's period, so they serve between a month's edges.
-std::vector<Grain> GrainsFor(std::optional<StatsGroup> time_group) {
-  if (!time_group.has_value()) return {Grain::kYear, Grain::kMonth, Grain::kWeek, Grain::kDay};
-  switch (*time_group) {
-    case StatsGroup::kYear:
-      return {Grain::kYear, Grain::kMonth, Grain::kWeek, Grain::kDay};
-    case StatsGroup::kQuarter:
-    case StatsGroup::kMonth:
-      return {Grain::kMonth, Grain::kWeek, Grain::kDay};
-    case StatsGroup::kWeek:
-      return {Grain::kWeek, Grain::kDay};
-    default:
-      return {Grain::kDay};
+// The grains kept at `depth` whose periods each lie within one bucket of `time_group`, coarsest
+// first. Weeks cross months and years, but CoverWindow never takes a period across the start of
+// a coarser grain's period, so they serve between a month's edges.
+std::vector<Grain> GrainsFor(std::optional<StatsGroup> time_group, int depth) {
+  std::vector<Grain> grains;
+  if (!time_group.has_value()) {
+    grains = {Grain::kYear, Grain::kMonth, Grain::kWeek, Grain::kDay};
+  } else {
+    switch (*time_group) {
+      case StatsGroup::kYear:
+        grains = {Grain::kYear, Grain::kMonth, Grain::kWeek, Grain::kDay};
+        break;
+      case StatsGroup::kQuarter:
+      case StatsGroup::kMonth:
+        grains = {Grain::kMonth, Grain::kWeek, Grain::kDay};
+        break;
+      case StatsGroup::kWeek:
+        grains = {Grain::kWeek, Grain::kDay};
+        break;
+      default:
+        grains = {Grain::kDay};
+    }
   }
+  if (depth > kMaxWeekDepth) {
+    grains.erase(std::remove(grains.begin(), grains.end(), Grain::kWeek), grains.end());
+  }
+  return grains;
 }
 
 // The first day of the first period of `grain` that starts on or after `day`, and of the last
@@ -601,7 +618,7 @@ std::string ActivityRollupRows(const StatsQuery& query, DimKind dim, const Measu
   // prepared once per connection: the whole periods of the coarsest grain as a range, and those
   // of each finer grain at the edges as an array of their first days (a few dozen at most, as
   // an edge is less than one period of the grain above).
-  const std::vector<Grain> grains = GrainsFor(time_group);
+  const std::vector<Grain> grains = GrainsFor(time_group, depth);
   absl::CivilDay whole_from = window.first;
   absl::CivilDay whole_to = window.first;
   std::vector<SqlArray> edges(grains.size());

@@ -206,6 +206,12 @@ TEST_F(MigrationsTest, WeekAndYearRollupsAreSummedFromWhatWasFolded) {
         "60 * p.n, 0, 0 FROM (VALUES (0, 0), (3, 7)) AS d(kind, value), "
         "(VALUES (1, '2025-12-31', 1), (1, '2026-01-01', 2), (1, '2026-01-05', 4), "
         "(2, '2025-12-01', 1), (2, '2026-01-01', 6)) AS p(kind, period, n)");
+    // A township's day: below counties no week is kept.
+    txn.exec0(
+        "INSERT INTO activity_rollups (dim_kind, period_kind, depth, region_code, period, "
+        "dim_value, events, headcount, headcount_events, audience, audience_events, "
+        "attendance_records, attendance_minutes, manual_records, manual_minutes) "
+        "VALUES (0, 1, 4, '141124100', '2025-12-31', 0, 0, 0, 0, 0, 0, 1, 60, 0, 0)");
     txn.commit();
   }
   ASSERT_THAT(MigrateSchema(connection, builtin), IsOk());
@@ -213,7 +219,7 @@ TEST_F(MigrationsTest, WeekAndYearRollupsAreSummedFromWhatWasFolded) {
   for (const auto& row :
        pqxx::nontransaction(connection)
            .exec("SELECT dim_kind, period_kind, period, attendance_records, attendance_minutes "
-                 "FROM activity_rollups WHERE period_kind IN (5, 6) "
+                 "FROM activity_rollups WHERE period_kind IN (5, 6) AND depth = 3 "
                  "ORDER BY dim_kind, period_kind, period")) {
     rows.push_back(absl::StrCat(row[0].c_str(), " ", row[1].c_str(), " ", row[2].c_str(), " ",
                                 row[3].c_str(), " ", row[4].c_str()));
@@ -222,6 +228,11 @@ TEST_F(MigrationsTest, WeekAndYearRollupsAreSummedFromWhatWasFolded) {
               ElementsAre("0 5 2025-01-01 1 60", "0 5 2026-01-01 6 360", "0 6 2025-12-29 3 180",
                           "0 6 2026-01-05 4 240", "3 5 2025-01-01 1 60", "3 5 2026-01-01 6 360",
                           "3 6 2025-12-29 3 180", "3 6 2026-01-05 4 240"));
+  EXPECT_EQ(
+      pqxx::nontransaction(connection)
+          .exec1("SELECT count(*) FROM activity_rollups WHERE depth = 4 AND period_kind <> 1")[0]
+          .as<int>(),
+      0);
 }
 
 TEST_F(PrepareSchemaTest, InspectsWithoutApplying) {
