@@ -493,28 +493,15 @@ enum class Grain { kYear = 5, kMonth = 2, kWeek = 6, kDay = 1 };
 // first. Weeks cross months and years, but CoverWindow never takes a period across the start of
 // a coarser grain's period, so they serve between a month's edges.
 std::vector<Grain> GrainsFor(std::optional<StatsGroup> time_group, int depth) {
+  const bool weeks = depth <= kMaxWeekDepth;
+  const StatsGroup group = time_group.value_or(StatsGroup::kYear);
   std::vector<Grain> grains;
-  if (!time_group.has_value()) {
-    grains = {Grain::kYear, Grain::kMonth, Grain::kWeek, Grain::kDay};
-  } else {
-    switch (*time_group) {
-      case StatsGroup::kYear:
-        grains = {Grain::kYear, Grain::kMonth, Grain::kWeek, Grain::kDay};
-        break;
-      case StatsGroup::kQuarter:
-      case StatsGroup::kMonth:
-        grains = {Grain::kMonth, Grain::kWeek, Grain::kDay};
-        break;
-      case StatsGroup::kWeek:
-        grains = {Grain::kWeek, Grain::kDay};
-        break;
-      default:
-        grains = {Grain::kDay};
-    }
+  if (group == StatsGroup::kYear) grains.push_back(Grain::kYear);
+  if (group == StatsGroup::kYear || group == StatsGroup::kQuarter || group == StatsGroup::kMonth) {
+    grains.push_back(Grain::kMonth);
   }
-  if (depth > kMaxWeekDepth) {
-    grains.erase(std::remove(grains.begin(), grains.end(), Grain::kWeek), grains.end());
-  }
+  if (weeks && group != StatsGroup::kDay) grains.push_back(Grain::kWeek);
+  grains.push_back(Grain::kDay);
   return grains;
 }
 
