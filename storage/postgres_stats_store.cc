@@ -1,6 +1,5 @@
 #include "storage/postgres_stats_store.h"
 
-#include <algorithm>
 #include <functional>
 #include <limits>
 #include <optional>
@@ -538,21 +537,6 @@ absl::CivilDay PeriodStartUntil(Grain grain, absl::CivilDay day) {
   return day;
 }
 
-// The first day of the period of `grain` after the one that starts on `start`.
-absl::CivilDay NextPeriodStart(Grain grain, absl::CivilDay start) {
-  switch (grain) {
-    case Grain::kYear:
-      return absl::CivilDay(absl::CivilYear(start) + 1);
-    case Grain::kMonth:
-      return absl::CivilDay(absl::CivilMonth(start) + 1);
-    case Grain::kWeek:
-      return start + 7;
-    case Grain::kDay:
-      break;
-  }
-  return start + 1;
-}
-
 // Covers the days [first, end) with ranges of whole periods, `rollup(period_kind, from, to)`
 // each: the whole periods of the coarsest grain in the middle, and the edges with the finer ones
 // in turn, so that a calendar year is one row per key and a window that cuts months reads at
@@ -601,38 +585,15 @@ std::string ActivityRollupRows(const StatsQuery& query, DimKind dim, const Measu
   if (dim_filter.has_value()) {
     absl::StrAppend(&where, " AND dim_value = ", params.Add(absl::StrCat(*dim_filter), "bigint"));
   }
-  // One part per grain, whatever the window, so that a query shape is one statement text,
-  // prepared once per connection: the whole periods of the coarsest grain as a range, and those
-  // of each finer grain at the edges as an array of their first days (a few dozen at most, as
-  // an edge is less than one period of the grain above).
-  const std::vector<Grain> grains = GrainsFor(time_group, depth);
-  absl::CivilDay whole_from = window.first;
-  absl::CivilDay whole_to = window.first;
-  std::vector<SqlArray> edges(grains.size());
-  CoverWindow(window.first, window.end, grains,
-              [&](int period_kind, absl::CivilDay from, absl::CivilDay to) {
-                const auto grain = std::find(grains.begin(), grains.end(),
-                                             static_cast<Grain>(period_kind));
-                if (grain == grains.begin()) {
-                  whole_from = from;
-                  whole_to = to;
-                  return;
-                }
-                for (absl::CivilDay period = from; period < to;
-                     period = NextPeriodStart(*grain, period)) {
-                  edges[grain - grains.begin()].Add(DayText(period));
-                }
-              });
   std::vector<std::string> parts;
-  for (size_t g = 0; g < grains.size(); ++g) {
-    const std::string periods =
-        g == 0 ? absl::StrCat("period >= ", params.Add(DayText(whole_from), "date"),
-                              " AND period < ", params.Add(DayText(whole_to), "date"))
-               : absl::StrCat("period = ANY (", params.Add(edges[g].str(), "date[]"), ")");
-    parts.push_back(KeyedRows(query, rollup_key, sums,
-                              absl::StrCat("activity_rollups WHERE ", where, " AND period_kind = ",
-                                           static_cast<int>(grains[g]), " AND ", periods)));
-  }
+  auto rollup = [&](int period_kind, absl::CivilDay from, absl::CivilDay to) {
+    parts.push_back(KeyedRows(
+        query, rollup_key, sums,
+        absl::StrCat("activity_rollups WHERE ", where, " AND period_kind = ", period_kind,
+                     " AND period >= ", params.Add(DayText(from), "date"), " AND period < ",
+                     params.Add(DayText(to), "date"))));
+  };
+  CoverWindow(window.first, window.end, GrainsFor(time_group, depth), rollup);
 
   auto delta_key = [depth, dim](StatsGroup group) -> std::string {
     if (group == StatsGroup::kRegion) return RegionKey("region_code", depth);
