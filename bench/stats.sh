@@ -12,7 +12,7 @@
 # those of the two shapes answered from the raw rows (seconds a call at 100M). KEEP=1 keeps the
 # cluster's directory (its path is printed); GENERATE_ONLY=1 keeps it and stops before the
 # queries; DATA=that directory times the queries on what it holds, without generating. ONLY=TEXT
-# times only the shapes whose name holds TEXT.
+# times only the shapes whose name holds TEXT, ONLY=-TEXT those whose name does not.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 records=${1:-10000000}

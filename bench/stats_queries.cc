@@ -13,7 +13,7 @@
 // the directory (the semantics stats.proto documents, written independently of the store),
 // timed, and compared with the API's answer to the same parameters. Prints a Markdown table;
 // exits 1 when any answer differs, after printing both. --only keeps the shapes whose name holds
-// TEXT.
+// TEXT, --only=-TEXT those whose name does not.
 #include <grpcpp/grpcpp.h>
 
 #include <algorithm>
@@ -46,7 +46,8 @@ ABSL_FLAG(std::string, database_url, "", "zhiyuand's database, for the straightf
 ABSL_FLAG(int, iterations, 200, "timed API calls per shape");
 ABSL_FLAG(int, warmup, 10, "untimed API calls per shape first");
 ABSL_FLAG(int, sql_iterations, 3, "straightforward SQL runs per shape, each compared");
-ABSL_FLAG(std::string, only, "", "time only the shapes whose name contains this");
+ABSL_FLAG(std::string, only, "",
+          "time only the shapes whose name contains this (with a leading '-', does not)");
 ABSL_FLAG(int, raw_iterations, 200,
           "timed API calls of the shapes answered from the raw rows (seconds each at 100M)");
 
@@ -661,7 +662,10 @@ int main(int argc, char** argv) {
   };
   std::vector<Shape> shapes = Shapes(bench);
   const std::string only = absl::GetFlag(FLAGS_only);
-  auto other = [&](const Shape& shape) { return !absl::StrContains(shape.name, only); };
+  // "-TEXT" keeps the shapes whose name does not hold TEXT.
+  const bool exclude = absl::StartsWith(only, "-");
+  const std::string text = exclude ? only.substr(1) : only;
+  auto other = [&](const Shape& shape) { return absl::StrContains(shape.name, text) == !exclude; };
   shapes.erase(std::remove_if(shapes.begin(), shapes.end(), other), shapes.end());
   std::vector<Timed> timed(shapes.size());
   for (size_t s = 0; s < shapes.size(); ++s) {
