@@ -665,7 +665,9 @@ int main(int argc, char** argv) {
   // "-TEXT" keeps the shapes whose name does not hold TEXT.
   const bool exclude = absl::StartsWith(only, "-");
   const std::string text = exclude ? only.substr(1) : only;
-  auto other = [&](const Shape& shape) { return absl::StrContains(shape.name, text) == !exclude; };
+  auto other = [&](const Shape& shape) {
+    return absl::StrContains(shape.name, text) == exclude;
+  };
   shapes.erase(std::remove_if(shapes.begin(), shapes.end(), other), shapes.end());
   std::vector<Timed> timed(shapes.size());
   for (size_t s = 0; s < shapes.size(); ++s) {
