@@ -128,10 +128,10 @@ GROUP BY 1, 2, 3, 4, 5, 6)sql");
 
 namespace {
 
-// Folds pending activity changes: each into its rows at every depth, for days, weeks, months and
-// years, without a dimension and under each one; and into the distinct volunteers per month,
-// quarter and year. A volunteer's changes are folded all at once, so that the records as they are
-// now, less the changes, are the records as they were.
+// Folds pending activity changes: each into its rows at every depth, for days, months, years and
+// (down to counties) weeks, without a dimension and under each one; and into the distinct
+// volunteers per month, quarter and year. A volunteer's changes are folded all at once, so that
+// the records as they are now, less the changes, are the records as they were.
 std::string CompactActivitySql() {
   return absl::StrCat(R"sql(
 WITH sampled AS (
@@ -260,6 +260,11 @@ std::string CompactDirectorySql() {
       "SELECT count(*) FROM taken");
 }
 
+// A date as PostgreSQL reads it: the year in four digits, since it reads "1-01-01" as 2001.
+std::string DayText(absl::CivilDay day) {
+  return absl::StrFormat("%04d-%02d-%02d", day.year(), day.month(), day.day());
+}
+
 // Adds to active_counts the moves of the volunteers' rows CompactActivitySql returned (rows of
 // folded, volunteer_number, region_code, program_id, month, net, now).
 absl::Status FoldActiveCounts(pqxx::transaction_base& txn, const pqxx::result& rows) {
@@ -284,7 +289,7 @@ absl::Status FoldActiveCounts(pqxx::transaction_base& txn, const pqxx::result& r
     period_kinds.Add(int64_t{key.period_kind});
     depths.Add(int64_t{key.depth});
     regions.Add(key.region_code);
-    periods.Add(absl::FormatCivilTime(key.period));
+    periods.Add(DayText(key.period));
     dim_values.Add(key.dim_value);
     people.Add(moved);
   }
@@ -312,11 +317,6 @@ class Params {
  private:
   std::vector<std::string> values_;
 };
-
-// A date as PostgreSQL reads it: the year in four digits, since it reads "1-01-01" as 2001.
-std::string DayText(absl::CivilDay day) {
-  return absl::StrFormat("%04d-%02d-%02d", day.year(), day.month(), day.day());
-}
 
 bool IsTimeGroup(StatsGroup group) {
   switch (group) {
