@@ -355,14 +355,37 @@ std::string InScope(absl::string_view column, const std::string& scope, Params& 
                       params.Add(absl::StrCat(scope, ":"), "text"));
 }
 
-// A rollup row's region_code within the scope, for rows of `depth`: when the scope is itself
-// of that depth, only its own code, which lets the index seek the period too (after a range
-// of codes it would walk every period of each code).
-std::string RollupInScope(const std::string& scope, int depth, Params& params) {
+// The periods activity_rollups keeps, coarsest first, with their period_kind.
+enum class Grain { kYear = 5, kMonth = 2, kWeek = 6, kDay = 1 };
+
+// The window as days [first, end); open ends become far-off days.
+struct Window {
+  absl::CivilDay first;
+  absl::CivilDay end;
+};
+
+// A FROM item of the rows of `table` (activity_rollups or active_counts) of `depth` in the
+// scope that `where` selects. When the scope is itself of that depth: the table, with only the
+// scope's own code, which lets the index seek the window's first period (after a range of codes
+// it would walk every period of each). Deeper: the scope's regions of that depth with yearly
+// rows (without a dimension; every change folded writes one) in the window's years, and each
+// region's rows looked up in turn, so that the index seeks each region's window too; a range
+// of codes would read every day the provinces ever had to find three. OFFSET 0 keeps the
+// lookups a nested loop: merged with the regions, they would be that walk again.
+std::string RollupRowsInScope(absl::string_view table, const std::string& scope, int depth,
+                              const Window& window, absl::string_view where, Params& params) {
   if (!scope.empty() && static_cast<int>(scope.size()) == kCodeLength[depth]) {
-    return absl::StrCat("region_code = ", params.Add(scope, "text"));
+    return absl::StrCat(table, " WHERE region_code = ", params.Add(scope, "text"), " AND ",
+                        where);
   }
-  return InScope("region_code", scope, params);
+  return absl::StrCat(
+      "(SELECT DISTINCT region_code AS code FROM activity_rollups WHERE dim_kind = ", kNoDim,
+      " AND period_kind = ", static_cast<int>(Grain::kYear), " AND depth = ", depth, " AND ",
+      InScope("region_code", scope, params), " AND period >= ",
+      params.Add(DayText(absl::CivilDay(absl::CivilYear(window.first))), "date"),
+      " AND period < ", params.Add(DayText(window.end), "date"),
+      ") scope_regions CROSS JOIN LATERAL (SELECT * FROM ", table,
+      " WHERE region_code = scope_regions.code AND ", where, " OFFSET 0) r");
 }
 
 std::string RegionKey(absl::string_view column, int level) {
@@ -446,12 +469,6 @@ const char* DeltaDimColumn(DimKind dim) {
 }
 
 
-// The window as days [first, end); open ends become far-off days.
-struct Window {
-  absl::CivilDay first;
-  absl::CivilDay end;
-};
-
 Window WindowOf(const StatsQuery& query) {
   return {query.first_day.value_or(absl::CivilDay(1, 1, 1)),
           query.last_day.has_value() ? *query.last_day + 1 : absl::CivilDay(9999, 1, 1)};
@@ -484,9 +501,6 @@ std::string KeyedRows(const StatsQuery& query, const std::function<std::string(S
   columns.push_back(absl::StrCat(sums.exists, " AS e"));
   return absl::StrCat("SELECT ", absl::StrJoin(columns, ", "), " FROM ", from_where);
 }
-
-// The periods activity_rollups keeps, coarsest first, with their period_kind.
-enum class Grain { kYear = 5, kMonth = 2, kWeek = 6, kDay = 1 };
 
 // The grains kept at `depth` whose periods each lie within one bucket of `time_group`, coarsest
 // first. Weeks cross months and years, but CoverWindow never takes a period across the start of
@@ -580,8 +594,7 @@ std::string ActivityRollupRows(const StatsQuery& query, DimKind dim, const Measu
     if (IsTimeGroup(group)) return PeriodOf(group, "period");
     return "dim_value";
   };
-  std::string where = absl::StrCat("dim_kind = ", static_cast<int>(dim), " AND depth = ", depth,
-                                   " AND ", RollupInScope(query.scope, depth, params));
+  std::string where = absl::StrCat("dim_kind = ", static_cast<int>(dim), " AND depth = ", depth);
   if (dim_filter.has_value()) {
     absl::StrAppend(&where, " AND dim_value = ", params.Add(absl::StrCat(*dim_filter), "bigint"));
   }
@@ -589,9 +602,11 @@ std::string ActivityRollupRows(const StatsQuery& query, DimKind dim, const Measu
   auto rollup = [&](int period_kind, absl::CivilDay from, absl::CivilDay to) {
     parts.push_back(KeyedRows(
         query, rollup_key, sums,
-        absl::StrCat("activity_rollups WHERE ", where, " AND period_kind = ", period_kind,
-                     " AND period >= ", params.Add(DayText(from), "date"), " AND period < ",
-                     params.Add(DayText(to), "date"))));
+        RollupRowsInScope("activity_rollups", query.scope, depth, window,
+                          absl::StrCat(where, " AND period_kind = ", period_kind,
+                                       " AND period >= ", params.Add(DayText(from), "date"),
+                                       " AND period < ", params.Add(DayText(to), "date")),
+                          params)));
   };
   CoverWindow(window.first, window.end, GrainsFor(time_group, depth), rollup);
 
@@ -959,18 +974,19 @@ std::string PeopleRows(const StatsQuery& query, DimKind dim, const PeoplePeriod&
   };
   const std::string first = params.Add(DayText(window.first), "date");
   const std::string end = params.Add(DayText(window.end), "date");
-  std::string counts = absl::StrCat(
-      "active_counts WHERE dim_kind = ", static_cast<int>(dim), " AND period_kind = ",
-      period.kind, " AND depth = ", depth, " AND ", RollupInScope(query.scope, depth, params),
-      " AND period >= ", first, " AND period < ", end);
+  std::string counts_where = absl::StrCat("dim_kind = ", static_cast<int>(dim),
+                                          " AND period_kind = ", period.kind, " AND depth = ",
+                                          depth, " AND period >= ", first, " AND period < ", end);
   std::string pending = absl::StrCat(
       "activity_deltas WHERE volunteer_number <> '' AND ",
       InScope("region_code", query.scope, params), " AND day >= ", first, " AND day < ", end);
   if (dim_filter.has_value()) {
     const std::string value = params.Add(absl::StrCat(*dim_filter), "bigint");
-    absl::StrAppend(&counts, " AND dim_value = ", value);
+    absl::StrAppend(&counts_where, " AND dim_value = ", value);
     absl::StrAppend(&pending, " AND program_id = ", value);
   }
+  const std::string counts =
+      RollupRowsInScope("active_counts", query.scope, depth, window, counts_where, params);
   const std::string nets = absl::StrCat(
       "(SELECT volunteer_number, ", depth, " AS depth, ", RegionKey("region_code", depth),
       " AS region_code, '", period.unit, "'::text AS unit, '", period.span,
@@ -1064,6 +1080,8 @@ StatsResult PostgresStatsStore::QueryIn(pqxx::transaction_base& txn,
     const std::string sql = Presented(query, GroupRows(query, rows, /*post_ids=*/true), params);
     return ToResult(query, Exec(txn, sql, params, Planning::kPrepared), StatsSourceKind::kRollups);
   }
+  // A scan of raw rows may take seconds: parallel workers help it (see QueryAll).
+  txn.exec0("SET LOCAL max_parallel_workers_per_gather TO DEFAULT");
   const std::string sql = Presented(query, RawActivityGroups(query, params), params);
   return ToResult(query, Exec(txn, sql, params, Planning::kEachTime), StatsSourceKind::kRawRows);
 }
@@ -1077,14 +1095,16 @@ absl::StatusOr<StatsResult> PostgresStatsStore::Query(const StatsQuery& query,
 absl::StatusOr<std::vector<StatsResult>> PostgresStatsStore::QueryAll(
     const std::vector<StatsQuery>& queries, absl::Time deadline) {
   std::vector<StatsResult> results;
-  ZY_RETURN_IF_ERROR(RunTransaction(pool_, deadline, "reading figures", Access::kReadOnly,
-                                    [&](pqxx::transaction_base& txn) -> absl::Status {
-                                      results.clear();
-                                      for (const StatsQuery& query : queries) {
-                                        results.push_back(QueryIn(txn, query));
-                                      }
-                                      return absl::OkStatus();
-                                    }));
+  auto read = [&](pqxx::transaction_base& txn) -> absl::Status {
+    // Most statements here take a few milliseconds: compiling them (JIT, 100-200 ms at 100M
+    // records) or starting parallel workers for them took longer than they run. Raw-row
+    // statements get their workers back (QueryIn).
+    txn.exec0("SET LOCAL jit = off; SET LOCAL max_parallel_workers_per_gather = 0");
+    results.clear();
+    for (const StatsQuery& query : queries) results.push_back(QueryIn(txn, query));
+    return absl::OkStatus();
+  };
+  ZY_RETURN_IF_ERROR(RunTransaction(pool_, deadline, "reading figures", Access::kReadOnly, read));
   return results;
 }
 
