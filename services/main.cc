@@ -49,6 +49,13 @@ ABSL_FLAG(std::string, data_key_file, "",
           "key itself in ZHIYUAN_DATA_KEY; with the embedded PostgreSQL it defaults to "
           "<data_dir>/data.key, made on first use [ZHIYUAN_DATA_KEY_FILE]");
 ABSL_FLAG(int, pool_size, 8, "database connections shared by all calls [ZHIYUAN_POOL_SIZE]");
+ABSL_FLAG(int64_t, max_distinct_events, zhiyuan::services::ServerOptions().max_distinct_events,
+          "active volunteers over a window that is no calendar month, quarter or year are "
+          "counted from the records, when the scope holds at most this many events; else the "
+          "answer says it is unavailable [ZHIYUAN_MAX_DISTINCT_EVENTS]");
+ABSL_FLAG(int64_t, max_distinct_records, zhiyuan::services::ServerOptions().max_distinct_records,
+          "... and when the scope and window hold at most this many credited records "
+          "[ZHIYUAN_MAX_DISTINCT_RECORDS]");
 ABSL_FLAG(int, worker_threads, 128,
           "threads serving calls at most; a call beyond them is refused with RESOURCE_EXHAUSTED, "
           "and each call holds its thread while it waits for its write's group commit "
@@ -97,6 +104,8 @@ void ApplyEnvironment() {
       {"data_key_file", "ZHIYUAN_DATA_KEY_FILE"},
       {"pool_size", "ZHIYUAN_POOL_SIZE"},
       {"worker_threads", "ZHIYUAN_WORKER_THREADS"},
+      {"max_distinct_events", "ZHIYUAN_MAX_DISTINCT_EVENTS"},
+      {"max_distinct_records", "ZHIYUAN_MAX_DISTINCT_RECORDS"},
       {"shutdown_grace", "ZHIYUAN_SHUTDOWN_GRACE"},
       {"startup_timeout", "ZHIYUAN_STARTUP_TIMEOUT"},
       {"migrate", "ZHIYUAN_MIGRATE"},
@@ -162,6 +171,8 @@ int Serve(const std::string& database_url, const std::string& personal_data_key,
   options.database_url = database_url;
   options.pool_size = absl::GetFlag(FLAGS_pool_size);
   options.worker_threads = absl::GetFlag(FLAGS_worker_threads);
+  options.max_distinct_events = absl::GetFlag(FLAGS_max_distinct_events);
+  options.max_distinct_records = absl::GetFlag(FLAGS_max_distinct_records);
   options.migrations = migrations;
   options.personal_data_key = personal_data_key;
   options.token_cache_ttl = absl::GetFlag(FLAGS_token_cache_ttl);

@@ -57,6 +57,11 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
     return absl::InvalidArgumentError(absl::StrCat(
         "max_concurrent_streams must be at least 1, got ", options.max_concurrent_streams));
   }
+  if (options.max_distinct_events < 0 || options.max_distinct_records < 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "max_distinct_events and max_distinct_records must not be negative, got ",
+        options.max_distinct_events, " and ", options.max_distinct_records));
+  }
   std::unique_ptr<Server> server(new Server());
   ZY_ASSIGN_OR_RETURN(server->pool_, storage::ConnectionPool::Create(
                                          {options.database_url, options.pool_size, "zhiyuand"}));

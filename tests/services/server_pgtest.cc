@@ -176,6 +176,16 @@ TEST_F(ServerTest, AnotherPersonalDataKeyIsRefused) {
                                                ::testing::HasSubstr("personal-data key")));
 }
 
+TEST_F(ServerTest, ANegativeDistinctVolunteersBudgetIsRefused) {
+  ServerOptions options;
+  options.listen_address = "127.0.0.1:0";
+  options.database_url = TestDatabaseUrl();
+  options.migrations = storage::BuiltinMigrations();
+  options.max_distinct_events = -1;
+  EXPECT_THAT(Server::Start(options), StatusIs(absl::StatusCode::kInvalidArgument,
+                                               ::testing::HasSubstr("must not be negative")));
+}
+
 TEST_F(ServerTest, DeadlineEndsACallBlockedInTheDatabase) {
   IdentityLock lock;
   ServerInfo reply;
