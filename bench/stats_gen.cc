@@ -35,6 +35,7 @@
 #include <random>
 #include <string>
 #include <tuple>
+#include <unistd.h>
 #include <utility>
 #include <vector>
 
@@ -185,6 +186,14 @@ std::unique_ptr<pqxx::connection> LoadingSession() {
       "SET maintenance_work_mem = '1GB'; SET work_mem = '512MB'; "
       "SET application_name = 'stats_gen'");
   return connection;
+}
+
+// Memory for sorting the rollups' indexes, in MB: 60% of the machine's. At 100M records the
+// filter index is 79M rows; sorted on disk, its temporary files (9 GB) did not fit beside the
+// rest on this machine's disk, sorted in memory it took 12.8 GB.
+int64_t IndexSortMegabytes() {
+  const int64_t bytes = static_cast<int64_t>(sysconf(_SC_PHYS_PAGES)) * sysconf(_SC_PAGE_SIZE);
+  return std::max<int64_t>(1024, bytes / (1024 * 1024) * 6 / 10);
 }
 
 // The regions of one level, in code order, with the range of their children at the next.
@@ -1080,6 +1089,10 @@ GROUP BY region_code, team_id, program_id, category, post_id, day
   std::string Fold() {
     {
       std::unique_ptr<pqxx::connection> connection = LoadingSession();
+      // One sort in memory per index, rather than parallel workers' sorts spilled to disk.
+      pqxx::nontransaction(*connection)
+          .exec(absl::StrCat("SET maintenance_work_mem = '", IndexSortMegabytes(),
+                             "MB'; SET max_parallel_maintenance_workers = 0"));
       SecondaryIndexes indexes(*connection, "activity_rollups");
       pqxx::work txn(*connection);
       txn.exec("SET work_mem = '2GB'");
