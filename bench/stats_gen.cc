@@ -1101,7 +1101,11 @@ GROUP BY region_code, team_id, program_id, category, post_id, day
           "WHERE conrelid = 'activity_rollups'::regclass AND contype = 'p'");
       const std::string name = key[0].as<std::string>();
       txn.exec(absl::StrCat("ALTER TABLE activity_rollups DROP CONSTRAINT ", name));
-      // A dimension at a time, so that what the aggregate spills stays a fifth of it.
+      // A dimension at a time, so that what the aggregate spills stays a fifth of it. In key
+      // order: the compactor adds a period's rows while the period runs, so a query's rows lie
+      // within a stretch of the heap, and an index-only scan checks their visibility on few
+      // visibility map pages. (In the aggregate's hash order, a county's team figures for a
+      // year checked one such page per row: 16,000 buffer reads for 17,500 rows at 100M.)
       for (int dim_kind = 0; dim_kind <= 4; ++dim_kind) {
         txn.exec(absl::StrCat(
             "INSERT INTO activity_rollups (dim_kind, period_kind, depth, region_code, period, "
@@ -1109,7 +1113,8 @@ GROUP BY region_code, team_id, program_id, category, post_id, day
             "attendance_records, attendance_minutes, manual_records, manual_minutes) "
             "SELECT * FROM (",
             storage::ActivityRollupRowsSql("stats_gen_activity_deltas"),
-            ") rows WHERE dim_kind = ", dim_kind));
+            ") rows WHERE dim_kind = ", dim_kind,
+            " ORDER BY period_kind, depth, region_code, period, dim_value"));
       }
       txn.exec(absl::StrCat("ALTER TABLE activity_rollups ADD CONSTRAINT ", name, " ",
                             key[1].as<std::string>()));
