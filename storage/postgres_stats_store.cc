@@ -355,8 +355,11 @@ std::string InScope(absl::string_view column, const std::string& scope, Params& 
                       params.Add(absl::StrCat(scope, ":"), "text"));
 }
 
+// A calendar year's period_kind in activity_rollups and in active_counts.
+constexpr int kYearPeriodKind = 5;
+
 // The periods activity_rollups keeps, coarsest first, with their period_kind.
-enum class Grain { kYear = 5, kMonth = 2, kWeek = 6, kDay = 1 };
+enum class Grain { kYear = kYearPeriodKind, kMonth = 2, kWeek = 6, kDay = 1 };
 
 // The window as days [first, end); open ends become far-off days.
 struct Window {
@@ -367,11 +370,13 @@ struct Window {
 // A FROM item of the rows of `table` (activity_rollups or active_counts) of `depth` in the
 // scope that `where` selects. When the scope is itself of that depth: the table, with only the
 // scope's own code, which lets the index seek the window's first period (after a range of codes
-// it would walk every period of each). Deeper: the scope's regions of that depth with yearly
-// rows (without a dimension; every change folded writes one) in the window's years, and each
-// region's rows looked up in turn, so that the index seeks each region's window too; a range
-// of codes would read every day the provinces ever had to find three. OFFSET 0 keeps the
-// lookups a nested loop: merged with the regions, they would be that walk again.
+// it would walk every period of each). Deeper: the scope's regions of that depth with a yearly
+// row in the table (without a dimension) in the window's years, and each region's rows looked
+// up in turn, so that the index seeks each region's window too; a range of codes would read
+// every day the provinces ever had to find three. Any row of a region comes with such a yearly
+// row: the compactor folds a change into every period and into the rows without a dimension
+// at once, and a month's distinct volunteers are among its year's. OFFSET 0 keeps the lookups a
+// nested loop: merged with the regions, they would be that walk again.
 std::string RollupRowsInScope(absl::string_view table, const std::string& scope, int depth,
                               const Window& window, absl::string_view where, Params& params) {
   if (!scope.empty() && static_cast<int>(scope.size()) == kCodeLength[depth]) {
@@ -379,8 +384,8 @@ std::string RollupRowsInScope(absl::string_view table, const std::string& scope,
                         where);
   }
   return absl::StrCat(
-      "(SELECT DISTINCT region_code AS code FROM activity_rollups WHERE dim_kind = ", kNoDim,
-      " AND period_kind = ", static_cast<int>(Grain::kYear), " AND depth = ", depth, " AND ",
+      "(SELECT DISTINCT region_code AS code FROM ", table, " WHERE dim_kind = ", kNoDim,
+      " AND period_kind = ", kYearPeriodKind, " AND depth = ", depth, " AND ",
       InScope("region_code", scope, params), " AND period >= ",
       params.Add(DayText(absl::CivilDay(absl::CivilYear(window.first))), "date"),
       " AND period < ", params.Add(DayText(window.end), "date"),
@@ -1080,10 +1085,13 @@ StatsResult PostgresStatsStore::QueryIn(pqxx::transaction_base& txn,
     const std::string sql = Presented(query, GroupRows(query, rows, /*post_ids=*/true), params);
     return ToResult(query, Exec(txn, sql, params, Planning::kPrepared), StatsSourceKind::kRollups);
   }
-  // A scan of raw rows may take seconds: parallel workers help it (see QueryAll).
+  // A scan of raw rows may take seconds: parallel workers help it (see QueryAll), and only it.
   txn.exec0("SET LOCAL max_parallel_workers_per_gather TO DEFAULT");
   const std::string sql = Presented(query, RawActivityGroups(query, params), params);
-  return ToResult(query, Exec(txn, sql, params, Planning::kEachTime), StatsSourceKind::kRawRows);
+  StatsResult result =
+      ToResult(query, Exec(txn, sql, params, Planning::kEachTime), StatsSourceKind::kRawRows);
+  txn.exec0("SET LOCAL max_parallel_workers_per_gather = 0");
+  return result;
 }
 
 absl::StatusOr<StatsResult> PostgresStatsStore::Query(const StatsQuery& query,
