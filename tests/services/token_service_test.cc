@@ -12,6 +12,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "services/region_service.h"
 #include "storage/in_memory_post_store.h"
 #include "storage/in_memory_practice_unit_store.h"
@@ -215,7 +216,13 @@ TEST_F(TokenServiceTest, CreateReturnsTheSecretOnceAndStoresOnlyItsHash) {
               IsOk());
   EXPECT_THAT(made.secret(), MatchesRegex("zyt_[A-Za-z0-9_-]{43}"));
   EXPECT_EQ(made.token().scope_region(), "regions/141124");
-  EXPECT_EQ(made.token().expire_time().seconds() - made.token().create_time().seconds(), 3600);
+  // The service sets the expiry as the request arrives, the store the creation time as it
+  // stores the token (the database's clock in PostgreSQL): a moment apart, and at times on either
+  // side of a second's boundary.
+  const absl::Duration lifetime =
+      absl::Seconds(made.token().expire_time().seconds() - made.token().create_time().seconds()) +
+      absl::Nanoseconds(made.token().expire_time().nanos() - made.token().create_time().nanos());
+  EXPECT_LE(absl::AbsDuration(lifetime - absl::Hours(1)), absl::Seconds(1)) << lifetime;
   EXPECT_THAT(made.token().creator(), MatchesRegex("tokens/[0-9]+"));
   EXPECT_THAT(made.token().DebugString(), Not(HasSubstr(made.secret())));
   const absl::StatusOr<storage::Token> stored =
