@@ -585,6 +585,71 @@ void CoverWindow(absl::CivilDay first, absl::CivilDay end, absl::Span<const Grai
   CoverWindow(whole_to, end, grains.subspan(1), rollup);
 }
 
+// How many periods CoverWindow reads: at most that many rows per key.
+int64_t PeriodsToCover(absl::CivilDay first, absl::CivilDay end, absl::Span<const Grain> grains) {
+  int64_t periods = 0;
+  CoverWindow(first, end, grains, [&periods](int period_kind, absl::CivilDay from,
+                                             absl::CivilDay to) {
+    switch (static_cast<Grain>(period_kind)) {
+      case Grain::kYear:
+        periods += absl::CivilYear(to) - absl::CivilYear(from);
+        break;
+      case Grain::kMonth:
+        periods += absl::CivilMonth(to) - absl::CivilMonth(from);
+        break;
+      case Grain::kWeek:
+        periods += (to - from) / 7;
+        break;
+      case Grain::kDay:
+        periods += to - from;
+        break;
+    }
+  });
+  return periods;
+}
+
+// CoverWindow for figures that add up, `rollup(period_kind, from, to, sign)` each: a calendar
+// year that the window covers most of is read, when that takes fewer periods, as the whole year
+// less (`sign` -1) the parts the window leaves out. A year from mid-March reads the year, two
+// months and the days and weeks of half of March, rather than nine months and those of the other
+// half: the rows of a county's teams over such a year are about a third fewer.
+void CoverWindowBySums(
+    absl::CivilDay first, absl::CivilDay end, absl::Span<const Grain> grains,
+    const std::function<void(int, absl::CivilDay, absl::CivilDay, int)>& rollup) {
+  auto add = [&rollup](int sign) {
+    return [&rollup, sign](int period_kind, absl::CivilDay from, absl::CivilDay to) {
+      rollup(period_kind, from, to, sign);
+    };
+  };
+  if (first >= end || grains.front() != Grain::kYear) {
+    CoverWindow(first, end, grains, add(1));
+    return;
+  }
+  const absl::Span<const Grain> finer = grains.subspan(1);
+  // Days [from, to) within one calendar year.
+  auto part_of_year = [&](absl::CivilDay from, absl::CivilDay to) {
+    const absl::CivilDay year{absl::CivilYear(from)};
+    const absl::CivilDay next{absl::CivilYear(from) + 1};
+    if (1 + PeriodsToCover(year, from, finer) + PeriodsToCover(to, next, finer) <
+        PeriodsToCover(from, to, finer)) {
+      rollup(static_cast<int>(Grain::kYear), year, next, 1);
+      CoverWindow(year, from, finer, add(-1));
+      CoverWindow(to, next, finer, add(-1));
+    } else {
+      CoverWindow(from, to, finer, add(1));
+    }
+  };
+  const absl::CivilDay whole_from = PeriodStartFrom(Grain::kYear, first);
+  const absl::CivilDay whole_to = PeriodStartUntil(Grain::kYear, end);
+  if (whole_from > whole_to) {  // within one year
+    part_of_year(first, end);
+    return;
+  }
+  if (first < whole_from) part_of_year(first, whole_from);
+  if (whole_from < whole_to) rollup(static_cast<int>(Grain::kYear), whole_from, whole_to, 1);
+  if (whole_to < end) part_of_year(whole_to, end);
+}
+
 // Rows (k0..kN, v, s, e) of an activity query from the rollups kept under `dim`, and from the
 // changes not yet folded into them. Post kinds come out as post ids (GroupRows maps them).
 std::string ActivityRollupRows(const StatsQuery& query, DimKind dim, const MeasureSums& sums,
@@ -603,17 +668,19 @@ std::string ActivityRollupRows(const StatsQuery& query, DimKind dim, const Measu
   if (dim_filter.has_value()) {
     absl::StrAppend(&where, " AND dim_value = ", params.Add(absl::StrCat(*dim_filter), "bigint"));
   }
+  MeasureSums less = sums;
+  for (std::string* sum : {&less.value, &less.second, &less.exists}) *sum = "-(" + *sum + ")";
   std::vector<std::string> parts;
-  auto rollup = [&](int period_kind, absl::CivilDay from, absl::CivilDay to) {
+  auto rollup = [&](int period_kind, absl::CivilDay from, absl::CivilDay to, int sign) {
     parts.push_back(KeyedRows(
-        query, rollup_key, sums,
+        query, rollup_key, sign > 0 ? sums : less,
         RollupRowsInScope("activity_rollups", query.scope, depth, window,
                           absl::StrCat(where, " AND period_kind = ", period_kind,
                                        " AND period >= ", params.Add(DayText(from), "date"),
                                        " AND period < ", params.Add(DayText(to), "date")),
                           params)));
   };
-  CoverWindow(window.first, window.end, GrainsFor(time_group, depth), rollup);
+  CoverWindowBySums(window.first, window.end, GrainsFor(time_group, depth), rollup);
 
   auto delta_key = [depth, dim](StatsGroup group) -> std::string {
     if (group == StatsGroup::kRegion) return RegionKey("region_code", depth);

@@ -921,7 +921,7 @@ class StatsServiceTest : public ::zhiyuan::testing::PgTest {
       request.set_region_level(static_cast<v1::RegionLevel>(Uniform(std::max(1, scope_level), 5)));
     }
     if (activity) {
-      switch (Uniform(0, 5)) {
+      switch (Uniform(0, 6)) {
         case 0:
           break;
         case 1:
@@ -942,6 +942,12 @@ class StatsServiceTest : public ::zhiyuan::testing::PgTest {
           const absl::CivilMonth month = absl::CivilMonth(2025, 6) + Uniform(0, 16);
           request.set_start_date(absl::FormatCivilTime(absl::CivilDay(month)));
           request.set_end_date(absl::FormatCivilTime(absl::CivilDay(month + 1) - 1));
+          break;
+        }
+        case 5: {  // Most of a calendar year at times: read as the year less its edges.
+          const absl::CivilDay first = absl::CivilDay(2025, 1, 1) + Uniform(0, 500);
+          request.set_start_date(absl::FormatCivilTime(first));
+          request.set_end_date(absl::FormatCivilTime(first + Uniform(200, 400)));
           break;
         }
         default:
@@ -1176,8 +1182,9 @@ TEST_F(StatsServiceTest, ChinaTimeDecidesTheDayMonthAndYearOfARecord) {
   }
 }
 
-// A window is read from whole years, months and weeks and the days at their edges: no record is
-// counted in the bucket of a neighbouring month or year for having a week in common with it.
+// A window is read from whole years, months and weeks and the days at their edges, or from a
+// year less those it leaves out: no record is counted in the bucket of a neighbouring month or
+// year for having a week in common with it, nor in a window for being in its year.
 TEST_F(StatsServiceTest, WindowsKeepEachDayInItsBucketAcrossWeeksAndYears) {
   if (IsSkipped()) return;
   MakeDirectory();
@@ -1232,6 +1239,11 @@ TEST_F(StatsServiceTest, WindowsKeepEachDayInItsBucketAcrossWeeksAndYears) {
        "[1999-01-01] 1/0\n[2025-01-01] 1/0\n[2026-01-01] 3/0"},
       {"", "[] 5/0"},
       {"end_date: '2025-12-31'", "[] 2/0"},
+      // Years less a day at an edge or most of a half.
+      {"start_date: '2026-01-02' end_date: '2026-12-31'", "[] 2/0"},
+      {"group_by: STATS_DIMENSION_YEAR start_date: '2025-06-01' end_date: '2026-12-30'",
+       "[2025-01-01] 1/0\n[2026-01-01] 3/0"},
+      {"group_by: STATS_DIMENSION_YEAR start_date: '2025-01-02' end_date: '2025-12-30'", ""},
   };
   auto stats = Stats(admin_);
   for (bool folded : {false, true}) {
