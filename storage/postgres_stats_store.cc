@@ -610,9 +610,9 @@ int64_t PeriodsToCover(absl::CivilDay first, absl::CivilDay end, absl::Span<cons
 
 // CoverWindow for figures that add up, `rollup(period_kind, from, to, sign)` each: a calendar
 // year that the window covers most of is read, when that takes fewer periods, as the whole year
-// less (`sign` -1) the parts the window leaves out. A year from mid-March reads the year, two
-// months and the days and weeks of half of March, rather than nine months and those of the other
-// half: the rows of a county's teams over such a year are about a third fewer.
+// less (`sign` -1) the parts the window leaves out. Of a year from mid-March, the first calendar
+// year is read as the year less two months and the days and weeks of half of March, rather than
+// as nine months and those of the other half.
 void CoverWindowBySums(
     absl::CivilDay first, absl::CivilDay end, absl::Span<const Grain> grains,
     const std::function<void(int, absl::CivilDay, absl::CivilDay, int)>& rollup) {
