@@ -3,6 +3,7 @@
 #include "services/token_service.h"
 
 #include <gmock/gmock.h>
+#include <google/protobuf/util/time_util.h>
 #include <grpcpp/server_builder.h>
 #include <gtest/gtest.h>
 
@@ -28,6 +29,7 @@
 namespace zhiyuan::services {
 namespace {
 
+using ::google::protobuf::util::TimeUtil;
 using ::testing::HasSubstr;
 using ::testing::MatchesRegex;
 using ::testing::Not;
@@ -220,8 +222,8 @@ TEST_F(TokenServiceTest, CreateReturnsTheSecretOnceAndStoresOnlyItsHash) {
   // stores the token (the database's clock in PostgreSQL): a moment apart, and at times on either
   // side of a second's boundary.
   const absl::Duration lifetime =
-      absl::Seconds(made.token().expire_time().seconds() - made.token().create_time().seconds()) +
-      absl::Nanoseconds(made.token().expire_time().nanos() - made.token().create_time().nanos());
+      absl::Nanoseconds(TimeUtil::TimestampToNanoseconds(made.token().expire_time()) -
+                        TimeUtil::TimestampToNanoseconds(made.token().create_time()));
   EXPECT_LE(absl::AbsDuration(lifetime - absl::Hours(1)), absl::Seconds(1)) << lifetime;
   EXPECT_THAT(made.token().creator(), MatchesRegex("tokens/[0-9]+"));
   EXPECT_THAT(made.token().DebugString(), Not(HasSubstr(made.secret())));
