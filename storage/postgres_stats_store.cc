@@ -81,16 +81,16 @@ std::string PeopleMovedSql(absl::string_view nets) {
 }
 
 // The residence and star level now (rows of volunteer_number, region_code, star) of the
-// volunteers in `numbers` (rows of volunteer_number) who are registered.
+// volunteers in `numbers` (rows of volunteer_number) who are registered. Each is looked up by
+// key (`OFFSET 0` keeps the lookup from becoming a hash join that reads every volunteer).
 std::string StarsNowSql(absl::string_view numbers) {
   return absl::StrCat(
-      "SELECT v.volunteer_number, v.residence_region_code AS region_code, "
-      "stats_star_level(l.minutes) AS star FROM ",
+      "SELECT x.volunteer_number, v.region_code, stats_star_level(l.minutes) AS star FROM ",
       numbers,
-      " x JOIN volunteers v ON v.volunteer_number = x.volunteer_number "
+      " x CROSS JOIN LATERAL (SELECT residence_region_code AS region_code FROM volunteers v "
+      "WHERE v.volunteer_number = x.volunteer_number AND v.delete_time IS NULL OFFSET 0) v "
       "CROSS JOIN LATERAL (SELECT coalesce(sum(r.credited_minutes), 0)::bigint AS minutes "
-      "FROM service_records r WHERE r.volunteer_number = x.volunteer_number AND r.state = 2) l "
-      "WHERE v.delete_time IS NULL");
+      "FROM service_records r WHERE r.volunteer_number = x.volunteer_number AND r.state = 2) l");
 }
 
 // What the star levels of the volunteers in `numbers` do to the counts of volunteers with
@@ -134,16 +134,14 @@ namespace {
 // the records as they are now, less the changes, are the records as they were.
 std::string CompactActivitySql() {
   return absl::StrCat(R"sql(
-WITH sampled AS (
-  SELECT DISTINCT volunteer_number
-  FROM (SELECT volunteer_number FROM activity_deltas WHERE volunteer_number <> ''
-        LIMIT $1::bigint) AS sample),
--- Two deletes, not one with OR: `ctid = ANY (...)` alone is a TID scan, under OR a linear
--- search of the array for every row of the table.
+WITH sample AS (SELECT ctid, volunteer_number FROM activity_deltas LIMIT $1::bigint),
+sampled AS (SELECT DISTINCT volunteer_number FROM sample WHERE volunteer_number <> ''),
+-- The sample's own changes without a volunteer (events'), and every change of its volunteers:
+-- one scan of the table in all. Two deletes, not one with OR: `ctid = ANY (...)` alone is a TID
+-- scan, under OR a linear search of the array for every row of the table.
 taken_events AS (
   DELETE FROM activity_deltas
-  WHERE ctid = ANY (ARRAY(SELECT ctid FROM activity_deltas WHERE volunteer_number = ''
-                          LIMIT $1::bigint))
+  WHERE ctid = ANY (ARRAY(SELECT ctid FROM sample WHERE volunteer_number = ''))
   RETURNING *),
 taken_records AS (
   DELETE FROM activity_deltas
