@@ -28,16 +28,20 @@ for pair in $(seq 1 "$pairs"); do
   done
 done
 
+# The median of column FIELD over the runs in MODE.
+median() {
+  awk -v m="$1" -v f="$2" '$1 == m { print $f }' "$rows" | sort -n |
+    awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
+}
+
 echo
 echo "| path | median with the figures | median without | cost |"
 echo "|---|---|---|---|"
 for column in 2:single 3:COPY 4:sync; do
   field=${column%%:*}
   name=${column#*:}
-  on=$(awk -v f="$field" '$1 == "on" { print $f }' "$rows" | sort -n |
-       awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }')
-  off=$(awk -v f="$field" '$1 == "off" { print $f }' "$rows" | sort -n |
-        awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }')
+  on=$(median on "$field")
+  off=$(median off "$field")
   awk -v n="$name" -v a="$on" -v b="$off" \
     'BEGIN { printf "| %s | %d | %d | %+.0f%% |\n", n, a, b, 100 * (a - b) / b }'
 done
