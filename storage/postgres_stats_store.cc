@@ -24,10 +24,11 @@
 namespace zhiyuan::storage {
 namespace {
 
-// Weekly activity rollups are kept down to counties (depth 3). Below, a region's rows are sparse
-// and a week's row would mostly repeat one day's: at 100M records, the rollups with weeks at every
-// depth did not fit this machine's disk beside the rest (docs/BENCHMARKS.md).
-constexpr int kMaxWeekDepth = 3;
+// Weekly and quarterly activity rollups are kept down to counties (depth 3). Below, a region's
+// rows are sparse and a week's row would mostly repeat one day's, a quarter's one month's: at 100M
+// records, the rollups with weeks at every depth did not fit this machine's disk beside the rest
+// (docs/BENCHMARKS.md).
+constexpr int kMaxWeekAndQuarterDepth = 3;
 
 // The length of a region code at each level (1 province .. 5 village).
 constexpr int kCodeLength[] = {0, 2, 4, 6, 9, 12};
@@ -119,17 +120,18 @@ SELECT dim.kind AS dim_kind, p.kind AS period_kind, depth.d AS depth,
        sum(g.manual_minutes) AS manual_minutes
 FROM )sql", changes, R"sql( g
 CROSS JOIN generate_series(1, 5) AS depth(d)
-CROSS JOIN (VALUES (1, 'day'), (2, 'month'), (5, 'year'), (6, 'week')) AS p(kind, unit)
+CROSS JOIN (VALUES (1, 'day'), (2, 'month'), (4, 'quarter'), (5, 'year'), (6, 'week'))
+  AS p(kind, unit)
 CROSS JOIN LATERAL (VALUES (0, 0::bigint), (1, g.program_id), (2, g.category::bigint),
                            (3, g.team_id), (4, g.post_id)) AS dim(kind, value)
-WHERE p.kind <> 6 OR depth.d <= )sql", kMaxWeekDepth, R"sql(
+WHERE p.kind NOT IN (4, 6) OR depth.d <= )sql", kMaxWeekAndQuarterDepth, R"sql(
 GROUP BY 1, 2, 3, 4, 5, 6)sql");
 }
 
 namespace {
 
 // Folds pending activity changes: each into its rows at every depth, for days, months, years and
-// (down to counties) weeks, without a dimension and under each one; and into the distinct
+// (down to counties) weeks and quarters, without a dimension and under each one; and into the distinct
 // volunteers per month, quarter and year. A volunteer's changes are folded all at once, so that
 // the records as they are now, less the changes, are the records as they were.
 std::string CompactActivitySql() {
@@ -357,7 +359,7 @@ std::string InScope(absl::string_view column, const std::string& scope, Params& 
 constexpr int kYearPeriodKind = 5;
 
 // The periods activity_rollups keeps, coarsest first, with their period_kind.
-enum class Grain { kYear = kYearPeriodKind, kMonth = 2, kWeek = 6, kDay = 1 };
+enum class Grain { kYear = kYearPeriodKind, kQuarter = 4, kMonth = 2, kWeek = 6, kDay = 1 };
 
 // The window as days [first, end); open ends become far-off days.
 struct Window {
@@ -509,16 +511,24 @@ std::string KeyedRows(const StatsQuery& query, const std::function<std::string(S
 // first. Weeks cross months and years, but CoverWindow never takes a period across the start of
 // a coarser grain's period, so they serve between a month's edges.
 std::vector<Grain> GrainsFor(std::optional<StatsGroup> time_group, int depth) {
-  const bool weeks = depth <= kMaxWeekDepth;
+  const bool weeks_and_quarters = depth <= kMaxWeekAndQuarterDepth;
   const StatsGroup group = time_group.value_or(StatsGroup::kYear);
   std::vector<Grain> grains;
   if (group == StatsGroup::kYear) grains.push_back(Grain::kYear);
+  if (weeks_and_quarters && (group == StatsGroup::kYear || group == StatsGroup::kQuarter)) {
+    grains.push_back(Grain::kQuarter);
+  }
   if (group == StatsGroup::kYear || group == StatsGroup::kQuarter || group == StatsGroup::kMonth) {
     grains.push_back(Grain::kMonth);
   }
-  if (weeks && group != StatsGroup::kDay) grains.push_back(Grain::kWeek);
+  if (weeks_and_quarters && group != StatsGroup::kDay) grains.push_back(Grain::kWeek);
   grains.push_back(Grain::kDay);
   return grains;
+}
+
+// The first day of the calendar quarter of `day`.
+absl::CivilDay QuarterOf(absl::CivilDay day) {
+  return absl::CivilDay(day.year(), 1 + (day.month() - 1) / 3 * 3, 1);
 }
 
 // The first day of the first period of `grain` that starts on or after `day`, and of the last
@@ -528,6 +538,10 @@ absl::CivilDay PeriodStartFrom(Grain grain, absl::CivilDay day) {
     case Grain::kYear: {
       const absl::CivilDay start{absl::CivilYear(day)};
       return start < day ? absl::CivilDay(absl::CivilYear(day) + 1) : start;
+    }
+    case Grain::kQuarter: {
+      const absl::CivilDay start = QuarterOf(day);
+      return start < day ? absl::CivilDay(absl::CivilMonth(start) + 3) : start;
     }
     case Grain::kMonth: {
       const absl::CivilDay start{absl::CivilMonth(day)};
@@ -544,6 +558,8 @@ absl::CivilDay PeriodStartUntil(Grain grain, absl::CivilDay day) {
   switch (grain) {
     case Grain::kYear:
       return absl::CivilDay(absl::CivilYear(day));
+    case Grain::kQuarter:
+      return QuarterOf(day);
     case Grain::kMonth:
       return absl::CivilDay(absl::CivilMonth(day));
     case Grain::kWeek:
@@ -591,6 +607,9 @@ int64_t PeriodsToCover(absl::CivilDay first, absl::CivilDay end, absl::Span<cons
     switch (static_cast<Grain>(period_kind)) {
       case Grain::kYear:
         periods += absl::CivilYear(to) - absl::CivilYear(from);
+        break;
+      case Grain::kQuarter:
+        periods += (absl::CivilMonth(to) - absl::CivilMonth(from)) / 3;
         break;
       case Grain::kMonth:
         periods += absl::CivilMonth(to) - absl::CivilMonth(from);

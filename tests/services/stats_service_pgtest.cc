@@ -1182,9 +1182,10 @@ TEST_F(StatsServiceTest, ChinaTimeDecidesTheDayMonthAndYearOfARecord) {
   }
 }
 
-// A window is read from whole years, months and weeks and the days at their edges, or from a
-// year less those it leaves out: no record is counted in the bucket of a neighbouring month or
-// year for having a week in common with it, nor in a window for being in its year.
+// A window is read from whole years, quarters, months and weeks and the days at their edges, or
+// from a year less those it leaves out: no record is counted in the bucket of a neighbouring
+// month, quarter or year for having a week in common with it, nor in a window for being in its
+// year or quarter.
 TEST_F(StatsServiceTest, WindowsKeepEachDayInItsBucketAcrossWeeksAndYears) {
   if (IsSkipped()) return;
   MakeDirectory();
@@ -1244,6 +1245,18 @@ TEST_F(StatsServiceTest, WindowsKeepEachDayInItsBucketAcrossWeeksAndYears) {
       {"group_by: STATS_DIMENSION_YEAR start_date: '2025-06-01' end_date: '2026-12-30'",
        "[2025-01-01] 1/0\n[2026-01-01] 3/0"},
       {"group_by: STATS_DIMENSION_YEAR start_date: '2025-01-02' end_date: '2025-12-30'", ""},
+      // Whole quarters, and quarters with months, weeks and days at their edges.
+      {"start_date: '2026-01-01' end_date: '2026-03-31'", "[] 3/0"},
+      {"start_date: '2025-07-01' end_date: '2026-06-30'", "[] 4/0"},
+      {"start_date: '2025-04-01' end_date: '2026-01-31'", "[] 3/0"},
+      {"start_date: '2025-10-02' end_date: '2026-01-26'", "[] 2/0"},
+      {"start_date: '2026-02-01' end_date: '2026-09-30'", "[] 1/0"},
+      {"group_by: STATS_DIMENSION_QUARTER start_date: '2025-07-01' end_date: '2026-06-30'",
+       "[2025-10-01] 1/0\n[2026-01-01] 3/0"},
+      {"group_by: STATS_DIMENSION_QUARTER start_date: '2025-11-15' end_date: '2026-01-31'",
+       "[2025-10-01] 1/0\n[2026-01-01] 2/0"},
+      {"group_by: STATS_DIMENSION_MONTH start_date: '2025-10-01' end_date: '2026-03-31'",
+       "[2025-12-01] 1/0\n[2026-01-01] 2/0\n[2026-02-01] 1/0"},
   };
   auto stats = Stats(admin_);
   for (bool folded : {false, true}) {

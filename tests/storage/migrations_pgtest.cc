@@ -235,6 +235,47 @@ TEST_F(MigrationsTest, WeekAndYearRollupsAreSummedFromWhatWasFolded) {
       0);
 }
 
+// 0021 sums the monthly activity rollups already folded into quarters, down to counties.
+TEST_F(MigrationsTest, QuarterRollupsAreSummedFromTheMonthsFolded) {
+  const auto builtin = BuiltinMigrations();
+  const auto at = std::find_if(builtin.begin(), builtin.end(),
+                               [](const Migration& migration) { return migration.version == 21; });
+  ASSERT_NE(at, builtin.end());
+  pqxx::connection connection(NewEmptyDatabase());
+  const auto before = absl::MakeConstSpan(&*builtin.begin(), at - builtin.begin());
+  ASSERT_THAT(MigrateSchema(connection, before), IsOk());
+  {
+    pqxx::work txn(connection);
+    // Months (period_kind 2) of a county's person-times, under no dimension and under team 7,
+    // across the start of a quarter and of a year; a day (1) and a year (5), which stay as they
+    // are; and a township's month: below counties no quarter is kept.
+    txn.exec0(
+        "INSERT INTO activity_rollups (dim_kind, period_kind, depth, region_code, period, "
+        "dim_value, events, headcount, headcount_events, audience, audience_events, "
+        "attendance_records, attendance_minutes, manual_records, manual_minutes) "
+        "SELECT d.kind, p.kind, 3, '141124', p.period::date, d.value, 0, 0, 0, 0, 0, p.n, "
+        "60 * p.n, 0, p.n FROM (VALUES (0, 0), (3, 7)) AS d(kind, value), "
+        "(VALUES (2, '2025-11-01', 1), (2, '2025-12-01', 2), (2, '2026-01-01', 4), "
+        "(2, '2026-03-01', 8), (2, '2026-04-01', 16), (1, '2026-04-02', 16), "
+        "(5, '2026-01-01', 28)) AS p(kind, period, n) "
+        "UNION ALL SELECT 0, 2, 4, '141124100', '2026-01-01', 0, 0, 0, 0, 0, 0, 1, 60, 0, 0");
+    txn.commit();
+  }
+  ASSERT_THAT(MigrateSchema(connection, builtin), IsOk());
+  std::vector<std::string> rows;
+  for (const auto& row :
+       pqxx::nontransaction(connection)
+           .exec("SELECT dim_kind, depth, period, attendance_records, attendance_minutes, "
+                 "manual_minutes FROM activity_rollups WHERE period_kind = 4 "
+                 "ORDER BY dim_kind, depth, period")) {
+    rows.push_back(absl::StrCat(row[0].c_str(), " ", row[1].c_str(), " ", row[2].c_str(), " ",
+                                row[3].c_str(), " ", row[4].c_str(), " ", row[5].c_str()));
+  }
+  EXPECT_THAT(rows, ElementsAre("0 3 2025-10-01 3 180 3", "0 3 2026-01-01 12 720 12",
+                                "0 3 2026-04-01 16 960 16", "3 3 2025-10-01 3 180 3",
+                                "3 3 2026-01-01 12 720 12", "3 3 2026-04-01 16 960 16"));
+}
+
 TEST_F(PrepareSchemaTest, InspectsWithoutApplying) {
   const std::string url = NewEmptyDatabase();
   const auto state = PrepareSchema(url, Sample(), /*apply=*/false, absl::Now() + absl::Seconds(5));
