@@ -131,8 +131,8 @@ GROUP BY 1, 2, 3, 4, 5, 6)sql");
 namespace {
 
 // Folds pending activity changes: each into its rows at every depth, for days, months, years and
-// (down to counties) weeks and quarters, without a dimension and under each one; and into the distinct
-// volunteers per month, quarter and year. A volunteer's changes are folded all at once, so that
+// (down to counties) weeks and quarters, without a dimension and under each one; and into the
+// distinct volunteers per month, quarter and year. A volunteer's changes are folded all at once, so that
 // the records as they are now, less the changes, are the records as they were.
 std::string CompactActivitySql() {
   return absl::StrCat(R"sql(

@@ -17,8 +17,9 @@ namespace zhiyuan::storage {
 // The activity_rollups rows (its columns in order, summed per key) that the activity changes in
 // `changes` (a table or subquery with activity_deltas' region_code, team_id, program_id,
 // category, post_id, day and measures) add: each at every depth, for its day, month and year,
-// and its week (from Monday) down to counties, without a dimension and under each one. The
-// compactor adds them to the folded rows; bench/stats_gen writes them at once into an empty table.
+// and its week (from Monday) and quarter down to counties, without a dimension and under each
+// one. The compactor adds them to the folded rows; bench/stats_gen writes them at once into an
+// empty table.
 std::string ActivityRollupRowsSql(absl::string_view changes);
 
 class PostgresStatsStore final : public StatsStore {

@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -1258,16 +1259,36 @@ TEST_F(StatsServiceTest, WindowsKeepEachDayInItsBucketAcrossWeeksAndYears) {
       {"group_by: STATS_DIMENSION_MONTH start_date: '2025-10-01' end_date: '2026-03-31'",
        "[2025-12-01] 1/0\n[2026-01-01] 2/0\n[2026-02-01] 1/0"},
   };
+  // Read nationally (provinces' rows), in the county (where weeks and quarters are kept) and per
+  // village of the county (where they are not; the county's own events stay under its code).
+  const std::string county = absl::StrCat(" region: 'regions/", counties_[0], "'");
+  const std::string scopes[] = {
+      "", county,
+      county + " group_by: STATS_DIMENSION_REGION region_level: REGION_LEVEL_VILLAGE"};
+  auto without_regions = [](const Figures& figures) {
+    Figures out;
+    for (const auto& [keys, figure] : figures) {
+      std::vector<std::string> rest;
+      for (const std::string& key : keys) {
+        if (!absl::StartsWith(key, "regions/")) rest.push_back(key);
+      }
+      out[rest] = figure;
+    }
+    return out;
+  };
   auto stats = Stats(admin_);
   for (bool folded : {false, true}) {
     if (folded) CompactAll();
     for (const auto& [query, figures] : cases) {
-      v1::QueryStatsResponse response;
-      ASSERT_THAT(Query(*stats, absl::StrCat("metric: STATS_METRIC_PERSON_TIMES ", query),
-                        &response),
-                  IsOk());
-      EXPECT_EQ(Describe(Actual(response, v1::STATS_METRIC_PERSON_TIMES)), figures)
-          << query << (folded ? ", folded" : "");
+      for (const std::string& scope : scopes) {
+        v1::QueryStatsResponse response;
+        ASSERT_THAT(Query(*stats, absl::StrCat("metric: STATS_METRIC_PERSON_TIMES ", query, scope),
+                          &response),
+                    IsOk());
+        EXPECT_EQ(Describe(without_regions(Actual(response, v1::STATS_METRIC_PERSON_TIMES))),
+                  figures)
+            << query << scope << (folded ? ", folded" : "");
+      }
     }
   }
 }
