@@ -132,8 +132,8 @@ namespace {
 
 // Folds pending activity changes: each into its rows at every depth, for days, months, years and
 // (down to counties) weeks and quarters, without a dimension and under each one; and into the
-// distinct volunteers per month, quarter and year. A volunteer's changes are folded all at once, so that
-// the records as they are now, less the changes, are the records as they were.
+// distinct volunteers per month, quarter and year. A volunteer's changes are folded all at once,
+// so that the records as they are now, less the changes, are the records as they were.
 std::string CompactActivitySql() {
   return absl::StrCat(R"sql(
 WITH sample AS (SELECT ctid, volunteer_number FROM activity_deltas LIMIT $1::bigint),
