@@ -16,7 +16,9 @@
 
 SELECT pg_advisory_xact_lock(x'7a79737461747301'::bigint);
 
-DELETE FROM activity_rollups WHERE period_kind = 4;
+-- Every dimension kind named, so that the primary key finds the quarters rather than a scan of
+-- every row.
+DELETE FROM activity_rollups WHERE dim_kind IN (0, 1, 2, 3, 4) AND period_kind = 4;
 
 INSERT INTO activity_rollups
   (dim_kind, period_kind, depth, region_code, period, dim_value, events, headcount,
