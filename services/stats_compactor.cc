@@ -13,9 +13,11 @@ namespace {
 constexpr int64_t kBatch = 2000;
 
 // After a batch that folded something, the compactor rests this many times as long as the batch
-// took before the next: folding takes at most a third of one core from the writers, however large
-// the backlog (a bulk load). Figures stay exact meanwhile; queries read more pending changes.
-constexpr int kRestPerBatch = 2;
+// took before the next: folding takes at most a quarter of one core from the writers, however
+// large the backlog (a bulk load). Figures stay exact meanwhile; queries read more pending
+// changes. With a third of a core (a rest of twice the batch), COPY lost 26% of its rows a second
+// to the figures (docs/BENCHMARKS.md).
+constexpr int kRestPerBatch = 3;
 
 }  // namespace
 

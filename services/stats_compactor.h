@@ -18,7 +18,7 @@ namespace zhiyuan::services {
 class StatsCompactor {
  public:
   // `store` must outlive the compactor. Starts at once: folds a batch every `interval`, or, while
-  // there is a backlog, batch after batch with a rest twice as long as each batch took.
+  // there is a backlog, batch after batch with a rest three times as long as each batch took.
   StatsCompactor(storage::StatsStore& store, absl::Duration interval);
   // Stops, waiting for a fold under way.
   ~StatsCompactor();
