@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/types/span.h"
 #include "storage/migrations.h"
 #include "tests/testing/pg_test_environment.h"
@@ -57,7 +58,33 @@ absl::StatusOr<SchemaState> Inspect(pqxx::connection& connection,
   return InspectSchema(txn, known);
 }
 
-class MigrationsTest : public ::zhiyuan::testing::PgTest {};
+class MigrationsTest : public ::zhiyuan::testing::PgTest {
+ protected:
+  // A new database with the builtin migrations before `version` applied (its URL).
+  std::string DatabaseBefore(int version) {
+    const auto builtin = BuiltinMigrations();
+    const auto at = std::find_if(builtin.begin(), builtin.end(),
+                                 [version](const Migration& m) { return m.version == version; });
+    EXPECT_NE(at, builtin.end()) << version;
+    const std::string url = NewEmptyDatabase();
+    pqxx::connection connection(url);
+    EXPECT_THAT(
+        MigrateSchema(connection, absl::MakeConstSpan(&*builtin.begin(), at - builtin.begin())),
+        IsOk());
+    return url;
+  }
+};
+
+// The rows of `sql`, each as its columns joined by spaces.
+std::vector<std::string> Rows(pqxx::connection& connection, const std::string& sql) {
+  std::vector<std::string> rows;
+  for (const auto& row : pqxx::nontransaction(connection).exec(sql)) {
+    std::vector<std::string> columns;
+    for (const auto& field : row) columns.push_back(field.c_str());
+    rows.push_back(absl::StrJoin(columns, " "));
+  }
+  return rows;
+}
 class PrepareSchemaTest : public ::zhiyuan::testing::PgTest {};
 
 TEST_F(MigrationsTest, FreshDatabaseIsAtVersionZero) {
@@ -187,13 +214,7 @@ TEST_F(MigrationsTest, BuiltinMigrationsApplyToAnEmptyDatabase) {
 
 // 0019 sums the activity rollups already folded into weeks (from days) and years (from months).
 TEST_F(MigrationsTest, WeekAndYearRollupsAreSummedFromWhatWasFolded) {
-  const auto builtin = BuiltinMigrations();
-  const auto at = std::find_if(builtin.begin(), builtin.end(),
-                               [](const Migration& migration) { return migration.version == 19; });
-  ASSERT_NE(at, builtin.end());
-  pqxx::connection connection(NewEmptyDatabase());
-  const auto before = absl::MakeConstSpan(&*builtin.begin(), at - builtin.begin());
-  ASSERT_THAT(MigrateSchema(connection, before), IsOk());
+  pqxx::connection connection(DatabaseBefore(19));
   {
     pqxx::work txn(connection);
     // Days (period_kind 1) and months (2) of a county's person-times, under no dimension and
@@ -214,17 +235,11 @@ TEST_F(MigrationsTest, WeekAndYearRollupsAreSummedFromWhatWasFolded) {
         "VALUES (0, 1, 4, '141124100', '2025-12-31', 0, 0, 0, 0, 0, 0, 1, 60, 0, 0)");
     txn.commit();
   }
-  ASSERT_THAT(MigrateSchema(connection, builtin), IsOk());
-  std::vector<std::string> rows;
-  for (const auto& row :
-       pqxx::nontransaction(connection)
-           .exec("SELECT dim_kind, period_kind, period, attendance_records, attendance_minutes "
-                 "FROM activity_rollups WHERE period_kind IN (5, 6) AND depth = 3 "
-                 "ORDER BY dim_kind, period_kind, period")) {
-    rows.push_back(absl::StrCat(row[0].c_str(), " ", row[1].c_str(), " ", row[2].c_str(), " ",
-                                row[3].c_str(), " ", row[4].c_str()));
-  }
-  EXPECT_THAT(rows,
+  ASSERT_THAT(MigrateSchema(connection, BuiltinMigrations()), IsOk());
+  EXPECT_THAT(Rows(connection,
+                   "SELECT dim_kind, period_kind, period, attendance_records, attendance_minutes "
+                   "FROM activity_rollups WHERE period_kind IN (5, 6) AND depth = 3 "
+                   "ORDER BY dim_kind, period_kind, period"),
               ElementsAre("0 5 2025-01-01 1 60", "0 5 2026-01-01 6 360", "0 6 2025-12-29 3 180",
                           "0 6 2026-01-05 4 240", "3 5 2025-01-01 1 60", "3 5 2026-01-01 6 360",
                           "3 6 2025-12-29 3 180", "3 6 2026-01-05 4 240"));
@@ -237,13 +252,7 @@ TEST_F(MigrationsTest, WeekAndYearRollupsAreSummedFromWhatWasFolded) {
 
 // 0021 sums the monthly activity rollups already folded into quarters, down to counties.
 TEST_F(MigrationsTest, QuarterRollupsAreSummedFromTheMonthsFolded) {
-  const auto builtin = BuiltinMigrations();
-  const auto at = std::find_if(builtin.begin(), builtin.end(),
-                               [](const Migration& migration) { return migration.version == 21; });
-  ASSERT_NE(at, builtin.end());
-  pqxx::connection connection(NewEmptyDatabase());
-  const auto before = absl::MakeConstSpan(&*builtin.begin(), at - builtin.begin());
-  ASSERT_THAT(MigrateSchema(connection, before), IsOk());
+  pqxx::connection connection(DatabaseBefore(21));
   {
     pqxx::work txn(connection);
     // Months (period_kind 2) of a county's person-times, under no dimension and under team 7,
@@ -263,19 +272,14 @@ TEST_F(MigrationsTest, QuarterRollupsAreSummedFromTheMonthsFolded) {
         "UNION ALL SELECT 0, 2, 4, '141124100', '2026-01-01', 0, 0, 0, 0, 0, 0, 1, 60, 0, 0");
     txn.commit();
   }
-  ASSERT_THAT(MigrateSchema(connection, builtin), IsOk());
-  std::vector<std::string> rows;
-  for (const auto& row :
-       pqxx::nontransaction(connection)
-           .exec("SELECT dim_kind, depth, period, attendance_records, attendance_minutes, "
-                 "manual_minutes FROM activity_rollups WHERE period_kind = 4 "
-                 "ORDER BY dim_kind, depth, period")) {
-    rows.push_back(absl::StrCat(row[0].c_str(), " ", row[1].c_str(), " ", row[2].c_str(), " ",
-                                row[3].c_str(), " ", row[4].c_str(), " ", row[5].c_str()));
-  }
-  EXPECT_THAT(rows, ElementsAre("0 3 2025-10-01 3 180 3", "0 3 2026-01-01 12 720 12",
-                                "0 3 2026-04-01 16 960 16", "3 3 2025-10-01 3 180 3",
-                                "3 3 2026-01-01 12 720 12", "3 3 2026-04-01 16 960 16"));
+  ASSERT_THAT(MigrateSchema(connection, BuiltinMigrations()), IsOk());
+  EXPECT_THAT(Rows(connection,
+                   "SELECT dim_kind, depth, period, attendance_records, attendance_minutes, "
+                   "manual_minutes FROM activity_rollups WHERE period_kind = 4 "
+                   "ORDER BY dim_kind, depth, period"),
+              ElementsAre("0 3 2025-10-01 3 180 3", "0 3 2026-01-01 12 720 12",
+                          "0 3 2026-04-01 16 960 16", "3 3 2025-10-01 3 180 3",
+                          "3 3 2026-01-01 12 720 12", "3 3 2026-04-01 16 960 16"));
 }
 
 TEST_F(PrepareSchemaTest, InspectsWithoutApplying) {
