@@ -48,8 +48,21 @@ enum DirectoryMetric {
 };
 constexpr int kStationKind = 3;
 
-// Only one compactor at a time across all servers (pg_try_advisory_xact_lock).
+// Only one compactor at a time across all servers (pg_try_advisory_xact_lock). Migration 0021
+// takes it by value too, to keep compactors out while it rewrites the quarters.
 constexpr int64_t kCompactLockKey = 0x7a79737461747301;  // "zystats\1"
+
+// How reads run. Most statements take a few milliseconds: compiling them (JIT, 100-200 ms at
+// 100M records) or starting parallel workers for them took longer than they run. Rollup reads
+// are prepared, and their generic plans expect a row per part of the window, so they would
+// group by sorting: a county's 1,504 teams over a year that cuts quarters (14,000 rows) took
+// 15 ms sorted and grouped, 7 ms hashed. Sorts stay where nothing else can do (ORDER BY, top N).
+constexpr char kQuickReads[] =
+    "SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL enable_sort = off";
+// A raw-row activity statement, which may scan millions of records: planned with its
+// parameters, with parallel workers, grouping as the planner sees fit.
+constexpr char kScanReads[] =
+    "SET LOCAL max_parallel_workers_per_gather TO DEFAULT; SET LOCAL enable_sort TO DEFAULT";
 
 // What each pending change of a volunteer's credited records under a key (rows of `nets`:
 // volunteer_number, depth, region_code, period and its unit and span, dim_kind and dim_value,
@@ -1171,13 +1184,12 @@ StatsResult PostgresStatsStore::QueryIn(pqxx::transaction_base& txn,
     const std::string sql = Presented(query, GroupRows(query, rows, /*post_ids=*/true), params);
     return ToResult(query, Exec(txn, sql, params, Planning::kPrepared), StatsSourceKind::kRollups);
   }
-  // A scan of raw rows may take seconds: parallel workers help it (see QueryAll), and only it;
-  // it is planned with its parameters, and groups as the planner sees fit.
-  txn.exec0("SET LOCAL max_parallel_workers_per_gather TO DEFAULT; SET LOCAL enable_sort TO DEFAULT");
+  // A scan of raw rows may take seconds: it alone gets kScanReads, for its own statement.
+  txn.exec0(kScanReads);
   const std::string sql = Presented(query, RawActivityGroups(query, params), params);
   StatsResult result =
       ToResult(query, Exec(txn, sql, params, Planning::kEachTime), StatsSourceKind::kRawRows);
-  txn.exec0("SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL enable_sort = off");
+  txn.exec0(kQuickReads);
   return result;
 }
 
@@ -1191,15 +1203,7 @@ absl::StatusOr<std::vector<StatsResult>> PostgresStatsStore::QueryAll(
     const std::vector<StatsQuery>& queries, absl::Time deadline) {
   std::vector<StatsResult> results;
   auto read = [&](pqxx::transaction_base& txn) -> absl::Status {
-    // Most statements here take a few milliseconds: compiling them (JIT, 100-200 ms at 100M
-    // records) or starting parallel workers for them took longer than they run. Raw-row
-    // statements get their workers back (QueryIn). Rollup reads are prepared, and their generic
-    // plans expect a row per part of the window, so they would group by sorting: a county's
-    // 1,504 teams over a year that cuts quarters (14,000 rows) took 15 ms sorted and grouped,
-    // 7 ms hashed. Sorts stay where nothing else can do (ORDER BY, top N).
-    txn.exec0(
-        "SET LOCAL jit = off; SET LOCAL max_parallel_workers_per_gather = 0; "
-        "SET LOCAL enable_sort = off");
+    txn.exec0(absl::StrCat("SET LOCAL jit = off; ", kQuickReads));
     results.clear();
     for (const StatsQuery& query : queries) results.push_back(QueryIn(txn, query));
     return absl::OkStatus();

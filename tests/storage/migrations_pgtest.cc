@@ -75,6 +75,12 @@ class MigrationsTest : public ::zhiyuan::testing::PgTest {
   }
 };
 
+// The start of an INSERT of activity_rollups rows with every column.
+constexpr char kInsertRollups[] =
+    "INSERT INTO activity_rollups (dim_kind, period_kind, depth, region_code, period, dim_value, "
+    "events, headcount, headcount_events, audience, audience_events, attendance_records, "
+    "attendance_minutes, manual_records, manual_minutes) ";
+
 // The rows of `sql`, each as its columns joined by spaces.
 std::vector<std::string> Rows(pqxx::connection& connection, const std::string& sql) {
   std::vector<std::string> rows;
@@ -219,20 +225,16 @@ TEST_F(MigrationsTest, WeekAndYearRollupsAreSummedFromWhatWasFolded) {
     pqxx::work txn(connection);
     // Days (period_kind 1) and months (2) of a county's person-times, under no dimension and
     // under team 7: Wednesday 2025-12-31 and Thursday 2026-01-01 share a week.
-    txn.exec0(
-        "INSERT INTO activity_rollups (dim_kind, period_kind, depth, region_code, period, "
-        "dim_value, events, headcount, headcount_events, audience, audience_events, "
-        "attendance_records, attendance_minutes, manual_records, manual_minutes) "
+    txn.exec0(absl::StrCat(
+        kInsertRollups,
         "SELECT d.kind, p.kind, 3, '141124', p.period::date, d.value, 0, 0, 0, 0, 0, p.n, "
         "60 * p.n, 0, 0 FROM (VALUES (0, 0), (3, 7)) AS d(kind, value), "
         "(VALUES (1, '2025-12-31', 1), (1, '2026-01-01', 2), (1, '2026-01-05', 4), "
-        "(2, '2025-12-01', 1), (2, '2026-01-01', 6)) AS p(kind, period, n)");
+        "(2, '2025-12-01', 1), (2, '2026-01-01', 6)) AS p(kind, period, n)"));
     // A township's day: below counties no week is kept.
     txn.exec0(
-        "INSERT INTO activity_rollups (dim_kind, period_kind, depth, region_code, period, "
-        "dim_value, events, headcount, headcount_events, audience, audience_events, "
-        "attendance_records, attendance_minutes, manual_records, manual_minutes) "
-        "VALUES (0, 1, 4, '141124100', '2025-12-31', 0, 0, 0, 0, 0, 0, 1, 60, 0, 0)");
+        absl::StrCat(kInsertRollups,
+                     "VALUES (0, 1, 4, '141124100', '2025-12-31', 0, 0, 0, 0, 0, 0, 1, 60, 0, 0)"));
     txn.commit();
   }
   ASSERT_THAT(MigrateSchema(connection, BuiltinMigrations()), IsOk());
@@ -260,16 +262,14 @@ TEST_F(MigrationsTest, QuarterRollupsAreSummedFromTheMonthsFolded) {
     // are; a quarter (4) that a compactor of the new version folded before the migration ran,
     // whose change its month holds too; and a township's month: below counties no quarter is
     // kept.
-    txn.exec0(
-        "INSERT INTO activity_rollups (dim_kind, period_kind, depth, region_code, period, "
-        "dim_value, events, headcount, headcount_events, audience, audience_events, "
-        "attendance_records, attendance_minutes, manual_records, manual_minutes) "
+    txn.exec0(absl::StrCat(
+        kInsertRollups,
         "SELECT d.kind, p.kind, 3, '141124', p.period::date, d.value, 0, 0, 0, 0, 0, p.n, "
         "60 * p.n, 0, p.n FROM (VALUES (0, 0), (3, 7)) AS d(kind, value), "
         "(VALUES (2, '2025-11-01', 1), (2, '2025-12-01', 2), (2, '2026-01-01', 4), "
         "(2, '2026-03-01', 8), (2, '2026-04-01', 16), (1, '2026-04-02', 16), "
         "(4, '2026-01-01', 8), (5, '2026-01-01', 28)) AS p(kind, period, n) "
-        "UNION ALL SELECT 0, 2, 4, '141124100', '2026-01-01', 0, 0, 0, 0, 0, 0, 1, 60, 0, 0");
+        "UNION ALL SELECT 0, 2, 4, '141124100', '2026-01-01', 0, 0, 0, 0, 0, 0, 1, 60, 0, 0"));
     txn.commit();
   }
   ASSERT_THAT(MigrateSchema(connection, BuiltinMigrations()), IsOk());
