@@ -1,5 +1,6 @@
 #include "storage/postgres_stats_store.h"
 
+#include <algorithm>
 #include <functional>
 #include <limits>
 #include <optional>
@@ -682,10 +683,70 @@ void CoverWindowBySums(
   if (whole_to < end) part_of_year(whole_to, end);
 }
 
-// Rows (k0..kN, v, s, e) of an activity query from the rollups kept under `dim`, and from the
-// changes not yet folded into them. Post kinds come out as post ids (GroupRows maps them).
+// The first day of the period of `grain` after the one starting on `day`.
+absl::CivilDay NextStart(Grain grain, absl::CivilDay day) {
+  switch (grain) {
+    case Grain::kYear:
+      return absl::CivilDay(absl::CivilYear(day) + 1);
+    case Grain::kQuarter:
+      return absl::CivilDay(absl::CivilMonth(day) + 3);
+    case Grain::kMonth:
+      return absl::CivilDay(absl::CivilMonth(day) + 1);
+    case Grain::kWeek:
+      return day + 7;
+    case Grain::kDay:
+      break;
+  }
+  return day + 1;
+}
+
+// The first days of the periods of `grain` in [from, to), as a date[] literal.
+std::string PeriodStarts(Grain grain, absl::CivilDay from, absl::CivilDay to) {
+  SqlArray starts;
+  for (absl::CivilDay day = from; day < to; day = NextStart(grain, day)) {
+    starts.Add(DayText(day));
+  }
+  return starts.str();
+}
+
+// Windows up to this long list their periods as they are; longer ones are cut to the years the
+// rollups hold first (RollupWindow).
+constexpr int64_t kMaxListedDays = 4 * 366;
+
+// The window whose periods ActivityRollupRows lists for a query filtered by a dimension: the
+// query's, or, when it is longer than kMaxListedDays (an open one would list every day since
+// year 1), the part of it within the calendar years the rollups hold. Every rollup row comes with
+// its province's yearly row without a dimension (the compactor folds a change into all of them
+// at once), so those years bound them all; read in the query's own snapshot, they are the years
+// of the rows it reads.
+Window RollupWindow(pqxx::transaction_base& txn, const StatsQuery& query) {
+  Window window = WindowOf(query);
+  if (!DimFilter(query).has_value() || window.end - window.first <= kMaxListedDays) return window;
+  const pqxx::row years = txn.exec1(absl::StrCat(
+      "SELECT extract(year FROM min(period))::int, extract(year FROM max(period))::int + 1 "
+      "FROM activity_rollups WHERE dim_kind = ",
+      kNoDim, " AND period_kind = ", kYearPeriodKind, " AND depth = 1"));
+  if (years[0].is_null()) return {window.first, window.first};
+  const absl::CivilDay first{absl::CivilYear(years[0].as<int>())};
+  const absl::CivilDay end{absl::CivilYear(years[1].as<int>())};
+  window.first = std::max(window.first, first);
+  window.end = std::max(window.first, std::min(window.end, end));
+  return window;
+}
+
+// Rows (k0..kN, v, s, e) of an activity query from the rollups kept under `dim` in `window`
+// (RollupWindow), and from the changes not yet folded into them. Post kinds come out as post
+// ids (GroupRows maps them).
+//
+// Unfiltered, a part of the window is read in the primary key's order, region by region
+// (RollupRowsInScope). Filtered by a dimension's value, through activity_rollups_dim_value,
+// which lists a value's rows period by period: each period of the part is one seek to the
+// scope's regions, which lie together (a program's figures per county of a province over a
+// year: about 30 seeks, where region by region took about 8 per county). The periods are an
+// array joined LATERAL, OFFSET 0 keeping it a nested loop: as `period = ANY(array)`, the
+// generic plan made the array a filter and read every period of the value.
 std::string ActivityRollupRows(const StatsQuery& query, DimKind dim, const MeasureSums& sums,
-                               Params& params) {
+                               const Window& rollup_window, Params& params) {
   const int depth = DepthOf(query);
   const std::optional<StatsGroup> time_group = TimeGroupOf(query);
   const std::optional<int64_t> dim_filter = DimFilter(query);
@@ -697,22 +758,31 @@ std::string ActivityRollupRows(const StatsQuery& query, DimKind dim, const Measu
     return "dim_value";
   };
   std::string where = absl::StrCat("dim_kind = ", static_cast<int>(dim), " AND depth = ", depth);
-  if (dim_filter.has_value()) {
-    absl::StrAppend(&where, " AND dim_value = ", params.Add(absl::StrCat(*dim_filter), "bigint"));
-  }
+  // One parameter for the rollups and the deltas: a window may take no rollup rows at all.
+  const std::string dim_value =
+      dim_filter.has_value() ? params.Add(absl::StrCat(*dim_filter), "bigint") : "";
+  if (dim_filter.has_value()) absl::StrAppend(&where, " AND dim_value = ", dim_value);
   MeasureSums less = sums;
   for (std::string* sum : {&less.value, &less.second, &less.exists}) *sum = "-(" + *sum + ")";
   std::vector<std::string> parts;
   auto rollup = [&](int period_kind, absl::CivilDay from, absl::CivilDay to, int sign) {
+    const std::string part = absl::StrCat(where, " AND period_kind = ", period_kind);
     parts.push_back(KeyedRows(
         query, rollup_key, sign > 0 ? sums : less,
-        RollupRowsInScope("activity_rollups", query.scope, depth, window,
-                          absl::StrCat(where, " AND period_kind = ", period_kind,
-                                       " AND period >= ", params.Add(DayText(from), "date"),
-                                       " AND period < ", params.Add(DayText(to), "date")),
-                          params)));
+        dim_filter.has_value()
+            ? absl::StrCat(
+                  "unnest(",
+                  params.Add(PeriodStarts(static_cast<Grain>(period_kind), from, to), "date[]"),
+                  ") listed (first_day) CROSS JOIN LATERAL (SELECT * FROM activity_rollups WHERE ",
+                  part, " AND period = listed.first_day AND ",
+                  InScope("region_code", query.scope, params), " OFFSET 0) r")
+            : RollupRowsInScope("activity_rollups", query.scope, depth, window,
+                                absl::StrCat(part, " AND period >= ",
+                                             params.Add(DayText(from), "date"), " AND period < ",
+                                             params.Add(DayText(to), "date")),
+                                params)));
   };
-  CoverWindowBySums(window.first, window.end, GrainsFor(time_group, depth), rollup);
+  CoverWindowBySums(rollup_window.first, rollup_window.end, GrainsFor(time_group, depth), rollup);
 
   auto delta_key = [depth, dim](StatsGroup group) -> std::string {
     if (group == StatsGroup::kRegion) return RegionKey("region_code", depth);
@@ -724,8 +794,7 @@ std::string ActivityRollupRows(const StatsQuery& query, DimKind dim, const Measu
                    " AND day >= ", params.Add(DayText(window.first), "date"), " AND day < ",
                    params.Add(DayText(window.end), "date"));
   if (dim_filter.has_value()) {
-    absl::StrAppend(&delta_where, " AND ", DeltaDimColumn(dim), " = ",
-                    params.Add(absl::StrCat(*dim_filter), "bigint"));
+    absl::StrAppend(&delta_where, " AND ", DeltaDimColumn(dim), " = ", dim_value);
   }
   parts.push_back(KeyedRows(query, delta_key, sums, delta_where));
   return absl::StrJoin(parts, " UNION ALL ");
@@ -1122,7 +1191,8 @@ int64_t RecordsToCount(pqxx::transaction_base& txn, const StatsQuery& query,
     MeasureSums sums = ActivitySums(StatsMeasure::kServiceMinutes);
     sums.value = sums.exists;
     sql = absl::StrCat("SELECT coalesce(sum(v), 0)::bigint FROM (",
-                       ActivityRollupRows(total, *dim, sums, params), ") x");
+                       ActivityRollupRows(total, *dim, sums, RollupWindow(txn, total), params),
+                       ") x");
   } else {
     sql = absl::StrCat("SELECT count(*) FROM (SELECT 1 FROM ",
                        RawActivityFromWhere(total, params), " LIMIT ", OnePast(limit), ") x");
@@ -1180,7 +1250,8 @@ StatsResult PostgresStatsStore::QueryIn(pqxx::transaction_base& txn,
       return unavailable;
     }
   } else if (dim.has_value()) {
-    const std::string rows = ActivityRollupRows(query, *dim, ActivitySums(query.measure), params);
+    const std::string rows = ActivityRollupRows(query, *dim, ActivitySums(query.measure),
+                                                RollupWindow(txn, query), params);
     const std::string sql = Presented(query, GroupRows(query, rows, /*post_ids=*/true), params);
     return ToResult(query, Exec(txn, sql, params, Planning::kPrepared), StatsSourceKind::kRollups);
   }

@@ -1260,11 +1260,14 @@ TEST_F(StatsServiceTest, WindowsKeepEachDayInItsBucketAcrossWeeksAndYears) {
        "[2025-12-01] 1/0\n[2026-01-01] 2/0\n[2026-02-01] 1/0"},
   };
   // Read nationally (provinces' rows), in the county (where weeks and quarters are kept) and per
-  // village of the county (where they are not; the county's own events stay under its code).
+  // village of the county (where they are not; the county's own events stay under its code);
+  // and so filtered by the events' team, whose rows are read period by period instead.
   const std::string county = absl::StrCat(" region: 'regions/", counties_[0], "'");
-  const std::string scopes[] = {
-      "", county,
-      county + " group_by: STATS_DIMENSION_REGION region_level: REGION_LEVEL_VILLAGE"};
+  const std::string team = absl::StrCat(" team: '", teams_[0], "'");
+  const std::string per_village =
+      " group_by: STATS_DIMENSION_REGION region_level: REGION_LEVEL_VILLAGE";
+  const std::string scopes[] = {"",   county,          county + per_village,
+                                team, county + team, county + team + per_village};
   auto without_regions = [](const Figures& figures) {
     Figures out;
     for (const auto& [keys, figure] : figures) {
