@@ -700,25 +700,36 @@ absl::CivilDay NextStart(Grain grain, absl::CivilDay day) {
   return day + 1;
 }
 
-// The first days of the periods of `grain` in [from, to), as a date[] literal.
-std::string PeriodStarts(Grain grain, absl::CivilDay from, absl::CivilDay to) {
+// A part of a window with more periods than this is read as a range of periods, which walks the
+// rows of every region in them: a record dated centuries back would otherwise make a long window
+// grouped by day list hundreds of thousands of days, since the years the rollups hold
+// (RollupWindow) would then bound it no more.
+constexpr int kMaxListedPeriods = 2000;
+
+// The first days of the periods of `grain` in [from, to), as a date[] literal, unless they are
+// more than kMaxListedPeriods.
+std::optional<std::string> PeriodStarts(Grain grain, absl::CivilDay from, absl::CivilDay to) {
   SqlArray starts;
+  int listed = 0;
   for (absl::CivilDay day = from; day < to; day = NextStart(grain, day)) {
+    if (++listed > kMaxListedPeriods) return std::nullopt;
     starts.Add(DayText(day));
   }
   return starts.str();
 }
 
-// Windows up to this long list their periods as they are; longer ones are cut to the years the
-// rollups hold first (RollupWindow).
+// Windows up to this many days list their periods as they are; longer ones are cut to the years
+// the rollups hold first (RollupWindow).
 constexpr int64_t kMaxListedDays = 4 * 366;
 
 // The window whose periods ActivityRollupRows lists for a query filtered by a dimension: the
-// query's, or, when it is longer than kMaxListedDays (an open one would list every day since
-// year 1), the part of it within the calendar years the rollups hold. Every rollup row comes with
-// its province's yearly row without a dimension (the compactor folds a change into all of them
-// at once), so those years bound them all; read in the query's own snapshot, they are the years
-// of the rows it reads.
+// query's, or, when it is longer than kMaxListedDays (an open one would list every year, or
+// every day, since year 1), the part of it within the calendar years the rollups hold. Every
+// rollup row comes with yearly rows of its province without a dimension for the years of its
+// days (the compactor folds a change into all of them at once), so those years hold every day
+// the rollups have figures for; read in the query's own snapshot, they are the years of the rows
+// it reads. (A week's row may start in the December before them, and its days are read from the
+// days' rows instead.)
 Window RollupWindow(pqxx::transaction_base& txn, const StatsQuery& query) {
   Window window = WindowOf(query);
   if (!DimFilter(query).has_value() || window.end - window.first <= kMaxListedDays) return window;
@@ -767,20 +778,28 @@ std::string ActivityRollupRows(const StatsQuery& query, DimKind dim, const Measu
   std::vector<std::string> parts;
   auto rollup = [&](int period_kind, absl::CivilDay from, absl::CivilDay to, int sign) {
     const std::string part = absl::StrCat(where, " AND period_kind = ", period_kind);
-    parts.push_back(KeyedRows(
-        query, rollup_key, sign > 0 ? sums : less,
-        dim_filter.has_value()
-            ? absl::StrCat(
-                  "unnest(",
-                  params.Add(PeriodStarts(static_cast<Grain>(period_kind), from, to), "date[]"),
-                  ") listed (first_day) CROSS JOIN LATERAL (SELECT * FROM activity_rollups WHERE ",
-                  part, " AND period = listed.first_day AND ",
-                  InScope("region_code", query.scope, params), " OFFSET 0) r")
-            : RollupRowsInScope("activity_rollups", query.scope, depth, window,
-                                absl::StrCat(part, " AND period >= ",
-                                             params.Add(DayText(from), "date"), " AND period < ",
-                                             params.Add(DayText(to), "date")),
-                                params)));
+    const std::optional<std::string> starts =
+        dim_filter.has_value() ? PeriodStarts(static_cast<Grain>(period_kind), from, to)
+                               : std::nullopt;
+    auto period_range = [&] {
+      return absl::StrCat(" AND period >= ", params.Add(DayText(from), "date"), " AND period < ",
+                          params.Add(DayText(to), "date"));
+    };
+    std::string rows;
+    if (starts.has_value()) {
+      rows = absl::StrCat("unnest(", params.Add(*starts, "date[]"),
+                          ") listed (first_day) CROSS JOIN LATERAL (SELECT * FROM activity_rollups "
+                          "WHERE ",
+                          part, " AND period = listed.first_day AND ",
+                          InScope("region_code", query.scope, params), " OFFSET 0) r");
+    } else if (dim_filter.has_value()) {
+      rows = absl::StrCat("activity_rollups WHERE ", part, period_range(), " AND ",
+                          InScope("region_code", query.scope, params));
+    } else {
+      rows = RollupRowsInScope("activity_rollups", query.scope, depth, window,
+                               part + period_range(), params);
+    }
+    parts.push_back(KeyedRows(query, rollup_key, sign > 0 ? sums : less, rows));
   };
   CoverWindowBySums(rollup_window.first, rollup_window.end, GrainsFor(time_group, depth), rollup);
 

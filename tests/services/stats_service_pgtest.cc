@@ -1241,6 +1241,12 @@ TEST_F(StatsServiceTest, WindowsKeepEachDayInItsBucketAcrossWeeksAndYears) {
        "[1999-01-01] 1/0\n[2025-01-01] 1/0\n[2026-01-01] 3/0"},
       {"", "[] 5/0"},
       {"end_date: '2025-12-31'", "[] 2/0"},
+      // Open windows by week and day: filtered, the weeks are listed one by one and the days
+      // (more than 2,000 since 1999) read as a range.
+      {"group_by: STATS_DIMENSION_WEEK", "[1999-12-27] 1/0\n[2025-12-29] 2/0\n[2026-01-26] 2/0"},
+      {"group_by: STATS_DIMENSION_DAY",
+       "[1999-12-31] 1/0\n[2025-12-31] 1/0\n[2026-01-01] 1/0\n[2026-01-27] 1/0\n"
+       "[2026-02-01] 1/0"},
       // Years less a day at an edge or most of a half.
       {"start_date: '2026-01-02' end_date: '2026-12-31'", "[] 2/0"},
       {"group_by: STATS_DIMENSION_YEAR start_date: '2025-06-01' end_date: '2026-12-30'",
