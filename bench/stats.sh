@@ -12,7 +12,8 @@
 # those of the two shapes answered from the raw rows (seconds a call at 100M). KEEP=1 keeps the
 # cluster's directory (its path is printed); GENERATE_ONLY=1 keeps it and stops before the
 # queries; DATA=that directory times the queries on what it holds, without generating. ONLY=TEXT
-# times only the shapes whose name holds TEXT, ONLY=-TEXT those whose name does not.
+# times only the shapes whose name holds TEXT, ONLY=-TEXT those whose name does not. COLD=1 (with
+# DATA) first drops the cluster's files from the page cache, so that the queries start cold.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 records=${1:-10000000}
@@ -39,6 +40,11 @@ trap cleanup EXIT
 
 mkdir -p "$work/pg"
 chmod 755 "$work/pg"
+if [[ -n "${COLD:-}" ]]; then
+  # GNU dd's way to advise the kernel to drop a whole file's cached pages (/proc/sys/vm/drop_caches
+  # may not be writable).
+  find "$work/pg" -type f -exec dd if={} iflag=nocache count=0 status=none \;
+fi
 url=$("$bin/tools/pgcluster" start "$work/pg" 2>/dev/null)
 if [[ -z "${DATA:-}" ]]; then
   od -An -tx1 -N32 /dev/urandom | tr -d ' \n' >"$work/data.key"
