@@ -545,29 +545,7 @@ absl::CivilDay QuarterOf(absl::CivilDay day) {
   return absl::CivilDay(day.year(), 1 + (day.month() - 1) / 3 * 3, 1);
 }
 
-// The first day of the first period of `grain` that starts on or after `day`, and of the last
-// that starts on or before it.
-absl::CivilDay PeriodStartFrom(Grain grain, absl::CivilDay day) {
-  switch (grain) {
-    case Grain::kYear: {
-      const absl::CivilDay start{absl::CivilYear(day)};
-      return start < day ? absl::CivilDay(absl::CivilYear(day) + 1) : start;
-    }
-    case Grain::kQuarter: {
-      const absl::CivilDay start = QuarterOf(day);
-      return start < day ? absl::CivilDay(absl::CivilMonth(start) + 3) : start;
-    }
-    case Grain::kMonth: {
-      const absl::CivilDay start{absl::CivilMonth(day)};
-      return start < day ? absl::CivilDay(absl::CivilMonth(day) + 1) : start;
-    }
-    case Grain::kWeek:
-      return absl::NextWeekday(day - 1, absl::Weekday::monday);
-    case Grain::kDay:
-      break;
-  }
-  return day;
-}
+// The first day of the last period of `grain` that starts on or before `day`.
 absl::CivilDay PeriodStartUntil(Grain grain, absl::CivilDay day) {
   switch (grain) {
     case Grain::kYear:
@@ -582,6 +560,29 @@ absl::CivilDay PeriodStartUntil(Grain grain, absl::CivilDay day) {
       break;
   }
   return day;
+}
+
+// The first day of the period of `grain` after the one starting on `day`.
+absl::CivilDay NextStart(Grain grain, absl::CivilDay day) {
+  switch (grain) {
+    case Grain::kYear:
+      return absl::CivilDay(absl::CivilYear(day) + 1);
+    case Grain::kQuarter:
+      return absl::CivilDay(absl::CivilMonth(day) + 3);
+    case Grain::kMonth:
+      return absl::CivilDay(absl::CivilMonth(day) + 1);
+    case Grain::kWeek:
+      return day + 7;
+    case Grain::kDay:
+      break;
+  }
+  return day + 1;
+}
+
+// The first day of the first period of `grain` that starts on or after `day`.
+absl::CivilDay PeriodStartFrom(Grain grain, absl::CivilDay day) {
+  const absl::CivilDay start = PeriodStartUntil(grain, day);
+  return start < day ? NextStart(grain, start) : start;
 }
 
 // Covers the days [first, end) with ranges of whole periods, `rollup(period_kind, from, to)`
@@ -681,23 +682,6 @@ void CoverWindowBySums(
   if (first < whole_from) part_of_year(first, whole_from);
   if (whole_from < whole_to) rollup(static_cast<int>(Grain::kYear), whole_from, whole_to, 1);
   if (whole_to < end) part_of_year(whole_to, end);
-}
-
-// The first day of the period of `grain` after the one starting on `day`.
-absl::CivilDay NextStart(Grain grain, absl::CivilDay day) {
-  switch (grain) {
-    case Grain::kYear:
-      return absl::CivilDay(absl::CivilYear(day) + 1);
-    case Grain::kQuarter:
-      return absl::CivilDay(absl::CivilMonth(day) + 3);
-    case Grain::kMonth:
-      return absl::CivilDay(absl::CivilMonth(day) + 1);
-    case Grain::kWeek:
-      return day + 7;
-    case Grain::kDay:
-      break;
-  }
-  return day + 1;
 }
 
 // A part of a window with more periods than this is read as a range of periods, which walks the
